@@ -61,6 +61,9 @@ class Comparer {
     return node.kind == NodeKind::kRelation && (node.text == "=" || node.text == "in" || node.text == "~") &&
            IsSymbol(a, node.kids[0]);
   }
+  static bool IsInequality(const LatexNode& n) {
+    return n.text == "<" || n.text == ">" || n.text == "<=" || n.text == ">=";
+  }
   static bool IsSetLike(const LatexAst& a, int n, uint32_t mask) {
     NodeKind k = a.at(n).kind;
     return k == NodeKind::kSet || k == NodeKind::kList ||
@@ -72,6 +75,10 @@ class Comparer {
     const LatexNode& P = p_.at(pn);
     // "x = 5" answers "5"; "5" answers a gold "x = 5". A relation whose left side
     // is not a lone symbol ("2+3=5") is a restatement and does not match.
+    if (P.kind == NodeKind::kRelation && IsInequality(P) && G.kind == NodeKind::kTuple)
+      return CompareInequalityToInterval(/*relation_is_gold=*/false, pn, gn);
+    if (G.kind == NodeKind::kRelation && IsInequality(G) && P.kind == NodeKind::kTuple)
+      return CompareInequalityToInterval(/*relation_is_gold=*/true, gn, pn);
     if (P.kind == NodeKind::kRelation && G.kind != NodeKind::kRelation) {
       if (IsDefinition(p_, pn)) return Compare(gn, gmask, P.kids[1], pmask);
       return Fail("prediction is a relation, gold is not");
@@ -111,6 +118,36 @@ class Comparer {
       default:
         return Fail("answers have different structure");
     }
+  }
+
+  // "x < 3" against "(-\infty, 3)", "x >= 2" against "[2, \infty)".
+  bool CompareInequalityToInterval(bool relation_is_gold, int rel, int interval) {
+    const LatexAst& ra = relation_is_gold ? g_ : p_;
+    const LatexAst& ia = relation_is_gold ? p_ : g_;
+    const LatexNode& R = ra.at(rel);
+    const LatexNode& I = ia.at(interval);
+    if (I.kids.size() != 2) return Fail("an inequality against a tuple that is not an interval");
+    std::string op = R.text;
+    int bound;
+    if (IsSymbol(ra, R.kids[0])) {
+      bound = R.kids[1];
+    } else if (IsSymbol(ra, R.kids[1])) {
+      bound = R.kids[0];
+      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+    } else {
+      return Fail("an inequality that does not bound one variable");
+    }
+    bool upper = op == "<" || op == "<=";
+    if (!upper && op != ">" && op != ">=") return Fail("a relation against an interval");
+    bool closed = op == "<=" || op == ">=";
+    // The unbounded end must be the matching infinity with a round bracket.
+    int inf_side = upper ? I.kids[0] : I.kids[1];
+    int bound_side = upper ? I.kids[1] : I.kids[0];
+    if (InfinitySign(ia, inf_side) != (upper ? -1 : 1)) return Fail("interval is bounded on both sides");
+    if ((upper ? I.open : I.close) != (upper ? '(' : ')')) return Fail("brackets differ");
+    char bracket = upper ? I.close : I.open;
+    if ((bracket == ']' || bracket == '[') != closed) return Fail("brackets differ");
+    return relation_is_gold ? Compare(bound, kFree, bound_side, kFree) : Compare(bound_side, kFree, bound, kFree);
   }
 
   bool CompareOrdered(const std::vector<int>& gk, const std::vector<int>& pk) {

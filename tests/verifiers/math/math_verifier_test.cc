@@ -177,6 +177,15 @@ TEST(MathVerifierTest, Inequalities) {
   EXPECT_MATCH("x \\le 3", "x \\leq 3");
   EXPECT_NO_MATCH("x < 3", "x \\le 3");
   EXPECT_NO_MATCH("x < 3", "x > 3");
+  // One-variable inequalities against intervals.
+  EXPECT_MATCH("(-\\infty, 3)", "x < 3");
+  EXPECT_MATCH("(-\\infty, 3]", "x \\le 3");
+  EXPECT_MATCH("[2, \\infty)", "x \\geq 2");
+  EXPECT_MATCH("[2, \\infty)", "2 \\le x");
+  EXPECT_MATCH("x > 2", "(2, \\infty)");
+  EXPECT_NO_MATCH("(-\\infty, 3)", "x \\le 3");
+  EXPECT_NO_MATCH("(-\\infty, 3)", "x > 3");
+  EXPECT_NO_MATCH("(1, 3)", "x < 3");
 }
 
 TEST(MathVerifierTest, OrderedTuples) {
