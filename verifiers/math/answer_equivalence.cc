@@ -239,7 +239,7 @@ class Comparer {
     Value ratio;
     bool have_ratio = false;
     for (int attempt = 0; attempt < kMaxAttempts && good < kPoints; ++attempt) {
-      Assignment point = RandomPoint(vars, rng);
+      Assignment point = RandomPoint(vars, rng, attempt);
       Value gl, gr, pl, pr, dg, dp;
       std::string err;
       if (!EvaluateScalar(g_, G.kids[0], point, 0, budget_, &gl, &err) ||
@@ -287,13 +287,17 @@ class Comparer {
     }
   }
 
-  static Assignment RandomPoint(const std::vector<std::string>& vars, uint64_t& rng) {
+  // Point number `attempt`: each variable alternates sign between consecutive
+  // points (so |x| != x is seen), magnitudes are pseudo-random rationals.
+  static Assignment RandomPoint(const std::vector<std::string>& vars, uint64_t& rng, int attempt) {
     Assignment point;
     point.reserve(vars.size());
-    for (const std::string& v : vars) {
+    for (size_t vi = 0; vi < vars.size(); ++vi) {
+      const std::string& v = vars[vi];
       uint64_t r = SplitMix(rng);
       long num = static_cast<long>(r % 199) + 2;        // 2..200
       long den = static_cast<long>((r >> 32) % 37) + 1;  // 1..37
+      if ((static_cast<size_t>(attempt) + vi) % 2 == 1) num = -num;
       point.emplace_back(v, mpq_class(num, den));
       point.back().second.canonicalize();
     }
@@ -321,7 +325,7 @@ class Comparer {
     int good = 0;
     std::string gold_error;
     for (int attempt = 0; attempt < kMaxAttempts && good < need; ++attempt) {
-      Assignment point = RandomPoint(vars, rng);
+      Assignment point = RandomPoint(vars, rng, attempt);
       Value gv, pv;
       std::string gerr, perr;
       bool gok = EvaluateScalar(g_, gn, point, gmask == kFree ? 0 : gmask, budget_, &gv, &gerr);

@@ -149,6 +149,10 @@ TEST(MathVerifierTest, AlgebraicExpressions) {
   EXPECT_NO_MATCH("5r^5", "5r^4");
   EXPECT_NO_MATCH("3R^2", "3r^2");  // variables are case sensitive
   EXPECT_NO_MATCH("2k", "2m");
+  // Points include negative values: |x| and sqrt(x^2) are not x.
+  EXPECT_MATCH("|x|", "\\sqrt{x^2}");
+  EXPECT_NO_MATCH("x", "|x|");
+  EXPECT_NO_MATCH("x", "\\sqrt{x^2}");
 }
 
 TEST(MathVerifierTest, EquationsAndDefinitions) {
