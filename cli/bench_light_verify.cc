@@ -3,6 +3,9 @@
 // gold `answer`), with baselines measured in the same run:
 //  - "normalised string equality": extraction + normalisation of both sides
 //    and a string compare, the cheapest grader that still accepts most golds;
+//  - the structural path on the matching pairs: extraction, normalisation,
+//    parsing of both sides and tree comparison with no string shortcut (what
+//    an answer costs when it is right but spelled differently from the gold);
 //  - the verifier on shuffled pairs (a gold against another problem's
 //    solution), where nearly every call goes past the string fast path into
 //    the parser and the exact evaluator: the verifier's slow path.
@@ -21,8 +24,10 @@
 
 #include "cli/app.h"
 #include "cli/bench_registry.h"
+#include "verifiers/math/answer_equivalence.h"
 #include "verifiers/math/answer_extractor.h"
 #include "verifiers/math/latex_normalizer.h"
+#include "verifiers/math/latex_parser.h"
 #include "verifiers/math/math_verifier.h"
 
 namespace rlzero::cli {
@@ -109,6 +114,21 @@ int RunBenchVerify(int argc, char** argv) {
       for (const Problem& p : problems) verifiers::VerifyMath(p.solution, p.answer, options);
       return static_cast<long>(problems.size());
     });
+    int structural_equal = 0;
+    double structural = Measure(min_time_s, [&]() -> long {
+      int eq = 0;
+      for (const Problem& p : problems) {
+        namespace m = verifiers::math;
+        m::EvalBudget budget(options.timeout_ms);
+        auto a = m::ExtractAnswer(p.solution, false);
+        if (!a) continue;
+        auto pred = m::ParseLatex(m::NormalizeLatex(*a), budget);
+        auto gold = m::ParseLatex(m::NormalizeLatex(p.answer), budget);
+        eq += pred.ok() && gold.ok() && m::AnswersEquivalent(*gold, *pred, budget).equal;
+      }
+      structural_equal = eq;
+      return static_cast<long>(problems.size());
+    });
     int shuffled_fp = 0;
     double shuffled = Measure(min_time_s, [&]() -> long {
       int fp = 0;
@@ -130,6 +150,8 @@ int RunBenchVerify(int argc, char** argv) {
                        {"verifications_per_s", static_cast<long>(baseline)},
                        {"correct", string_equal}};
     out["math_vs_baseline"] = math / baseline;
+    out["math_structural_path_per_s"] = static_cast<long>(structural);
+    out["math_structural_path_correct"] = structural_equal;
     out["math_shuffled_pairs_per_s"] = static_cast<long>(shuffled);
     out["math_shuffled_pairs_accepted"] = shuffled_fp;
     out["code_runs_per_s"] = nullptr;
