@@ -75,6 +75,7 @@ class Comparer {
     const LatexNode& P = p_.at(pn);
     // "x = 5" answers "5"; "5" answers a gold "x = 5". A relation whose left side
     // is not a lone symbol ("2+3=5") is a restatement and does not match.
+    if (G.kind == NodeKind::kChain || P.kind == NodeKind::kChain) return CompareChains(gn, pn);
     if (P.kind == NodeKind::kRelation && IsInequality(P) && G.kind == NodeKind::kTuple)
       return CompareInequalityToInterval(/*relation_is_gold=*/false, pn, gn);
     if (G.kind == NodeKind::kRelation && IsInequality(G) && P.kind == NodeKind::kTuple)
@@ -148,6 +149,47 @@ class Comparer {
     char bracket = upper ? I.close : I.open;
     if ((bracket == ']' || bracket == '[') != closed) return Fail("brackets differ");
     return relation_is_gold ? Compare(bound, kFree, bound_side, kFree) : Compare(bound_side, kFree, bound, kFree);
+  }
+
+  // a < x <= b as bounds on x; an interval (a, b] as the same bounds with no
+  // variable. Chains and intervals compare by bounds and bracket types.
+  struct Bounds {
+    int var = -1;  // -1 for an interval
+    int lower = -1, upper = -1;
+    bool lower_closed = false, upper_closed = false;
+  };
+  static bool ChainOrIntervalBounds(const LatexAst& a, int n, Bounds* b) {
+    const LatexNode& node = a.at(n);
+    if (node.kind == NodeKind::kTuple) {
+      if (node.kids.size() != 2) return false;
+      b->lower = node.kids[0];
+      b->upper = node.kids[1];
+      b->lower_closed = node.open == '[';
+      b->upper_closed = node.close == ']';
+      return true;
+    }
+    if (node.kind != NodeKind::kChain) return false;
+    size_t space = node.text.find(' ');
+    std::string op1 = node.text.substr(0, space), op2 = node.text.substr(space + 1);
+    bool ascending = op1[0] == '<';
+    b->var = node.kids[1];
+    b->lower = ascending ? node.kids[0] : node.kids[2];
+    b->upper = ascending ? node.kids[2] : node.kids[0];
+    b->lower_closed = (ascending ? op1 : op2).size() == 2;
+    b->upper_closed = (ascending ? op2 : op1).size() == 2;
+    return true;
+  }
+
+  bool CompareChains(int gn, int pn) {
+    Bounds gb, pb;
+    if (!ChainOrIntervalBounds(g_, gn, &gb) || !ChainOrIntervalBounds(p_, pn, &pb))
+      return Fail("an inequality chain against a different structure");
+    if (gb.lower_closed != pb.lower_closed || gb.upper_closed != pb.upper_closed) return Fail("brackets differ");
+    if ((gb.var >= 0 && !IsSymbol(g_, gb.var)) || (pb.var >= 0 && !IsSymbol(p_, pb.var)))
+      return Fail("an inequality chain that does not bound one variable");
+    if (gb.var >= 0 && pb.var >= 0 && !Compare(gb.var, kFree, pb.var, kFree)) return Fail("variables differ");
+    return (Compare(gb.lower, kFree, pb.lower, kFree) && Compare(gb.upper, kFree, pb.upper, kFree)) ||
+           Fail("bounds differ");
   }
 
   bool CompareOrdered(const std::vector<int>& gk, const std::vector<int>& pk) {
