@@ -80,9 +80,20 @@ int RunBenchVerify(int argc, char** argv) {
   app.add_option("--data", data, "MATH-500 jsonl (fields solution, answer)");
   app.add_option("--min-time-s", min_time_s, "seconds per measurement")->check(CLI::PositiveNumber);
   return RunApp(app, argc, argv, [&]() -> int {
-    if (!std::ifstream(data) && !app.count("--data")) data = "../shared/data/math500_test.jsonl";
+    // Default: the test fixture from the repository root (or from build/), else
+    // the shared data folder the issue names.
+    if (!app.count("--data")) {
+      for (const char* candidate : {"tests/fixtures/data/math500_test.jsonl",
+                                    "../tests/fixtures/data/math500_test.jsonl",
+                                    "../shared/data/math500_test.jsonl"}) {
+        if (std::ifstream(candidate)) {
+          data = candidate;
+          break;
+        }
+      }
+    }
     auto loaded = LoadMath500(data);
-    if (!loaded.ok()) return ReportError("bench verify", loaded.status());
+    if (!loaded.ok()) return ReportError("rlzero bench verify", loaded.status());
     const std::vector<Problem>& problems = *loaded;
 
     // One core: pin to the CPU we are on.
