@@ -45,10 +45,13 @@ SandboxConfig SandboxConfig::FromConfig(ConfigReader& r) {
   r.Get("max_output_limit_kb", &c.max_output_limit_kb);
   r.Get("max_source_bytes", &c.max_source_bytes);
   r.Get("max_stdin_bytes", &c.max_stdin_bytes);
-  Json langs = r.GetJson("languages");
+  // The names come from a copy of the subtree; the readers point into the
+  // config tree itself (Finish() checks their keys after we return).
+  Json langs = r.Has("languages") ? r.GetJson("languages") : Json();
   if (langs.is_object()) {
+    ConfigReader all = r.Section("languages");
     for (auto it = langs.begin(); it != langs.end(); ++it) {
-      ConfigReader lr = r.ReaderFor(it.value(), "languages." + it.key());
+      ConfigReader lr = all.Section(it.key());
       LanguageSpec spec;
       auto def = c.languages.find(it.key());
       if (def != c.languages.end()) spec = def->second;
