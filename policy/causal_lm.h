@@ -39,6 +39,10 @@ class CausalLM : public torch::nn::Module {
                                 const torch::Tensor& attn_mask, KvCache* cache) = 0;
   // hidden: [..., C] -> logits [..., V] (lm_head, or the tied embedding).
   virtual torch::Tensor Logits(const torch::Tensor& hidden) = 0;
+  // The [V, C] matrix Logits multiplies by (lm_head.weight, or the tied
+  // embedding), so log-prob code can recompute logits chunk by chunk in its
+  // own backward; undefined if Logits is not a plain projection.
+  virtual torch::Tensor OutputEmbedding() { return {}; }
   virtual int64_t vocab_size() const = 0;
   virtual int64_t num_layers() const = 0;
   virtual int64_t num_kv_heads() const = 0;

@@ -1,0 +1,208 @@
+// policy/transformer_blocks.cc: see transformer_blocks.h. Each operation
+// mirrors transformers' eager Llama/Qwen code so numerics agree; the why is
+// commented where it differs from the obvious.
+#include "policy/transformer_blocks.h"
+
+#include <cmath>
+#include <limits>
+
+namespace rlzero {
+
+namespace nn = torch::nn;
+
+// ------------------------------------------------------------ functional forms
+
+torch::Tensor RmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+  auto dtype = x.scalar_type();
+  auto h = x.to(torch::kFloat32);
+  auto var = h.pow(2).mean(-1, /*keepdim=*/true);
+  h = h * torch::rsqrt(var + eps);
+  // transformers casts back before the weight multiply.
+  return weight * h.to(dtype);
+}
+
+torch::Tensor RopeInverseFrequencies(int64_t head_dim, double theta,
+                                     const std::optional<RopeScaling>& scaling) {
+  auto exponents =
+      torch::arange(0, head_dim, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(head_dim);
+  auto inv_freq = 1.0 / torch::pow(theta, exponents);  // [D/2] float32
+  if (!scaling) return inv_freq;
+  // Llama 3: leave high frequencies, divide low frequencies by `factor`, and
+  // interpolate smoothly in between (transformers' _compute_llama3_parameters).
+  const double factor = scaling->factor;
+  const double low = scaling->low_freq_factor, high = scaling->high_freq_factor;
+  const double old_len = static_cast<double>(scaling->original_max_position_embeddings);
+  const double low_freq_wavelen = old_len / low;
+  const double high_freq_wavelen = old_len / high;
+  auto wavelen = 2 * M_PI / inv_freq;
+  auto scaled = torch::where(wavelen > low_freq_wavelen, inv_freq / factor, inv_freq);
+  auto smooth = (old_len / wavelen - low) / (high - low);
+  auto smoothed = (1 - smooth) * scaled / factor + smooth * scaled;
+  auto medium = torch::logical_not(wavelen < high_freq_wavelen)
+                    .logical_and(torch::logical_not(wavelen > low_freq_wavelen));
+  return torch::where(medium, smoothed, scaled);
+}
+
+std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq,
+                                                   const torch::Tensor& positions) {
+  auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv_freq;  // [B, T, D/2]
+  auto emb = torch::cat({freqs, freqs}, -1);                             // [B, T, D]
+  return {emb.cos(), emb.sin()};
+}
+
+torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos,
+                        const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  auto x1 = x.narrow(-1, 0, half);
+  auto x2 = x.narrow(-1, half, half);
+  auto rotated = torch::cat({-x2, x1}, -1);
+  auto c = cos.unsqueeze(1), s = sin.unsqueeze(1);  // broadcast over heads
+  return x * c + rotated * s;
+}
+
+torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor& k,
+                                    const torch::Tensor& v, const torch::Tensor& mask,
+                                    double scale) {
+  const int64_t heads = q.size(1), kv_heads = k.size(1);
+  const int64_t t = q.size(2), s = k.size(2);
+  TORCH_CHECK(heads % kv_heads == 0, "query heads ", heads, " not a multiple of kv heads ",
+              kv_heads);
+  const int64_t rep = heads / kv_heads;
+  auto kk = rep == 1 ? k : k.repeat_interleave(rep, 1);  // [B, H, S, D]
+  auto vv = rep == 1 ? v : v.repeat_interleave(rep, 1);
+  torch::Tensor allowed = mask;
+  if (!allowed.defined()) {
+    // Causal with queries at the end of the keys: query i sees key j <= i + S - T.
+    allowed = torch::ones({t, s}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
+                  .tril(s - t)
+                  .view({1, 1, t, s});
+  }
+#if RLZ_HAS_SDPA
+  // Additive float mask with a finite minimum, so fully masked rows stay finite.
+  auto additive = torch::zeros(allowed.sizes(), q.options())
+                      .masked_fill(allowed.logical_not(),
+                                   std::numeric_limits<float>::lowest() / 2);
+  return torch::scaled_dot_product_attention(q, kk, vv, additive, 0.0, false, scale);
+#else
+  auto scores = torch::matmul(q, kk.transpose(-2, -1)) * scale;  // [B, H, T, S]
+  scores = scores.to(torch::kFloat32)
+               .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+  auto probs = torch::softmax(scores, -1).to(q.scalar_type());
+  return torch::matmul(probs, vv);  // [B, H, T, D]
+#endif
+}
+
+// ------------------------------------------------------------------- modules
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+AttentionImpl::AttentionImpl(const ModelConfig& c, const DecoderOptions& o, int layer)
+    : layer_(layer),
+      heads_(c.num_attention_heads),
+      kv_heads_(c.num_key_value_heads),
+      head_dim_(c.head_dim) {
+  const int64_t C = c.hidden_size;
+  q_proj = register_module("q_proj", nn::Linear(nn::LinearOptions(C, heads_ * head_dim_).bias(o.qkv_bias)));
+  k_proj = register_module("k_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
+  v_proj = register_module("v_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
+  o_proj = register_module("o_proj", nn::Linear(nn::LinearOptions(heads_ * head_dim_, C).bias(o.o_bias)));
+  if (o.qk_norm) {
+    q_norm = register_module("q_norm", RMSNorm(head_dim_, c.rms_norm_eps));
+    k_norm = register_module("k_norm", RMSNorm(head_dim_, c.rms_norm_eps));
+  }
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                     const torch::Tensor& sin, const torch::Tensor& mask,
+                                     KvCache* cache) {
+  const int64_t B = x.size(0), T = x.size(1);
+  auto q = q_proj(x).view({B, T, heads_, head_dim_});     // [B, T, H, D]
+  auto k = k_proj(x).view({B, T, kv_heads_, head_dim_});  // [B, T, Hkv, D]
+  auto v = v_proj(x).view({B, T, kv_heads_, head_dim_});
+  if (!q_norm.is_empty()) {
+    q = q_norm(q);
+    k = k_norm(k);
+  }
+  q = ApplyRope(q.transpose(1, 2), cos, sin);  // [B, H, T, D]
+  k = ApplyRope(k.transpose(1, 2), cos, sin);  // [B, Hkv, T, D]
+  v = v.transpose(1, 2);
+  if (cache != nullptr) std::tie(k, v) = cache->Append(layer_, k, v);  // [B, Hkv, S, D]
+  auto out = GroupedQueryAttention(q, k, v, mask, 1.0 / std::sqrt(static_cast<double>(head_dim_)));
+  return o_proj(out.transpose(1, 2).reshape({B, T, heads_ * head_dim_}));
+}
+
+MlpImpl::MlpImpl(int64_t hidden, int64_t intermediate, bool bias) {
+  gate_proj = register_module("gate_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
+  up_proj = register_module("up_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
+  down_proj = register_module("down_proj", nn::Linear(nn::LinearOptions(intermediate, hidden).bias(bias)));
+}
+
+torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
+  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& c, const DecoderOptions& o, int layer) {
+  // Registration order follows transformers' (self_attn, mlp, norms) so
+  // named_parameters() lists tensors in the familiar order.
+  self_attn = register_module("self_attn", Attention(c, o, layer));
+  mlp = register_module("mlp", Mlp(c.hidden_size, c.intermediate_size, o.mlp_bias));
+  input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                        const torch::Tensor& sin, const torch::Tensor& mask,
+                                        KvCache* cache) {
+  auto h = x + self_attn(input_layernorm(x), cos, sin, mask, cache);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+DecoderStackImpl::DecoderStackImpl(const ModelConfig& c, const DecoderOptions& o) {
+  embed_tokens = register_module("embed_tokens", nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", nn::ModuleList());
+  for (int i = 0; i < c.num_hidden_layers; ++i) layers->push_back(DecoderLayer(c, o, i));
+  norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+DecoderLM::DecoderLM(const ModelConfig& c, const DecoderOptions& o) : config_(c) {
+  model = register_module("model", DecoderStack(c, o));
+  if (!c.tie_word_embeddings) {
+    lm_head = register_module("lm_head",
+                              nn::Linear(nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
+  }
+  inv_freq_ = RopeInverseFrequencies(c.head_dim, c.rope_theta, c.rope_scaling);
+}
+
+torch::Tensor DecoderLM::Forward(const torch::Tensor& input_ids, const torch::Tensor& positions,
+                                 const torch::Tensor& attn_mask, KvCache* cache) {
+  auto x = model->embed_tokens(input_ids);  // [B, T, C]
+  if (inv_freq_.device() != x.device()) inv_freq_ = inv_freq_.to(x.device());
+  auto [cos, sin] = RopeCosSin(inv_freq_, positions);  // [B, T, D] float32
+  cos = cos.to(x.scalar_type());
+  sin = sin.to(x.scalar_type());
+  for (const auto& layer : *model->layers) {
+    x = layer->as<DecoderLayerImpl>()->forward(x, cos, sin, attn_mask, cache);
+  }
+  return model->norm(x);
+}
+
+torch::Tensor DecoderLM::Logits(const torch::Tensor& hidden) {
+  return torch::matmul(hidden, OutputEmbedding().t());
+}
+
+torch::Tensor DecoderLM::OutputEmbedding() {
+  return lm_head.is_empty() ? model->embed_tokens->weight : lm_head->weight;
+}
+
+}  // namespace rlzero
+
+namespace rlzero {
+
+std::shared_ptr<CausalLM> BuildDecoderLM(const ModelConfig& config, const DecoderOptions& options) {
+  return std::make_shared<DecoderLM>(config, options);
+}
+
+}  // namespace rlzero
