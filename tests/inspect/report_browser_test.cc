@@ -7,9 +7,15 @@
 // is not installed (scripts/setup installs it).
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <httplib.h>
 
+#include <regex>
+#include <thread>
+
+#include "inspect/report_data.h"
+#include "inspect/report_page.h"
 #include "inspect/report_server.h"
+#include "inspect/rollout_json.h"
 #include "tests/inspect/fake_run.h"
 #include "tests/inspect/test_run_dir.h"
 #include "tests/support/subprocess.h"
@@ -46,12 +52,13 @@ class ReportBrowserTest : public ::testing::Test {
     std::string log;
   };
   // Loads url headless; returns the DOM after load and Chromium's log.
-  Page Load(const std::string& url) {
+  Page Load(const std::string& url, const std::string& extra_flags = "") {
     std::string profile = dir_->file("chromium-profile");
     auto r = RunCommand(
         "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run "
         "--disable-background-networking --disable-component-update --disable-sync "
-        "--user-data-dir=" + profile + " --enable-logging=stderr --v=0 --dump-dom '" + url + "'");
+        "--user-data-dir=" + profile + " --enable-logging=stderr --v=0 " + extra_flags +
+        " --dump-dom '" + url + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return {r.out, r.err};
   }
@@ -107,6 +114,39 @@ TEST_F(ReportBrowserTest, LivePageFromTheServerRenders) {
   ExpectCleanRender(p);
   EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 12u);
   EXPECT_NE(p.dom.find("<span class=\"live\" id=\"live-badge\">live</span>"), std::string::npos);
+}
+
+TEST_F(ReportBrowserTest, LivePageReloadsWhenTheVersionChanges) {
+  // The page embeds a 3-step run; the "server" already has a 4-step one. The
+  // page's poll (every 2 s, virtual time) must see the new version key, fetch
+  // api/data and re-render with 4 x 12 rollouts.
+  testing::ScratchDir newer("browser_newer");
+  testing::FakeRunOptions o;
+  o.steps = 4;
+  ASSERT_TRUE(testing::WriteFakeRun(newer.path(), o).ok());
+  auto old_data = BuildReportData(dir_->path(), {});
+  auto new_data = BuildReportData(newer.path(), {});
+  ASSERT_TRUE(old_data.ok() && new_data.ok());
+  ASSERT_NE((*old_data)["version"]["key"], (*new_data)["version"]["key"]);
+  std::string page = RenderReportHtml(*old_data, "live", /*live=*/true);
+  httplib::Server srv;
+  srv.Get("/", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html"); });
+  srv.Get("/api/version", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(DumpJson((*new_data)["version"]), "application/json");
+  });
+  srv.Get("/api/data", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(DumpJson(*new_data), "application/json");
+  });
+  int port = srv.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread t([&] { srv.listen_after_bind(); });
+  Page p = Load("http://127.0.0.1:" + std::to_string(port) + "/", "--virtual-time-budget=10000");
+  srv.stop();
+  t.join();
+  ExpectCleanRender(p);
+  EXPECT_NE(p.dom.find("48 of 48 rollouts"), std::string::npos);
+  EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 48u);
+  EXPECT_EQ(CountOf(p.dom, "class=\"cmp-col\""), 4u);
 }
 
 }  // namespace
