@@ -57,6 +57,7 @@ void AddedVocabulary::Trie::Insert(const std::string& s, int32_t token) {
       auto& ch = nodes[node].children;
       ch.insert(std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1})),
                 {b, c});
+      if (node == 0) root[b] = c;
     }
     node = c;
   }
@@ -64,6 +65,7 @@ void AddedVocabulary::Trie::Insert(const std::string& s, int32_t token) {
 }
 
 int32_t AddedVocabulary::Trie::Child(int32_t node, uint8_t b) const {
+  if (node == 0) return root[b];
   const auto& ch = nodes[node].children;
   auto it = std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1}));
   return (it != ch.end() && it->first == b) ? it->second : -1;
@@ -128,7 +130,7 @@ int32_t AddedVocabulary::LongestAt(const Trie& trie, std::string_view text, size
 void AddedVocabulary::Split(std::string_view text, bool normalized,
                             std::vector<Segment>* out) const {
   const Trie& trie = normalized ? normalized_trie_ : raw_trie_;
-  if (trie.nodes[0].children.empty()) {
+  if (trie.nodes.size() == 1) {
     if (!text.empty()) out->push_back({text, -1});
     return;
   }
