@@ -5,6 +5,7 @@
 
 #include <utf8proc.h>
 
+#include "policy/tokenizer/bpe_model.h"
 #include "policy/tokenizer/utf8.h"
 
 namespace rlzero::tokenizer_internal {
@@ -84,7 +85,9 @@ StatusOr<AddedVocabulary> AddedVocabulary::FromJson(const nlohmann::json& j,
       return InvalidArgument(at + ": expected {\"id\": int, \"content\": string, ...}");
     AddedToken t;
     int64_t id = e["id"].get<int64_t>();
-    if (id < 0 || id > INT32_MAX) return InvalidArgument(at + ": id out of range");
+    if (id < 0 || id > kMaxTokenId)
+      return InvalidArgument(at + ": id " + std::to_string(id) + " out of range [0, " +
+                             std::to_string(kMaxTokenId) + "]");
     t.id = static_cast<int32_t>(id);
     t.content = e["content"].get<std::string>();
     if (t.content.empty()) return InvalidArgument(at + ": empty content");

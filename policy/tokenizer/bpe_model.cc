@@ -53,9 +53,9 @@ StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, 
     if (!it.value().is_number_integer())
       return InvalidArgument(where + ".vocab[\"" + it.key() + "\"]: id must be an integer");
     int64_t id = it.value().get<int64_t>();
-    if (id < 0 || id > INT32_MAX)
+    if (id < 0 || id > kMaxTokenId)
       return InvalidArgument(where + ".vocab[\"" + it.key() + "\"]: id " + std::to_string(id) +
-                             " out of range");
+                             " out of range [0, " + std::to_string(kMaxTokenId) + "]");
     m->vocab_.emplace(it.key(), static_cast<int32_t>(id));
     if (id > m->max_id_) m->max_id_ = id;
   }

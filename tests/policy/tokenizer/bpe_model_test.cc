@@ -94,6 +94,10 @@ TEST(BpeModelTest, BadFilesGiveErrorsNamingThePlace) {
   auto not_json = Tokenizer::Load(testing::WriteTempFile("notjson.json", "{\"model\": [1,"));
   ASSERT_FALSE(not_json.ok());
   EXPECT_NE(not_json.status().message().find("not valid JSON"), std::string::npos);
+  json huge_id = {{"model", Model({{"a", 2000000000}}, json::array())}};
+  auto huge = Tokenizer::Load(testing::WriteTempFile("huge.json", huge_id.dump()));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("out of range"), std::string::npos);
   json wordpiece = {{"model", {{"type", "WordPiece"}, {"vocab", json::object()}}}};
   auto wp = Tokenizer::Load(testing::WriteTempFile("wp.json", wordpiece.dump()));
   ASSERT_FALSE(wp.ok());

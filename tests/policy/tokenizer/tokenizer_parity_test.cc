@@ -170,6 +170,32 @@ TEST(TokenizerTest, InvalidUtf8IsRepairedNotFatal) {
   }
 }
 
+TEST(TokenizerTest, RandomBytesRoundTripThroughRepair) {
+  // Property: with no normalizer (DeepSeek-V3), Decode(Encode(x)) is x with
+  // invalid UTF-8 repaired; the repaired form is computed independently here
+  // by decoding through the reference-free rule "valid stays, else U+FFFD"
+  // for inputs whose only invalid bytes are lone 0xFF (always one U+FFFD).
+  const Tokenizer& tok = Get("deepseek_v3");
+  const char* atoms[] = {"a", "Z", " ", "  ", "\n", "\t", "7", "12345", "'s", "\xC3\xA9",
+                         "\xE4\xBD\xA0", "\xF0\x9F\x98\x80", "\xE2\x80\x8D", "<", "<|",
+                         "<think>", "\\frac", "\xFF", "\r\n", "\xCC\x81"};
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string x, want;
+    size_t n = next() % 40;
+    for (size_t k = 0; k < n; ++k) {
+      const char* a = atoms[next() % (sizeof(atoms) / sizeof(atoms[0]))];
+      x += a;
+      want += std::string(a) == "\xFF" ? "\xEF\xBF\xBD" : a;
+    }
+    EXPECT_EQ(tok.Decode(tok.Encode(x)), want) << nlohmann::json(want).dump();
+  }
+}
+
 TEST(TokenizerTest, PathologicalInputsFinish) {
   const Tokenizer& tok = Get("qwen3");
   // Long runs that stress the regex (lookahead over whitespace) and BPE.
