@@ -8,7 +8,7 @@
 // plugin given by --plugin-exec CMD / --plugin-grpc ADDR (NAME is the task sent
 // to it), or a built-in verifier. Config keys (--config / --set): options
 // (the verifier's), timeout_ms, batch_size, plugins: [{name, exec|grpc, task,
-// options, timeout_ms}]. Lines are read in batches of batch_size (plugins get
+// options, timeout_ms}], sandbox (the code verifier's, see sandbox/). Lines are read in batches of batch_size (plugins get
 // one call per batch) and each batch's output is flushed.
 #include <cstdio>
 #include <fstream>
@@ -16,6 +16,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "rewards/code_sandbox.h"
 #include "rewards/verifier_spec.h"
 #include "verifiers/verifier.h"
 
@@ -53,6 +54,7 @@ int Run(const VerifyFlags& f) {
   spec.task = f.task;
   spec.options = reader.GetJson("options");
   reader.Get("timeout_ms", &spec.timeout_ms);
+  rewards::CodeSandbox code_sandbox(reader);  // the `sandbox:` section
   int64_t batch_size = 64;
   reader.Get("batch_size", &batch_size);
   Json plugins = reader.GetJson("plugins");
@@ -81,8 +83,10 @@ int Run(const VerifyFlags& f) {
   if (f.batch_size > 0) batch_size = f.batch_size;
   if (batch_size <= 0) return ReportError(cmd, InvalidArgument("batch_size must be > 0"));
 
-  // The code verifier needs a sandbox; none is linked into this binary yet.
+  Status sb = code_sandbox.CreateIfNeeded(spec.verifier == "code");
+  if (!sb.ok()) return ReportError(cmd, sb);
   verifiers::VerifierEnv env;
+  env.sandbox = code_sandbox.get();  // null when no sandbox library is linked
   auto verifier = rewards::BuildVerifier(spec, env, "--task " + f.task);
   if (!verifier.ok()) return ReportError(cmd, verifier.status());
 
