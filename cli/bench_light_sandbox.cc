@@ -5,10 +5,12 @@
 // the same process, same run. Prints one JSON object. Targets (issue 6):
 // >= 40 runs/s on 2 cores, <= 10 ms added latency.
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -27,6 +29,25 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// CPU ms used so far by this process and every child it waited for (the
+// jails' inits and, through them, the programs).
+double CpuMs() {
+  auto ms = [](timeval v) { return v.tv_sec * 1e3 + v.tv_usec / 1e3; };
+  rusage self{}, kids{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &kids);
+  return ms(self.ru_utime) + ms(self.ru_stime) + ms(kids.ru_utime) + ms(kids.ru_stime);
+}
+
+double LoadAvg() {
+  double l = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &l) != 1) l = -1;
+    std::fclose(f);
+  }
+  return l;
+}
 
 // Mean ms of running argv directly (posix_spawn + wait), n times.
 double BareMs(std::vector<std::string> args, int n) {
@@ -90,10 +111,15 @@ int RunBenchSandbox(int argc, char** argv) {
     if (!st.ok()) return ReportError("bench sandbox", st);
     auto box = sandbox::CreateSandbox(config);
     if (!box.ok()) return ReportError("bench sandbox", box.status());
+    double load = LoadAvg();
     RunPhase(**box, 1, std::min(runs, 10));  // warm-up: page cache, pool
+    double cpu0 = CpuMs();
     double bare = BareMs({"/usr/bin/python3", "-c", "pass"}, runs);
+    double cpu1 = CpuMs();
     double bare_flags = BareMs({"/usr/bin/python3", "-I", "-c", "pass"}, runs);
+    double cpu2 = CpuMs();
     Phase c1 = RunPhase(**box, 1, runs);
+    double cpu3 = CpuMs();
     Phase c2 = RunPhase(**box, 2, runs);
     Json j;
     j["bench"] = "sandbox";
@@ -110,6 +136,12 @@ int RunBenchSandbox(int argc, char** argv) {
     j["baseline_python_dash_I_ms"] = bare_flags;
     j["added_latency_ms"] = c1.mean_latency_ms - bare;
     j["added_latency_vs_same_flags_ms"] = c1.mean_latency_ms - bare_flags;
+    // CPU per run (host-wide CPU is what bounds runs/s on a busy machine;
+    // kernel work in kworkers, e.g. namespace teardown, is not counted).
+    j["cpu_ms_per_run_sandbox"] = (cpu3 - cpu2) / runs;
+    j["cpu_ms_per_run_bare_python"] = (cpu1 - cpu0) / runs;
+    j["cpu_ms_per_run_python_dash_I"] = (cpu2 - cpu1) / runs;
+    j["load_avg_1m_at_start"] = load;
     j["failures"] = c1.failures + c2.failures;
     j["targets"] = {{"runs_per_s", 40}, {"added_latency_ms", 10}};
     std::cout << j.dump() << "\n";

@@ -326,6 +326,13 @@ void ArrangeJailFds(const int src[5]) {
 void JailMain(const JailSpec& s) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // No host signal handler may run in here: as PID 1 with default actions,
+  // every signal from inside the jail is dropped by the kernel.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < 65; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
   char go = 0;
   if (!ReadFull(kCtrlFd, &go, 1)) _exit(0);  // host gone before we started
   if (s.use_namespaces) {

@@ -1,5 +1,10 @@
 // tests/sandbox/sandbox_cli_test.cc: the `rlzero sandbox run` and
 // `rlzero sandbox-server` contracts, through real processes.
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <set>
 
@@ -72,6 +77,35 @@ TEST(SandboxCliTest, ServerStartsOnLoopbackAndStopsOnSigint) {
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["listening"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
   EXPECT_NE(r.err.find("shutting down"), std::string::npos);
+}
+
+// Runs `rlzero sandbox run` in a child whose seccomp filter refuses user
+// namespaces, as Docker's default profile does.
+TEST(SandboxCliTest, ForbiddenNamespacesFailNamingWhatIsMissing) {
+  std::string prog = WriteTemp("cli_ns.py", "print(1)\n");
+  std::string err_path = ::testing::TempDir() + "cli_ns.err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+                     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+                     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+    if (seccomp_load(ctx) != 0) _exit(99);
+    if (!freopen(err_path.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(98);
+    std::string bin = BinPath("rlzero");
+    execl(bin.c_str(), bin.c_str(), "sandbox", "run", "--lang", "python", prog.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(97);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 1);
+  std::ifstream in(err_path);
+  std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(err.find("user namespaces are not available"), std::string::npos) << err;
+  EXPECT_NE(err.find("rlimits_only"), std::string::npos) << err;  // the explicit way out
 }
 
 }  // namespace
