@@ -150,6 +150,47 @@ TEST(SandboxRunTest, ConcurrentRunsAreIndependent) {
   EXPECT_EQ(good.load(), 6);
 }
 
+// RLIMIT_NPROC counts per user namespace, so jails sharing host uid 65534 do
+// not share a process budget; within a jail init + python + children <= limit.
+const char kForker[] =
+    "import os, time\nn = 0\nfor i in range(30):\n    try:\n"
+    "        if os.fork() == 0:\n            time.sleep(1); os._exit(0)\n"
+    "        n += 1\n    except OSError:\n        break\ntime.sleep(0.5)  # overlap with the other jails\nprint(n)\n";
+
+TEST(SandboxRunTest, ProcessLimitHoldsWithoutCgroups) {
+  SandboxConfig c;
+  c.cgroup = "off";
+  c.prefork = 0;
+  c.max_processes = 20;
+  auto b = CreateSandbox(c);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  RunRequest r;
+  r.source = kForker;
+  auto res = (*b)->Run(r);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->stdout_data, "18\n");  // 20 - init - python
+}
+
+TEST(SandboxRunTest, ProcessLimitIsPerJail) {
+  SandboxConfig c;
+  c.cgroup = "off";
+  c.max_concurrency = 3;
+  c.max_processes = 40;
+  auto b = CreateSandbox(c);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  std::atomic<int> full{0};
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 3; ++i)
+    ts.emplace_back([&] {
+      RunRequest r;
+      r.source = kForker;
+      auto res = (*b)->Run(r);
+      if (res.ok() && res->stdout_data == "30\n") ++full;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(full.load(), 3);  // 3 x 32 tasks at once, over 40 if it were shared
+}
+
 TEST(SandboxRunTest, UnavailableLanguageBinaryIsSandboxError) {
   SandboxConfig c;
   c.prefork = 0;
