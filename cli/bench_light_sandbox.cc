@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -83,7 +83,8 @@ Phase RunPhase(sandbox::Sandbox& box, int threads, int runs) {
       while (next++ < runs) {
         auto s = Clock::now();
         auto r = box.Run(req);
-        latency_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s).count();
+        latency_us +=
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s).count();
         if (!r.ok() || r->status != sandbox::RunStatus::kOk) ++failures;
       }
     });
@@ -149,7 +150,8 @@ int RunBenchSandbox(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kReg("sandbox", "trivial Python runs/s at 1 and 2 concurrent, added latency over bare python3",
+BenchRegistrar kReg("sandbox",
+                    "trivial Python runs/s at 1 and 2 concurrent, added latency over bare python3",
                     RunBenchSandbox);
 
 }  // namespace

@@ -36,10 +36,12 @@ int RunSandbox(int argc, char** argv) {
   sandbox::RunRequest req;
   std::string file, stdin_file;
   ConfigFlags cfg;
-  run->add_option("--lang", req.language, "language from the sandbox config (python, cpp)")->required();
+  run->add_option("--lang", req.language, "language from the sandbox config (python, cpp)")
+      ->required();
   run->add_option("FILE", file, "the program's source file")->required();
   run->add_option("--stdin", stdin_file, "file fed to the program's standard input");
-  run->add_option("--time-limit-ms", req.time_limit_ms, "wall-clock limit (CPU: same, whole seconds)");
+  run->add_option("--time-limit-ms", req.time_limit_ms,
+                  "wall-clock limit (CPU: same, whole seconds)");
   run->add_option("--memory-limit-mb", req.memory_limit_mb, "address-space limit");
   run->add_option("--output-limit-kb", req.output_limit_kb, "cap per output stream");
   cfg.Add(*run, false);

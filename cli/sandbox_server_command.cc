@@ -29,7 +29,8 @@ int RunSandboxServer(int argc, char** argv) {
   CLI::App app{"serve the sandbox over gRPC (SandboxService)", "rlzero sandbox-server"};
   std::string listen = "127.0.0.1:50061";
   ConfigFlags cfg;
-  app.add_option("--listen", listen, "address to serve on (default 127.0.0.1:50061; :0 picks a port)");
+  app.add_option("--listen", listen,
+                 "address to serve on (default 127.0.0.1:50061; :0 picks a port)");
   cfg.Add(app, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
@@ -50,8 +51,8 @@ int RunSandboxServer(int argc, char** argv) {
     auto box = sandbox::CreateSandbox(config);
     if (!box.ok()) return ReportError("sandbox-server", box.status());
     int64_t max_msg = config.max_source_bytes + config.max_stdin_bytes + (1 << 20);
-    auto server = sandbox::StartSandboxServer(listen, box->get(),
-                                              static_cast<int>(std::min<int64_t>(max_msg, 1 << 30)));
+    auto server = sandbox::StartSandboxServer(
+        listen, box->get(), static_cast<int>(std::min<int64_t>(max_msg, 1 << 30)));
     if (!server.ok()) return ReportError("sandbox-server", server.status());
     std::string bound = listen;
     size_t colon = listen.rfind(':');

@@ -10,8 +10,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -101,7 +101,8 @@ std::vector<std::string> Substitute(const std::vector<std::string>& tmpl, const 
                                     const std::string& source) {
   std::vector<std::string> out;
   for (std::string s : tmpl) {
-    for (auto [key, value] : {std::pair<std::string, std::string>{"{source}", source}, {"{dir}", dir}}) {
+    for (auto [key, value] :
+         {std::pair<std::string, std::string>{"{source}", source}, {"{dir}", dir}}) {
       size_t at;
       while ((at = s.find(key)) != std::string::npos) s.replace(at, key.size(), value);
     }
@@ -112,9 +113,9 @@ std::vector<std::string> Substitute(const std::vector<std::string>& tmpl, const 
 
 // Which namespace the host refuses, with how to enable it ("" when all work).
 std::string ProbeNamespaces() {
-  const std::pair<int, const char*> kinds[] = {
-      {CLONE_NEWUSER, "user"}, {CLONE_NEWPID, "PID"},  {CLONE_NEWNS, "mount"},
-      {CLONE_NEWNET, "network"}, {CLONE_NEWIPC, "IPC"}, {CLONE_NEWUTS, "UTS"}};
+  const std::pair<int, const char*> kinds[] = {{CLONE_NEWUSER, "user"}, {CLONE_NEWPID, "PID"},
+                                               {CLONE_NEWNS, "mount"},  {CLONE_NEWNET, "network"},
+                                               {CLONE_NEWIPC, "IPC"},   {CLONE_NEWUTS, "UTS"}};
   pid_t pid = fork();
   if (pid < 0) return "fork failed while probing namespaces: " + Errno(errno);
   if (pid == 0) {
@@ -128,10 +129,12 @@ std::string ProbeNamespaces() {
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return "";
   int code = WIFEXITED(st) ? WEXITSTATUS(st) - 10 : -1;
   std::string which = code >= 0 && code < 6 ? kinds[code].second : "some";
-  return which + " namespaces are not available to this process (unshare failed). The sandbox "
+  return which +
+         " namespaces are not available to this process (unshare failed). The sandbox "
          "needs user, PID, mount, network, IPC and UTS namespaces. To enable them: on the host, "
          "sysctl -w user.max_user_namespaces=15000 and (Debian/Ubuntu) "
-         "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0; in "
+         "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0; "
+         "in "
          "Docker, run with --security-opt seccomp=unconfined (the default profile blocks unshare) "
          "or --privileged. Or choose sandbox.isolation: rlimits_only explicitly (NOT isolated).";
 }
@@ -161,7 +164,9 @@ Status WriteProcFile(pid_t pid, const char* name, const std::string& value) {
 
 // Blocking read of one report with a timeout. false on EOF / timeout / error.
 bool ReadReport(int fd, JailReport* r, int64_t timeout_ms) {
-  struct pollfd p{fd, POLLIN, 0};
+  struct pollfd p {
+    fd, POLLIN, 0
+  };
   int rc;
   do {
     rc = poll(&p, 1, static_cast<int>(timeout_ms));
@@ -365,8 +370,10 @@ StatusOr<std::unique_ptr<Jail>> JailFactory::Spawn() const {
   if (pid < 0) return Internal("sandbox: clone: " + Errno(clone_errno));
   jail->pid_ = static_cast<pid_t>(pid);
   if (isolated()) {
-    std::string uid_line = std::to_string(kInsideUid) + " " + std::to_string(config_.outside_uid) + " 1\n";
-    std::string gid_line = std::to_string(kInsideGid) + " " + std::to_string(config_.outside_gid) + " 1\n";
+    std::string uid_line =
+        std::to_string(kInsideUid) + " " + std::to_string(config_.outside_uid) + " 1\n";
+    std::string gid_line =
+        std::to_string(kInsideGid) + " " + std::to_string(config_.outside_gid) + " 1\n";
     RLZ_RETURN_IF_ERROR(WriteProcFile(jail->pid_, "uid_map", uid_line));
     RLZ_RETURN_IF_ERROR(WriteProcFile(jail->pid_, "gid_map", gid_line));
   }
@@ -407,7 +414,8 @@ void Jail::KillAndReap() {
 
 RunResult Jail::Execute(const RunRequest& req, int language_index) {
   const SandboxConfig& c = factory_->config();
-  const LanguageSpec& lang = c.languages.at(factory_->language_names_[static_cast<size_t>(language_index)]);
+  const LanguageSpec& lang =
+      c.languages.at(factory_->language_names_[static_cast<size_t>(language_index)]);
   RunResult result;
   result.isolated = factory_->isolated();
   Observation obs;
@@ -424,7 +432,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
     return result;
   };
   if (cgroup_) {
-    int64_t mem = std::max(memory_bytes, lang.compile.empty() ? 0 : lang.compile_memory_limit_mb << 20);
+    int64_t mem =
+        std::max(memory_bytes, lang.compile.empty() ? 0 : lang.compile_memory_limit_mb << 20);
     Status st = cgroup_->SetLimits(mem + (c.tmpfs_size_mb << 20) + (64 << 20), c.max_processes + 8);
     if (!st.ok()) return fail(st.message());
   }
@@ -434,7 +443,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   h.memory_limit_bytes = memory_bytes;
   h.source_len = req.source.size();
   Clock::time_point sent = Clock::now();
-  if (!WriteAll(ctrl_fd_, &h, sizeof h) || !WriteAll(ctrl_fd_, req.source.data(), req.source.size()))
+  if (!WriteAll(ctrl_fd_, &h, sizeof h) ||
+      !WriteAll(ctrl_fd_, req.source.data(), req.source.size()))
     return fail("the jail died while receiving the program: " + Errno(errno));
   CloseFd(&ctrl_fd_);
 
@@ -530,7 +540,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
         if (got < 0) break;  // EAGAIN
         if (got != static_cast<ssize_t>(sizeof r) || r.magic != kWireMagic) {
           if (!done && setup_error.empty())
-            setup_error = got == 0 ? "the jail's init died unexpectedly" : "garbled report from the jail";
+            setup_error =
+                got == 0 ? "the jail's init died unexpectedly" : "garbled report from the jail";
           done = true;
           break;
         }

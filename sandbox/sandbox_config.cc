@@ -77,7 +77,8 @@ Status SandboxConfig::Validate() const {
     return bad("isolation: '" + isolation + "' is not one of namespaces, rlimits_only");
   if (cgroup != "auto" && cgroup != "off" && cgroup != "require")
     return bad("cgroup: '" + cgroup + "' is not one of auto, off, require");
-  if (max_concurrency < 1 || max_concurrency > 1024) return bad("max_concurrency: must be in [1, 1024]");
+  if (max_concurrency < 1 || max_concurrency > 1024)
+    return bad("max_concurrency: must be in [1, 1024]");
   if (max_queue < 0) return bad("max_queue: must be >= 0");
   if (prefork < 0 || prefork > 256) return bad("prefork: must be in [0, 256]");
   if (outside_uid <= 0 || outside_gid <= 0)
