@@ -97,6 +97,35 @@ Phase RunPhase(sandbox::Sandbox& box, int threads, int runs) {
   return p;
 }
 
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Alternates one bare `python3 -c pass` with one sandboxed run, so load that
+// drifts during the benchmark hits both alike; the median of the per-pair
+// differences is the added latency least disturbed by a busy machine.
+struct Interleaved {
+  double bare_median_ms = 0, sandbox_median_ms = 0, added_median_ms = 0;
+};
+
+Interleaved RunInterleaved(sandbox::Sandbox& box, int runs) {
+  sandbox::RunRequest req;
+  req.source = "pass\n";
+  std::vector<double> bare, boxed, diff;
+  for (int i = 0; i < runs; ++i) {
+    double b = BareMs({"/usr/bin/python3", "-c", "pass"}, 1);
+    auto s = Clock::now();
+    auto r = box.Run(req);
+    double x = Ms(Clock::now() - s);
+    bare.push_back(b);
+    boxed.push_back(x);
+    diff.push_back(x - b);
+  }
+  return {Median(bare), Median(boxed), Median(diff)};
+}
+
 int RunBenchSandbox(int argc, char** argv) {
   CLI::App app{"sandbox runs/s and added latency over bare python3", "rlzero bench sandbox"};
   int runs = 100;
@@ -122,6 +151,7 @@ int RunBenchSandbox(int argc, char** argv) {
     Phase c1 = RunPhase(**box, 1, runs);
     double cpu3 = CpuMs();
     Phase c2 = RunPhase(**box, 2, runs);
+    Interleaved inter = RunInterleaved(**box, runs);
     Json j;
     j["bench"] = "sandbox";
     j["runs_per_phase"] = runs;
@@ -137,6 +167,9 @@ int RunBenchSandbox(int argc, char** argv) {
     j["baseline_python_dash_I_ms"] = bare_flags;
     j["added_latency_ms"] = c1.mean_latency_ms - bare;
     j["added_latency_vs_same_flags_ms"] = c1.mean_latency_ms - bare_flags;
+    j["interleaved_bare_python_median_ms"] = inter.bare_median_ms;
+    j["interleaved_sandbox_median_ms"] = inter.sandbox_median_ms;
+    j["interleaved_added_latency_median_ms"] = inter.added_median_ms;
     // CPU per run (host-wide CPU is what bounds runs/s on a busy machine;
     // kernel work in kworkers, e.g. namespace teardown, is not counted).
     j["cpu_ms_per_run_sandbox"] = (cpu3 - cpu2) / runs;

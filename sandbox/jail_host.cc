@@ -463,8 +463,10 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   int* out_fds[2] = {&stdout_fd_, &stderr_fd_};
   char chunk[65536];
 
+  // Reads what is there (a bounded number of chunks, so a fast writer cannot
+  // keep us here); stops at the cap.
   auto read_stream = [&](int i) {
-    for (;;) {
+    for (int k = 0; k < 16 && !obs.output_exceeded; ++k) {
       ssize_t n = read(*out_fds[i], chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return;  // EAGAIN
@@ -589,7 +591,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   // Drain what the program wrote before it ended. Every writer is dead now
   // (namespaces) so EOF comes at once; rlimits-only waits a bounded time.
   Clock::time_point drain_start = Clock::now();
-  while ((stdout_fd_ >= 0 || stderr_fd_ >= 0) && MsSince(drain_start) < kDrainTimeoutMs) {
+  while ((stdout_fd_ >= 0 || stderr_fd_ >= 0) && !obs.output_exceeded &&
+         MsSince(drain_start) < kDrainTimeoutMs) {
     struct pollfd p[2];
     int idx[2];
     int n = 0;
