@@ -134,13 +134,13 @@ int RunBenchSandbox(int argc, char** argv) {
   cfg.Add(app, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
-    if (!reader.ok()) return ReportError("bench sandbox", reader.status());
+    if (!reader.ok()) return ReportError("rlzero bench sandbox", reader.status());
     ConfigReader section = reader->Section("sandbox");
     sandbox::SandboxConfig config = sandbox::SandboxConfig::FromConfig(section);
     Status st = reader->Finish();
-    if (!st.ok()) return ReportError("bench sandbox", st);
+    if (!st.ok()) return ReportError("rlzero bench sandbox", st);
     auto box = sandbox::CreateSandbox(config);
-    if (!box.ok()) return ReportError("bench sandbox", box.status());
+    if (!box.ok()) return ReportError("rlzero bench sandbox", box.status());
     double load = LoadAvg();
     RunPhase(**box, 1, std::min(runs, 10));  // warm-up: page cache, pool
     double cpu0 = CpuMs();

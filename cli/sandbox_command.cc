@@ -47,35 +47,35 @@ int RunSandbox(int argc, char** argv) {
   cfg.Add(*run, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
-    if (!reader.ok()) return ReportError("sandbox", reader.status());
+    if (!reader.ok()) return ReportError("rlzero sandbox", reader.status());
     ConfigReader section = reader->Section("sandbox");
     sandbox::SandboxConfig config = sandbox::SandboxConfig::FromConfig(section);
     config.prefork = 0;  // one run: spawn on demand
     config.max_concurrency = 1;
     Status st = reader->Finish();
     if (!st.ok()) {
-      ReportError("sandbox", st);
+      ReportError("rlzero sandbox", st);
       return 2;
     }
     auto source = ReadWholeFile(file);
     if (!source.ok()) {
-      ReportError("sandbox", source.status());
+      ReportError("rlzero sandbox", source.status());
       return 2;
     }
     req.source = std::move(source).value();
     if (!stdin_file.empty()) {
       auto in = ReadWholeFile(stdin_file);
       if (!in.ok()) {
-        ReportError("sandbox", in.status());
+        ReportError("rlzero sandbox", in.status());
         return 2;
       }
       req.stdin_data = std::move(in).value();
     }
     auto box = sandbox::CreateSandbox(config);
-    if (!box.ok()) return ReportError("sandbox", box.status());
+    if (!box.ok()) return ReportError("rlzero sandbox", box.status());
     auto result = (*box)->Run(req);
     if (!result.ok()) {
-      ReportError("sandbox", result.status());
+      ReportError("rlzero sandbox", result.status());
       return 2;
     }
     const sandbox::RunResult& r = *result;

@@ -78,6 +78,8 @@ CgroupRoots CgroupRoots::Detect() {
   CgroupRoots r;
   r.memory = ProbeController("memory", &r.why_not);
   r.pids = ProbeController("pids", &r.why_not);
+  while (!r.why_not.empty() && (r.why_not.back() == ' ' || r.why_not.back() == ';'))
+    r.why_not.pop_back();
   return r;
 }
 

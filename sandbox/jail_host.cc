@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
 #include "sandbox/classify.h"
@@ -257,8 +258,13 @@ StatusOr<std::unique_ptr<JailFactory>> JailFactory::Create(const SandboxConfig& 
     if (!f->cgroup_roots_.usable()) {
       if (config.cgroup == "require")
         return FailedPrecondition("sandbox: cgroup: require, but " + f->cgroup_roots_.why_not +
-                                  "mount cgroup v1 memory and pids hierarchies writable by this "
+                                  ". Mount cgroup v1 memory and pids hierarchies writable by this "
                                   "user, or set sandbox.cgroup: auto/off");
+      // Said once per sandbox, never silently: limits are rlimits only.
+      std::fprintf(stderr,
+                   "rlzero sandbox: note: no cgroups (%s); memory and process limits are "
+                   "rlimits only (RLIMIT_AS, RLIMIT_NPROC per jail)\n",
+                   f->cgroup_roots_.why_not.c_str());
       f->cgroup_roots_ = CgroupRoots();
     }
   }
@@ -266,7 +272,7 @@ StatusOr<std::unique_ptr<JailFactory>> JailFactory::Create(const SandboxConfig& 
   // the step named, not on every run.
   auto trial = f->Spawn();
   if (!trial.ok())
-    return FailedPrecondition("sandbox: a trial jail failed: " + trial.status().message());
+    return FailedPrecondition(trial.status().message() + " (in the trial jail at start-up)");
   return f;
 }
 
