@@ -265,6 +265,7 @@ struct StepFailure {
       {RLIMIT_NOFILE, static_cast<rlim_t>(s.max_open_files), static_cast<rlim_t>(s.max_open_files)},
       {RLIMIT_FSIZE, static_cast<rlim_t>(s.max_file_size_bytes),
        static_cast<rlim_t>(s.max_file_size_bytes)},
+      {RLIMIT_STACK, static_cast<rlim_t>(s.stack_bytes), static_cast<rlim_t>(s.stack_bytes)},
       {RLIMIT_CORE, 0, 0},
       {RLIMIT_MEMLOCK, 0, 0},
       {RLIMIT_MSGQUEUE, 0, 0},

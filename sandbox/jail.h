@@ -74,6 +74,7 @@ struct JailSpec {
   int64_t max_processes = 64;
   int64_t max_open_files = 64;
   int64_t max_file_size_bytes = 16 << 20;
+  int64_t stack_bytes = 8 << 20;
 };
 
 // Fixed fd numbers inside init.

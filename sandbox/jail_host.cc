@@ -311,6 +311,7 @@ std::unique_ptr<JailSpec> JailFactory::BuildSpec(const std::string& work_dir) co
   s->max_processes = c.max_processes;
   s->max_open_files = c.max_open_files;
   s->max_file_size_bytes = c.max_file_size_mb << 20;
+  s->stack_bytes = c.stack_size_mb << 20;
   s->languages.resize(language_names_.size());
   for (size_t i = 0; i < language_names_.size(); ++i) {
     const LanguageSpec& ls = c.languages.at(language_names_[i]);

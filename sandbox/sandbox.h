@@ -15,6 +15,7 @@
 // Thread safety: Sandbox::Run may be called from many threads at once; the
 // implementation bounds concurrency (SandboxConfig::max_concurrency) and
 // queues the rest (up to SandboxConfig::max_queue, then RESOURCE_EXHAUSTED).
+// Destroying a Sandbox while Run calls are in flight is a programmer error.
 #pragma once
 
 #include <cstdint>

@@ -38,6 +38,7 @@ SandboxConfig SandboxConfig::FromConfig(ConfigReader& r) {
   r.Get("max_processes", &c.max_processes);
   r.Get("max_open_files", &c.max_open_files);
   r.Get("max_file_size_mb", &c.max_file_size_mb);
+  r.Get("stack_size_mb", &c.stack_size_mb);
   r.Get("cgroup", &c.cgroup);
   r.Get("ro_binds", &c.ro_binds);
   r.Get("max_time_limit_ms", &c.max_time_limit_ms);
@@ -87,6 +88,7 @@ Status SandboxConfig::Validate() const {
   if (max_processes < 1) return bad("max_processes: must be >= 1");
   if (max_open_files < 4) return bad("max_open_files: must be >= 4");
   if (max_file_size_mb < 1) return bad("max_file_size_mb: must be >= 1");
+  if (stack_size_mb < 1) return bad("stack_size_mb: must be >= 1");
   for (const auto& p : ro_binds)
     if (p.empty() || p[0] != '/' || p.find("..") != std::string::npos || p == "/")
       return bad("ro_binds: '" + p + "' must be an absolute path other than /, without '..'");

@@ -48,6 +48,7 @@ struct SandboxConfig {
   int64_t max_processes = 64;     // RLIMIT_NPROC inside the jail's user namespace
   int64_t max_open_files = 64;    // RLIMIT_NOFILE
   int64_t max_file_size_mb = 16;  // RLIMIT_FSIZE
+  int64_t stack_size_mb = 8;      // RLIMIT_STACK (set, never inherited from the host)
   // "auto": use cgroup v1 memory + pids when creatable, "off", or "require".
   std::string cgroup = "auto";
   // Host paths shown read-only inside (symlinks are recreated as symlinks);

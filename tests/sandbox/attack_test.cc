@@ -495,6 +495,16 @@ TEST_F(AttackTest, CppForkBomb) {
   EXPECT_EQ(r.status, RunStatus::kTimeout);
 }
 
+TEST_F(AttackTest, DeepRecursionHitsTheStackLimit) {
+  RunResult r = Attack(
+      "#include <cstdio>\nint f(int n){ volatile char pad[1024]; pad[0]=n; return n ? "
+      "f(n-1)+pad[0] : 0; }\n"
+      "int main(){ std::printf(\"%d\\n\", f(100000000)); }\n",
+      3000, "", 256, "cpp");
+  EXPECT_EQ(r.status, RunStatus::kSignal);
+  EXPECT_EQ(r.signal, SIGSEGV);
+}
+
 TEST_F(AttackTest, CgroupAndSysfsAreInvisible) {
   RunResult r = Attack(
       "import os\nprint(os.path.exists('/sys/fs/cgroup'), "
