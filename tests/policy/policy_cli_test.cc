@@ -23,6 +23,10 @@ using testing::RunCommand;
 
 const std::string kFixtures = std::string(RLZERO_SOURCE_DIR) + "/tests/fixtures/models";
 
+// The binary, with one LibTorch thread: these models are tiny, and on a
+// shared machine extra threads only spin.
+std::string Rlz() { return "RLZERO_THREADS=1 " + BinPath("rlzero"); }
+
 std::string TempDir(const std::string& name) {
   std::string d = fs::temp_directory_path().string() + "/rlz_cli_" + name + "_" +
                   std::to_string(::getpid());
@@ -41,7 +45,7 @@ std::vector<Json> JsonLines(const std::string& out) {
 }
 
 std::string InitTiny(const std::string& dir, const std::string& config, int seed = 1) {
-  auto r = RunCommand(BinPath("rlzero") + " init --config " + config + " --tokenizer " + kFixtures +
+  auto r = RunCommand(Rlz() + " init --config " + config + " --tokenizer " + kFixtures +
                       "/char_tokenizer.json --out " + dir + " --seed " + std::to_string(seed));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;
@@ -84,11 +88,11 @@ TEST(PolicyCliTest, InitWritesHfDirForEachFamily) {
 TEST(PolicyCliTest, InitRejectsBadConfig) {
   std::string tmp = TempDir("initbad");
   std::ofstream(tmp + "/c.json") << R"({"model_type":"gpt2","hidden_size":8})";
-  auto r = RunCommand(BinPath("rlzero") + " init --config " + tmp + "/c.json --tokenizer " +
+  auto r = RunCommand(Rlz() + " init --config " + tmp + "/c.json --tokenizer " +
                       kFixtures + "/char_tokenizer.json --out " + tmp + "/m");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("gpt2"), std::string::npos) << r.err;
-  auto r2 = RunCommand(BinPath("rlzero") + " init --config " + tmp + "/c.json");
+  auto r2 = RunCommand(Rlz() + " init --config " + tmp + "/c.json");
   EXPECT_EQ(r2.exit_code, 2) << "missing required flags";
   fs::remove_all(tmp);
 }
@@ -102,9 +106,9 @@ TEST(PolicyCliTest, ScoreIdsInOrderAndBatchInvariant) {
       "\n"
       "{\"prompt_ids\": [20, 21], \"completion_ids\": []}\n";
   std::ofstream(tmp + "/in.jsonl") << input;
-  auto r8 = RunCommand(BinPath("rlzero") + " score --model " + tmp + "/m --input " + tmp + "/in.jsonl");
+  auto r8 = RunCommand(Rlz() + " score --model " + tmp + "/m --input " + tmp + "/in.jsonl");
   ASSERT_EQ(r8.exit_code, 0) << r8.err;
-  auto r1 = RunCommand(BinPath("rlzero") + " score --model " + tmp + "/m --input - --batch-size 1",
+  auto r1 = RunCommand(Rlz() + " score --model " + tmp + "/m --input - --batch-size 1",
                        input);
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   auto a = JsonLines(r8.out), b = JsonLines(r1.out);
@@ -128,12 +132,12 @@ TEST(PolicyCliTest, ScoreIdsInOrderAndBatchInvariant) {
 TEST(PolicyCliTest, ScoreBadInputNamesTheLine) {
   std::string tmp = TempDir("scorebad");
   InitTiny(tmp + "/m", kFixtures + "/tiny_llama_config.json");
-  auto r = RunCommand(BinPath("rlzero") + " score --model " + tmp + "/m --input -",
+  auto r = RunCommand(Rlz() + " score --model " + tmp + "/m --input -",
                       "{\"prompt_ids\": [1], \"completion_ids\": [2]}\n"
                       "{\"prompt_ids\": [1], \"completion_ids\": [999]}\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("stdin:2"), std::string::npos) << r.err;
-  auto missing = RunCommand(BinPath("rlzero") + " score --model " + tmp + "/nope --input -", "");
+  auto missing = RunCommand(Rlz() + " score --model " + tmp + "/nope --input -", "");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope"), std::string::npos) << missing.err;
   fs::remove_all(tmp);
@@ -157,7 +161,7 @@ TEST(PolicyCliTest, SftReducesLossAndTheModelReloads) {
               {"lr", 0.01},              {"warmup_steps", 5},
               {"save_every", 30},        {"seed", 3}};
   std::ofstream(tmp + "/sft.json") << cfg.dump();
-  auto r = RunCommand(BinPath("rlzero") + " sft --config " + tmp + "/sft.json");
+  auto r = RunCommand(Rlz() + " sft --config " + tmp + "/sft.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto metrics = JsonLines(r.out);
   ASSERT_EQ(metrics.size(), 60u);
@@ -171,7 +175,7 @@ TEST(PolicyCliTest, SftReducesLossAndTheModelReloads) {
   EXPECT_TRUE(fs::exists(tmp + "/run/final/tokenizer.json"));
   EXPECT_TRUE(fs::exists(tmp + "/run/config.resolved.json"));
   // The trained model reloads and now prefers the learnt continuation.
-  auto s = RunCommand(BinPath("rlzero") + " score --model " + tmp + "/run/final --input -",
+  auto s = RunCommand(Rlz() + " score --model " + tmp + "/run/final --input -",
                       "{\"prompt_ids\": [2, 7], \"completion_ids\": [8, 9, 10]}\n");
   ASSERT_EQ(s.exit_code, 0) << s.err;
   auto lp = JsonLines(s.out)[0]["logprobs"];
@@ -184,7 +188,7 @@ TEST(PolicyCliTest, SftReducesLossAndTheModelReloads) {
 TEST(PolicyCliTest, SftRejectsUnknownKeys) {
   std::string tmp = TempDir("sftbad");
   std::ofstream(tmp + "/sft.json") << R"({"model":"m","data":"d","run_dir":"r","learning_rate":1})";
-  auto r = RunCommand(BinPath("rlzero") + " sft --config " + tmp + "/sft.json");
+  auto r = RunCommand(Rlz() + " sft --config " + tmp + "/sft.json");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("learning_rate"), std::string::npos) << r.err;
   fs::remove_all(tmp);
