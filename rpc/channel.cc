@@ -1,0 +1,51 @@
+// rpc/channel.cc
+#include "rpc/channel.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+namespace rlzero::rpc {
+namespace {
+
+StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(path + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
+                                                     const ClientOptions& options) {
+  if (address.empty()) return InvalidArgument("empty server address");
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  args.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (!options.tls_ca_file.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    RLZ_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options.tls_ca_file));
+    if (!options.tls_cert_file.empty()) {
+      RLZ_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPem(options.tls_cert_file));
+      RLZ_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem(options.tls_key_file));
+    }
+    creds = grpc::SslCredentials(ssl);
+  } else {
+    creds = grpc::InsecureChannelCredentials();
+  }
+  return grpc::CreateCustomChannel(address, creds, args);
+}
+
+void PrepareContext(grpc::ClientContext* context, const TokenAuth& auth,
+                    std::chrono::milliseconds timeout) {
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+  auth.Attach(context);
+}
+
+}  // namespace rlzero::rpc

@@ -1,0 +1,86 @@
+// tests/policy/tokenizer/pre_tokenizer_test.cc: Split behaviours, Digits,
+// ByteLevel's regex and prefix space. The "the-final--countdown" golden
+// values are the examples of Hugging Face tokenizers' SplitDelimiterBehavior
+// documentation.
+#include "policy/tokenizer/pre_tokenizer.h"
+
+#include <gtest/gtest.h>
+
+namespace rlzero::tokenizer_internal {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> Pieces(const json& config, const std::string& text) {
+  auto p = PreTokenizer::FromJson(config, "pre");
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  if (!p.ok()) return {};
+  std::vector<std::string_view> views;
+  std::deque<std::string> arena;
+  EXPECT_TRUE(p.value()->Split(text, &views, &arena).ok());
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
+json SplitOnDash(const char* behavior) {
+  return json{{"type", "Split"}, {"pattern", {{"String", "-"}}}, {"behavior", behavior},
+              {"invert", false}};
+}
+
+using V = std::vector<std::string>;
+
+TEST(PreTokenizerTest, SplitBehaviorsMatchTokenizersDocs) {
+  const std::string t = "the-final--countdown";
+  EXPECT_EQ(Pieces(SplitOnDash("Removed"), t), (V{"the", "final", "countdown"}));
+  EXPECT_EQ(Pieces(SplitOnDash("Isolated"), t), (V{"the", "-", "final", "-", "-", "countdown"}));
+  EXPECT_EQ(Pieces(SplitOnDash("MergedWithPrevious"), t),
+            (V{"the-", "final-", "-", "countdown"}));
+  EXPECT_EQ(Pieces(SplitOnDash("MergedWithNext"), t), (V{"the", "-final", "-", "-countdown"}));
+  EXPECT_EQ(Pieces(SplitOnDash("Contiguous"), t), (V{"the", "-", "final", "--", "countdown"}));
+}
+
+TEST(PreTokenizerTest, RegexSplitUsesUnicodeClasses) {
+  json cfg = {{"type", "Split"},
+              {"pattern", {{"Regex", "\\p{L}+|\\p{N}"}}},
+              {"behavior", "Isolated"},
+              {"invert", false}};
+  // "héllo" is one \p{L}+ run (é is a letter); the digits split one by one.
+  EXPECT_EQ(Pieces(cfg, "h\xC3\xA9llo 42"), (V{"h\xC3\xA9llo", " ", "4", "2"}));
+}
+
+TEST(PreTokenizerTest, DigitsIndividualOrGrouped) {
+  EXPECT_EQ(Pieces(json{{"type", "Digits"}, {"individual_digits", true}}, "a12b"),
+            (V{"a", "1", "2", "b"}));
+  EXPECT_EQ(Pieces(json{{"type", "Digits"}, {"individual_digits", false}}, "a12b"),
+            (V{"a", "12", "b"}));
+}
+
+TEST(PreTokenizerTest, ByteLevelRegexAndPrefixSpace) {
+  json bl = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"use_regex", true}};
+  // GPT-2's pattern; the prefix space makes the first word look like the rest.
+  EXPECT_EQ(Pieces(bl, "hello world's 12"), (V{" hello", " world", "'s", " 12"}));
+  json no_regex = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}};
+  EXPECT_EQ(Pieces(no_regex, "a b"), (V{"a b"}));
+  auto p = PreTokenizer::FromJson(no_regex, "pre");
+  EXPECT_TRUE(p.value()->byte_level());
+}
+
+TEST(PreTokenizerTest, SequenceAppliesStepsInOrder) {
+  json seq = {{"type", "Sequence"},
+              {"pretokenizers", json::array({SplitOnDash("Removed"),
+                                             json{{"type", "Digits"}, {"individual_digits", true}}})}};
+  EXPECT_EQ(Pieces(seq, "ab-12"), (V{"ab", "1", "2"}));
+}
+
+TEST(PreTokenizerTest, BadConfigsAreErrors) {
+  auto bad_regex = PreTokenizer::FromJson(
+      json{{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}, {"behavior", "Isolated"}},
+      "tok.json: pre_tokenizer");
+  ASSERT_FALSE(bad_regex.ok());
+  EXPECT_NE(bad_regex.status().message().find("tok.json: pre_tokenizer"), std::string::npos);
+  auto unknown = PreTokenizer::FromJson(json{{"type", "Metaspace"}}, "pre");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kUnimplemented);
+}
+
+}  // namespace
+}  // namespace rlzero::tokenizer_internal
