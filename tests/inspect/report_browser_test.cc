@@ -114,6 +114,16 @@ TEST_F(ReportBrowserTest, LivePageFromTheServerRenders) {
   ExpectCleanRender(p);
   EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 12u);
   EXPECT_NE(p.dom.find("<span class=\"live\" id=\"live-badge\">live</span>"), std::string::npos);
+
+  // Started before the run wrote anything: an empty page, still clean.
+  testing::ScratchDir empty("browser_empty");
+  ReportServer early(empty.path(), {});
+  ASSERT_TRUE(early.Start("127.0.0.1", 0).ok());
+  Page e = Load("http://127.0.0.1:" + std::to_string(early.port()) + "/");
+  early.Stop();
+  ExpectCleanRender(e);
+  EXPECT_NE(e.dom.find("0 of 0 rollouts"), std::string::npos);
+  EXPECT_NE(e.dom.find("no metrics yet"), std::string::npos);
 }
 
 TEST_F(ReportBrowserTest, LivePageReloadsWhenTheVersionChanges) {
