@@ -98,6 +98,15 @@ TEST_F(ReportBrowserTest, FilterFromTheUrlHashNarrowsTheList) {
   // The hostile completion is shown as text, not executed.
   EXPECT_NE(p.dom.find("&lt;/script&gt;&lt;script&gt;document.body.setAttribute"), std::string::npos);
 
+  // Values are URL-decoded after splitting on '&': "</script>" encoded.
+  Page enc = Load("file://" + dir_->file("report.html") + "#grep=%3C%2Fscript%3E%3Cscript%3E");
+  ExpectCleanRender(enc);
+  EXPECT_EQ(CountOf(enc.dom, "class=\"rollout-row"), 1u);
+  // A malformed escape is ignored, not a script error.
+  Page bad = Load("file://" + dir_->file("report.html") + "#grep=%E0%A4%A&step=3");
+  ExpectCleanRender(bad);
+  EXPECT_EQ(CountOf(bad.dom, "class=\"rollout-row"), 12u);
+
   Page q = Load("file://" + dir_->file("report.html") + "#step=1&correct=false");
   ExpectCleanRender(q);
   EXPECT_EQ(CountOf(q.dom, "class=\"rollout-row"), 4u);  // (p + k + 1) % 3 == 0
