@@ -1,6 +1,7 @@
 // tests/data/converters_test.cc: the dataset converters on records written
 // as the datasets publish them (the GSM8K record is the test split's first,
-// whose gold answer is 18; the others are shortened). Golden values follow
+// whose gold answer is 18, shortened; GSM8K, MATH, HumanEval are MIT, MBPP
+// CC-BY-4.0; the others are made-up records in the published shapes). Golden values follow
 // the datasets' documented formats.
 #include "data/converters.h"
 
