@@ -57,6 +57,7 @@ class ReportBrowserTest : public ::testing::Test {
     auto r = RunCommand(
         "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run "
         "--disable-background-networking --disable-component-update --disable-sync "
+        "--disable-dev-shm-usage "
         "--user-data-dir=" +
         profile + " --enable-logging=stderr --v=0 " + extra_flags + " --dump-dom '" + url + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
