@@ -81,8 +81,8 @@ TEST(TfEventsTest, RecordFramingUsesMaskedCrcs) {
 // ---- an independent reader: TFRecord frames, then protobuf fields ----
 
 struct Field {
-  int number;
-  int wire;
+  int number = 0;
+  int wire = 0;
   uint64_t varint = 0;
   std::string bytes;  // length-delimited, fixed32 or fixed64 payload
 };
@@ -103,7 +103,9 @@ std::vector<Field> ParseMessage(const std::string& s) {
   while (p < s.size()) {
     uint64_t key;
     if (!ReadVarint(s, &p, &key)) ADD_FAILURE() << "bad key";
-    Field f{static_cast<int>(key >> 3), static_cast<int>(key & 7)};
+    Field f;
+    f.number = static_cast<int>(key >> 3);
+    f.wire = static_cast<int>(key & 7);
     if (f.wire == 0) {
       ReadVarint(s, &p, &f.varint);
     } else if (f.wire == 1 || f.wire == 5) {
