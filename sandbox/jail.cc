@@ -296,6 +296,24 @@ struct StepFailure {
   _exit(127);
 }
 
+struct StepArgs {
+  const JailSpec* spec;
+  const CArgv* argv;
+  int stdin_fd;
+  int64_t memory_bytes;
+  int64_t cpu_ms;
+  int err_read_fd, err_write_fd;
+};
+
+// The step child's stack (it shares init's memory until execve).
+alignas(64) char g_step_stack[256 * 1024];
+
+int StepEntry(void* p) {
+  const StepArgs* a = static_cast<const StepArgs*>(p);
+  close(a->err_read_fd);  // our own fd table (no CLONE_FILES)
+  ExecStep(*a->spec, *a->argv, a->stdin_fd, a->memory_bytes, a->cpu_ms, a->err_write_fd);
+}
+
 // Runs one step to its end and reports it. Returns whether it exited 0.
 bool RunStep(const JailSpec& s, int32_t step, const CArgv& argv, int stdin_fd, int64_t memory_bytes,
              int64_t cpu_ms) {
@@ -305,12 +323,13 @@ bool RunStep(const JailSpec& s, int32_t step, const CArgv& argv, int stdin_fd, i
   start.kind = kStepStart;
   start.step = step;
   Report(start);
-  long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0);
+  // vfork-style, as posix_spawn does: the child borrows init's memory on its
+  // own stack until execve, so no page tables are copied (init is a copy of
+  // the host process, which may be large). init sleeps until the exec.
+  StepArgs args{&s, &argv, stdin_fd, memory_bytes, cpu_ms, errp[0], errp[1]};
+  int pid =
+      clone(StepEntry, g_step_stack + sizeof g_step_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   if (pid < 0) Fail(kStageFork, errno);
-  if (pid == 0) {
-    close(errp[0]);
-    ExecStep(s, argv, stdin_fd, memory_bytes, cpu_ms, errp[1]);
-  }
   close(errp[1]);
   StepFailure f;
   bool exec_failed = ReadFull(errp[0], &f, sizeof f);

@@ -489,9 +489,11 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   };
 
   while (!done) {
-    int64_t left_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left_ms <= 0) {
+    // Never early: expire only at or after the deadline, poll rounded up.
+    int64_t left_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
+    int64_t left_ms = (left_us + 999) / 1000;
+    if (left_us <= 0) {
       if (run_started || obs.compile_step) {
         obs.wall_timeout = true;
       } else {

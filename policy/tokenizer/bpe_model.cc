@@ -24,7 +24,11 @@ bool SplitMergeString(const std::string& line, std::string* a, std::string* b) {
 StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, bool byte_level,
                                                        const std::string& where) {
   if (!j.is_object()) return InvalidArgument(where + ": expected an object");
-  std::string type = j.value("type", std::string("BPE"));
+  std::string type = "BPE";
+  if (j.contains("type")) {
+    if (!j["type"].is_string()) return InvalidArgument(where + ".type: expected a string");
+    type = j["type"].get<std::string>();
+  }
   if (type != "BPE")
     return Unimplemented(where + ": model type \"" + type + "\" is not supported (only BPE)");
   auto non_empty_string = [&](const char* key) {

@@ -37,9 +37,9 @@
 
 namespace rlzero::tokenizer_internal {
 
-// Ids above this are rejected at load (real vocabularies are < 2^18; the
-// per-id tables must stay small whatever a file claims).
-constexpr int64_t kMaxTokenId = (int64_t{1} << 24) - 1;
+// Ids above this are rejected at load (real vocabularies stay below 2^20):
+// the per-id tables must stay small whatever a file claims.
+constexpr int64_t kMaxTokenId = (int64_t{1} << 22) - 1;
 
 class BpeModel {
  public:

@@ -3,6 +3,7 @@
 // TearDown): no file named with the case's marker in the watched dirs, no
 // live process whose argv or environment holds it, no connection seen by the
 // loopback server, and the sentinel process still alive.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -31,6 +32,22 @@ using rlzero::testing::Sentinel;
 const char kEnvSecret[] = "ENVSECRET7f3a9";
 const char kFileSecret[] = "FILESECRET51c2e";
 
+// Every path under dir (recursive), for a before/after comparison.
+std::set<std::string> Tree(const std::string& dir) {
+  std::set<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    out.insert(dir + "/" + name);
+    if (e->d_type == DT_DIR)
+      for (const auto& p : Tree(dir + "/" + name)) out.insert(p);
+  }
+  closedir(d);
+  return out;
+}
+
 class AttackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -40,6 +57,10 @@ class AttackTest : public ::testing::Test {
     secret_dir_ = "/tmp/rlz-secret-" + std::to_string(getpid());
     mkdir(secret_dir_.c_str(), 0700);
     secret_path_ = secret_dir_ + "/secret.txt";
+    // A private dir nobody else touches: checked for ANY change, not just
+    // marker names (the shared /tmp is only checked for markers).
+    mkdir((secret_dir_ + "/watched").c_str(), 0777);
+    std::ofstream(secret_dir_ + "/watched/existing.txt") << "keep\n";
     std::ofstream(secret_path_) << kFileSecret << "\n";
     inherited_fd_ = open(secret_path_.c_str(), O_RDONLY);  // deliberately not O_CLOEXEC
     inherited_sock_ = socket(AF_INET, SOCK_STREAM, 0);
@@ -58,16 +79,21 @@ class AttackTest : public ::testing::Test {
     close(inherited_fd_);
     close(inherited_sock_);
     unlink(secret_path_.c_str());
+    unlink((secret_dir_ + "/watched/existing.txt").c_str());
+    rmdir((secret_dir_ + "/watched").c_str());
     rmdir(secret_dir_.c_str());
   }
 
   void SetUp() override {
     std::random_device rd;
     marker_ = "rlzatk" + std::to_string(rd()) + std::to_string(rd());
+    watched_before_ = Tree(secret_dir_);
   }
 
   void TearDown() override {
     EXPECT_EQ(MarkerFiles(marker_), std::vector<std::string>{}) << "files left on the host";
+    EXPECT_EQ(Tree(secret_dir_), watched_before_) << "the watched dir changed";
+    EXPECT_EQ(ReadFile(secret_dir_ + "/watched/existing.txt"), "keep\n");
     EXPECT_EQ(MarkerProcesses(marker_), std::vector<pid_t>{}) << "processes survived the run";
     EXPECT_EQ(server_->connections(), 0) << "the loopback server saw a connection";
     EXPECT_TRUE(sentinel_->Alive()) << "the sentinel process was killed";
@@ -81,6 +107,7 @@ class AttackTest : public ::testing::Test {
         {"PORT", std::to_string(server_->port())},
         {"ABSTRACT", server_->abstract_name()},
         {"SECRETPATH", secret_path_},
+        {"WATCHDIR", secret_dir_ + "/watched"},
         {"CALLERDIR", here},
         {"SRCDIR", RLZERO_SOURCE_DIR},
         {"SENTINELPID", std::to_string(sentinel_->pid())},
@@ -110,7 +137,13 @@ class AttackTest : public ::testing::Test {
     return *res;
   }
 
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
   std::string marker_;
+  std::set<std::string> watched_before_;
   static Sandbox* box_;
   static LoopbackServer* server_;
   static Sentinel* sentinel_;
@@ -239,7 +272,10 @@ TEST_F(AttackTest, OpenFilesLimit) {
 
 TEST_F(AttackTest, WritesToTmpStayInTheJail) {
   RunResult r = Attack(
-      "open('/tmp/MARKER', 'w').write('x')\nimport os\nprint(os.path.exists('/tmp/MARKER'))\n");
+      "open('/tmp/MARKER', 'w').write('x')\nimport os\nprint(os.path.exists('/tmp/MARKER'))\n"
+      "for p in ['WATCHDIR/existing.txt', 'WATCHDIR/new.txt']:\n"
+      "    try:\n        open(p, 'w').write('overwritten'); print('wrote', p)\n"
+      "    except OSError:\n        pass\n");
   EXPECT_EQ(r.status, RunStatus::kOk) << r.stderr_data;
   EXPECT_EQ(r.stdout_data, "True\n");  // written inside, not on the host (TearDown)
 }
@@ -247,7 +283,8 @@ TEST_F(AttackTest, WritesToTmpStayInTheJail) {
 TEST_F(AttackTest, WritesToHomeAndCallerDirsFail) {
   RunResult r = Attack(
       "import os\n"
-      "for d in ['/root', os.path.expanduser('~'), 'CALLERDIR', 'SRCDIR', '/', '/usr', '/usr/lib', "
+      "for d in ['/root', os.path.expanduser('~'), 'CALLERDIR', 'SRCDIR', 'WATCHDIR', '/', '/usr', "
+      "'/usr/lib', "
       "'/etc',"
       " '/dev', '/proc', '/dev/shm', '/var/tmp']:\n"
       "    try:\n"
