@@ -49,7 +49,7 @@ class TrainCommandTest : public ::testing::Test {
         << "data: {train_file: " << (root_ / "train.jsonl").string()
         << ", template: \"q {prompt} a \"}\n"
         << "rollout: {temperature: 1.0, max_new_tokens: 8}\n"
-        << "scorer: {fallback_last_number: true}\n"
+        << "rewards: [{name: correctness, verifier: math, options: {fallback_last_number: true}}]\n"
         << "trainer: {max_steps: 3, prompts_per_step: 2, group_size: 3, save_every: 1, keep_last: 2}\n"
         << "grpo: {beta: 0.01, loss_aggregation: seq-mean-token-sum-norm, clip_high: 0.28}\n"
         << "optim: {lr: 0.001, warmup_steps: 1, schedule: cosine}\n";
@@ -86,12 +86,13 @@ TEST_F(TrainCommandTest, TrainsResumesAndWritesTheRunDir) {
   Json resolved = Json::parse(rc);
   EXPECT_EQ(resolved["grpo"]["advantage"], "grpo");
   EXPECT_EQ(resolved["trainer"]["group_size"], 3);
+  EXPECT_EQ(resolved["rollout"]["sampler"], "engine");
 
   auto again = RunCommand(Train(""));
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
 
-  auto resumed = RunCommand(Train("--resume"));
+  auto resumed = RunCommand(Train("--resume --set rollout.sampler=naive"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resumed from"), std::string::npos);
   EXPECT_EQ(CountLines(run / "metrics.jsonl"), 3);
