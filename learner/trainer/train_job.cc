@@ -11,7 +11,10 @@
 
 #include "inspect/metrics_sink.h"
 #include "inspect/rollout_writer.h"
-#include "learner/trainer/math_scorer.h"
+#include "data/jsonl.h"
+#include "data/prompt_template.h"
+#include "learner/trainer/engine_rollout_source.h"
+#include "learner/trainer/reward_scorer.h"
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
 #include "policy/model_io.h"
@@ -30,49 +33,27 @@ extern "C" void OnStopSignal(int signo) {
   g_stop = true;
 }
 
-std::string Substitute(std::string tmpl, const std::string& key, const std::string& value) {
-  const std::string needle = "{" + key + "}";
-  for (size_t pos = tmpl.find(needle); pos != std::string::npos;
-       pos = tmpl.find(needle, pos + value.size())) {
-    tmpl.replace(pos, needle.size(), value);
-  }
-  return tmpl;
-}
-
 StatusOr<std::vector<TaskPrompt>> ReadPrompts(const TrainJobConfig& c, const Tokenizer& tok) {
-  std::ifstream in(c.train_file);
-  if (!in) return NotFound(c.train_file + ": cannot open (data.train_file)");
+  RLZ_ASSIGN_OR_RETURN(std::vector<Json> records, data::ReadJsonl(c.train_file));
+  if (records.empty()) return InvalidArgument(c.train_file + ": no prompts");
+  auto tmpl = data::PromptTemplate::FromNameOrText(c.prompt_template);
+  if (!tmpl.ok()) return tmpl.status().WithContext("data.template");
   std::vector<TaskPrompt> prompts;
-  std::string line;
-  int64_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = c.train_file + ":" + std::to_string(lineno);
-    Json j;
-    try {
-      j = Json::parse(line);
-    } catch (const std::exception& e) {
-      return InvalidArgument(where + ": not JSON: " + e.what());
-    }
-    if (!j.is_object() || !j.contains(c.prompt_key) || !j[c.prompt_key].is_string()) {
-      return InvalidArgument(where + ": no string field \"" + c.prompt_key + "\"");
-    }
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string where = c.train_file + ": record " + std::to_string(i + 1);
     TaskPrompt p;
-    p.id = j.contains(c.id_key) ? (j[c.id_key].is_string() ? j[c.id_key].get<std::string>()
-                                                           : j[c.id_key].dump())
-                                : std::to_string(lineno);
-    p.text = Substitute(c.prompt_template, "prompt", j[c.prompt_key].get<std::string>());
+    const Json& r = records[i];
+    p.id = r.contains(c.id_key) ? (r[c.id_key].is_string() ? r[c.id_key].get<std::string>()
+                                                           : r[c.id_key].dump())
+                                : std::to_string(i + 1);
+    auto text = tmpl->Render(r);
+    if (!text.ok()) return text.status().WithContext(where);
+    p.text = *text;
     p.ids = tok.Encode(p.text);
     if (p.ids.empty()) return InvalidArgument(where + ": prompt encodes to no tokens");
-    p.meta = j;
-    if (c.answer_key != "answer" && j.contains(c.answer_key)) p.meta["answer"] = j[c.answer_key];
-    if (p.meta.contains("answer") && !p.meta["answer"].is_string()) {
-      p.meta["answer"] = p.meta["answer"].dump();
-    }
+    p.meta = r;
     prompts.push_back(std::move(p));
   }
-  if (prompts.empty()) return InvalidArgument(c.train_file + ": no prompts");
   return prompts;
 }
 
@@ -87,21 +68,22 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
   if (c.model_path.empty()) model.RecordError("path", "required (an HF model dir)");
   ConfigReader data = config.Section("data");
   data.Get("train_file", &c.train_file);
-  data.Get("prompt_key", &c.prompt_key);
-  data.Get("answer_key", &c.answer_key);
-  data.Get("id_key", &c.id_key);
   data.Get("template", &c.prompt_template);
+  data.Get("id_key", &c.id_key);
   data.Get("shuffle", &c.shuffle);
   if (c.train_file.empty()) data.RecordError("train_file", "required (a JSONL file)");
   ConfigReader rollout = config.Section("rollout");
-  rollout.Get("temperature", &c.temperature);
-  rollout.Get("max_new_tokens", &c.max_new_tokens);
-  if (c.temperature < 0) rollout.RecordError("temperature", "must be >= 0");
-  if (c.max_new_tokens < 1) rollout.RecordError("max_new_tokens", "must be >= 1");
-  ConfigReader scorer = config.Section("scorer");
-  scorer.Get("verifier", &c.verifier);
-  scorer.Get("fallback_last_number", &c.fallback_last_number);
-  if (c.verifier != "math") scorer.RecordError("verifier", "only \"math\" in this build");
+  rollout.Get("sampler", &c.sampler);
+  rollout.Get("max_batch", &c.max_batch);
+  c.sampling = SamplingParams::FromConfig(rollout);
+  if (c.sampler != "engine" && c.sampler != "naive") {
+    rollout.RecordError("sampler", "must be engine or naive");
+  }
+  if (c.max_batch < 1) rollout.RecordError("max_batch", "must be >= 1");
+  RLZ_ASSIGN_OR_RETURN(c.rewards, rewards::RewardsConfig::FromConfig(config));
+  if (c.rewards.by_task.empty()) {
+    config.RecordError("rewards", "required: a list of reward components");
+  }
   ConfigReader trainer = config.Section("trainer");
   RLZ_ASSIGN_OR_RETURN(c.trainer, TrainerConfig::FromConfig(trainer));
   ConfigReader grpo = config.Section("grpo");
@@ -134,18 +116,31 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   RLZ_ASSIGN_OR_RETURN(std::vector<TaskPrompt> prompts, ReadPrompts(job, *tokenizer));
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
                        Learner::Create(policy.model, reference, job.grpo, job.optim,
-                                       job.max_new_tokens));
+                                       job.sampling.max_new_tokens));
 
   ListPromptSource prompt_source(std::move(prompts), job.trainer.seed, job.shuffle);
-  NaiveSamplerOptions so;
-  so.temperature = job.temperature;
-  so.max_new_tokens = job.max_new_tokens;
-  for (int64_t id : policy.config.eos_token_ids) so.eos_token_ids.push_back(static_cast<int32_t>(id));
-  if (tokenizer->eos_id()) so.eos_token_ids.push_back(*tokenizer->eos_id());
+  std::vector<int32_t> eos;
+  for (int64_t id : policy.config.eos_token_ids) eos.push_back(static_cast<int32_t>(id));
+  if (tokenizer->eos_id()) eos.push_back(*tokenizer->eos_id());
   const Tokenizer* tok = tokenizer.get();
-  so.decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
-  NaiveRolloutSource rollouts(policy.model, so);
-  MathScorer scorer(job.fallback_last_number);
+  auto decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
+  std::unique_ptr<RolloutSource> rollouts;
+  if (job.sampler == "naive") {
+    NaiveSamplerOptions so;
+    so.temperature = job.sampling.temperature;
+    so.max_new_tokens = job.sampling.max_new_tokens;
+    so.eos_token_ids = eos;
+    so.decode = decode;
+    rollouts = std::make_unique<NaiveRolloutSource>(policy.model, so);
+  } else {
+    RolloutEngineOptions eo;
+    eo.max_batch = job.max_batch;
+    eo.eos_token_ids = eos;
+    RLZ_RETURN_IF_ERROR(eo.Validate());
+    rollouts = std::make_unique<EngineRolloutSource>(
+        std::make_unique<RolloutEngine>(policy.model, eo, decode), job.sampling);
+  }
+  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<RewardScorer> scorer, RewardScorer::Create(job.rewards));
 
   std::error_code ec;
   fs::create_directories(flags.run_dir, ec);
@@ -158,8 +153,8 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   deps.policy = policy.model;
   deps.learner = std::move(learner);
   deps.prompts = &prompt_source;
-  deps.rollouts = &rollouts;
-  deps.scorer = &scorer;
+  deps.rollouts = rollouts.get();
+  deps.scorer = scorer.get();
   CausalLM* model = policy.model.get();
   const ModelConfig model_config = policy.config;
   const std::string base = job.model_path;

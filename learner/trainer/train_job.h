@@ -5,14 +5,15 @@
 //
 // Config sections (unknown keys are errors naming the key):
 //   model:   path (HF dir), dtype (float32), device (cpu)
-//   data:    train_file (JSONL), prompt_key, answer_key, id_key, template
-//            ("{prompt}" is replaced), shuffle
-//   rollout: temperature, max_new_tokens
-//   scorer:  verifier ("math"), fallback_last_number
+//   data:    train_file (JSONL), template (data/ built-in name or text with
+//            {field} placeholders; default r1_zero), id_key, shuffle
+//   rollout: sampler (engine | naive), max_batch, and the sampling fields of
+//            rollout/sampling_params.h (temperature, top_p, top_k, min_p,
+//            max_new_tokens, stop); its n and seed are set by the trainer
+//            (trainer.group_size, trainer.seed) and ignored
+//   rewards: the reward components (rewards/reward_function.h)
 //   trainer / grpo / optim: trainer.h, learner_config.h
-// Interim parts, to be replaced as the other libraries land: the sampler is
-// NaiveRolloutSource (not the rollout engine), the scorer MathScorer (not the
-// reward composition), the template a plain substitution (not data/).
+// `sampler: naive` is the full-recompute reference sampler (tests, debugging).
 // Thread safety: runs on the calling thread; installs SIGINT/SIGTERM handlers
 // that request a checkpoint-and-exit.
 #pragma once
@@ -24,6 +25,8 @@
 #include "base/status.h"
 #include "learner/learner_config.h"
 #include "learner/trainer/trainer.h"
+#include "rewards/reward_function.h"
+#include "rollout/sampling_params.h"
 
 namespace rlzero {
 
@@ -38,15 +41,13 @@ struct TrainJobConfig {
   std::string dtype = "float32";
   std::string device = "cpu";
   std::string train_file;
-  std::string prompt_key = "prompt";
-  std::string answer_key = "answer";
+  std::string prompt_template = "r1_zero";
   std::string id_key = "id";
-  std::string prompt_template = "{prompt}";
   bool shuffle = true;
-  double temperature = 1.0;
-  int max_new_tokens = 256;
-  std::string verifier = "math";
-  bool fallback_last_number = false;
+  std::string sampler = "engine";
+  int64_t max_batch = 64;
+  SamplingParams sampling;
+  rewards::RewardsConfig rewards;
   TrainerConfig trainer;
   GrpoConfig grpo;
   OptimConfig optim;
