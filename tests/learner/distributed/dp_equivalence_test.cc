@@ -10,13 +10,16 @@
 // names the problem. Every child runs under `timeout` so nothing hangs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 
-#include "policy/model_io.h"
+#include "policy/safetensors.h"
 #include "tests/learner/distributed/free_port.h"
 #include "tests/support/subprocess.h"
 
@@ -48,12 +51,20 @@ class DpEquivalenceTest : public ::testing::Test {
     return ss.str();
   }
 
+  // The saved tensors by name, read straight from model.safetensors (F64:
+  // LoadModel only accepts the dtypes a release checkpoint uses).
   std::map<std::string, torch::Tensor> Weights(const fs::path& model_dir) {
-    auto loaded = LoadModel(model_dir.string(), torch::kCPU, torch::kFloat64);
-    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
     std::map<std::string, torch::Tensor> out;
-    if (!loaded.ok()) return out;
-    for (const auto& kv : loaded->model->named_parameters()) out[kv.key()] = kv.value().detach();
+    auto file = SafetensorsFile::Open((model_dir / "model.safetensors").string());
+    EXPECT_TRUE(file.ok()) << file.status().ToString();
+    if (!file.ok()) return out;
+    for (const StEntry& e : (*file)->entries()) {
+      EXPECT_EQ(e.dtype, StDtype::kF64) << e.name;
+      torch::Tensor t = torch::empty(e.shape, torch::kFloat64);
+      EXPECT_EQ(static_cast<size_t>(t.nbytes()), e.nbytes) << e.name;
+      std::memcpy(t.data_ptr(), e.data, std::min(e.nbytes, static_cast<size_t>(t.nbytes())));
+      out[e.name] = t;
+    }
     return out;
   }
 
@@ -109,6 +120,7 @@ TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
     ASSERT_TRUE(w2.count(name)) << name;
     max_diff = std::max(max_diff, (t - w2[name]).abs().max().item<double>());
   }
+  std::cout << "max |w(2 ranks) - w(1 rank)| = " << max_diff << "\n";
   EXPECT_LT(max_diff, 1e-5) << "2-rank weights differ from 1-rank weights";
 
   // Training moved the weights well beyond the tolerance (lr 1e-2, 3 steps).
@@ -116,6 +128,7 @@ TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
   ASSERT_EQ(w0.size(), w1.size()) << untrained.err;
   double moved = 0;
   for (const auto& [name, t] : w1) moved = std::max(moved, (t - w0[name]).abs().max().item<double>());
+  std::cout << "max |w(trained) - w(init)| = " << moved << "\n";
   EXPECT_GT(moved, 1e-3);
 }
 
