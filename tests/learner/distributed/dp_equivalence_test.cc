@@ -168,5 +168,15 @@ TEST_F(DpEquivalenceTest, RankWithoutRankZeroFailsWithinTimeout) {
   EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
 }
 
+TEST_F(DpEquivalenceTest, RankZeroWithoutPeersFailsWithinTimeout) {
+  const int port = testing::FreeLoopbackPort();
+  auto r = testing::RunCommand(kCleanEnv + "RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
+                               std::to_string(port) + " timeout 30 " + kHelper + " --out " +
+                               (dir_ / "m").string() + " --timeout-ms 2000");
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // rank 0 waits for WORLD_SIZE ranks, then gives up
+  EXPECT_NE(r.err.find("rank 0/2"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "m"));
+}
+
 }  // namespace
 }  // namespace rlzero
