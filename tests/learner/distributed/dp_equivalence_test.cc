@@ -51,35 +51,41 @@ class DpEquivalenceTest : public ::testing::Test {
     return ss.str();
   }
 
-  // The saved tensors by name, read straight from model.safetensors (F64:
-  // LoadModel only accepts the dtypes a release checkpoint uses).
+  // The saved tensors by name as float64, read straight from
+  // model.safetensors (F64 or F32; LoadModel rejects a float64 config).
   std::map<std::string, torch::Tensor> Weights(const fs::path& model_dir) {
     std::map<std::string, torch::Tensor> out;
     auto file = SafetensorsFile::Open((model_dir / "model.safetensors").string());
     EXPECT_TRUE(file.ok()) << file.status().ToString();
     if (!file.ok()) return out;
     for (const StEntry& e : (*file)->entries()) {
-      EXPECT_EQ(e.dtype, StDtype::kF64) << e.name;
-      torch::Tensor t = torch::empty(e.shape, torch::kFloat64);
+      EXPECT_TRUE(e.dtype == StDtype::kF64 || e.dtype == StDtype::kF32) << e.name;
+      torch::Tensor t = torch::empty(
+          e.shape, e.dtype == StDtype::kF64 ? torch::kFloat64 : torch::kFloat32);
       EXPECT_EQ(static_cast<size_t>(t.nbytes()), e.nbytes) << e.name;
       std::memcpy(t.data_ptr(), e.data, std::min(e.nbytes, static_cast<size_t>(t.nbytes())));
-      out[e.name] = t;
+      out[e.name] = t.to(torch::kFloat64);
     }
     return out;
   }
 
+  // Trains 1 rank and 2 ranks in `dtype`; the weights must agree within
+  // `tolerance` and have moved away from the initial weights.
+  void TrainAndCompare(const std::string& dtype, double tolerance);
+
   fs::path dir_;
 };
 
-TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
+void DpEquivalenceTest::TrainAndCompare(const std::string& dtype, double tolerance) {
+  const std::string helper = kHelper + " --dtype " + dtype;
   const int port = testing::FreeLoopbackPort();
   ASSERT_GT(port, 0);
   const fs::path one = dir_ / "one_rank", two = dir_ / "two_ranks", init = dir_ / "init";
 
-  auto single = testing::RunCommand(kCleanEnv + "timeout 60 " + kHelper + " --out " +
+  auto single = testing::RunCommand(kCleanEnv + "timeout 60 " + helper + " --out " +
                                     one.string() + " --steps 3");
   ASSERT_EQ(single.exit_code, 0) << single.err;
-  auto untrained = testing::RunCommand(kCleanEnv + "timeout 60 " + kHelper + " --out " +
+  auto untrained = testing::RunCommand(kCleanEnv + "timeout 60 " + helper + " --out " +
                                        init.string() + " --steps 0 2>/dev/null; true");
 
   // Both ranks in the background, each with its own log and exit code file.
@@ -89,7 +95,7 @@ TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
     script += "(" + kCleanEnv + "RANK=" + std::to_string(rank) +
               " WORLD_SIZE=2 LOCAL_RANK=" + std::to_string(rank) +
               " MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) + " timeout 60 " +
-              kHelper + " --out " + two.string() + " --steps 3 --timeout-ms 20000 > " + log +
+              helper + " --out " + two.string() + " --steps 3 --timeout-ms 20000 > " + log +
               ".out 2> " + log + ".err; echo $? > " + log + ".rc) & ";
   }
   script += "wait";
@@ -120,17 +126,25 @@ TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
     ASSERT_TRUE(w2.count(name)) << name;
     max_diff = std::max(max_diff, (t - w2[name]).abs().max().item<double>());
   }
-  std::cout << "max |w(2 ranks) - w(1 rank)| = " << max_diff << "\n";
-  EXPECT_LT(max_diff, 1e-5) << "2-rank weights differ from 1-rank weights";
+  std::cout << dtype << ": max |w(2 ranks) - w(1 rank)| = " << max_diff << "\n";
+  EXPECT_LT(max_diff, tolerance) << dtype << ": 2-rank weights differ from 1-rank weights";
 
   // Training moved the weights well beyond the tolerance (lr 1e-2, 3 steps).
   auto w0 = Weights(init);
   ASSERT_EQ(w0.size(), w1.size()) << untrained.err;
   double moved = 0;
   for (const auto& [name, t] : w1) moved = std::max(moved, (t - w0[name]).abs().max().item<double>());
-  std::cout << "max |w(trained) - w(init)| = " << moved << "\n";
+  std::cout << dtype << ": max |w(trained) - w(init)| = " << moved << "\n";
   EXPECT_GT(moved, 1e-3);
 }
+
+// float64: the runs differ only by summation order (~1e-16).
+TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankOnTheSameGlobalBatch) {
+  TrainAndCompare("float64", 1e-9);
+}
+
+// float32, the dtype a CPU run trains in: within float tolerance.
+TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankInFloat32) { TrainAndCompare("float32", 1e-5); }
 
 TEST_F(DpEquivalenceTest, BadRankVariableIsAClearError) {
   auto r = testing::RunCommand(kCleanEnv +
@@ -152,6 +166,16 @@ TEST_F(DpEquivalenceTest, RankWithoutRankZeroFailsWithinTimeout) {
                                (dir_ / "m").string() + " --timeout-ms 2000");
   EXPECT_EQ(r.exit_code, 3) << r.err;  // not 124: our own timeout fired, not the shell's
   EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
+}
+
+TEST_F(DpEquivalenceTest, RankZeroWithoutPeersFailsWithinTimeout) {
+  const int port = testing::FreeLoopbackPort();
+  auto r = testing::RunCommand(kCleanEnv + "RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
+                               std::to_string(port) + " timeout 30 " + kHelper + " --out " +
+                               (dir_ / "m").string() + " --timeout-ms 2000");
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // rank 0 waits for WORLD_SIZE ranks, then gives up
+  EXPECT_NE(r.err.find("rank 0/2"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "m"));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 // model from rank 0 (RunOnRankZero + SaveModel).
 //
 // Usage: dp_train_helper --out DIR [--steps N] [--timeout-ms MS] [--bucket-bytes B]
+//                        [--dtype float64|float32]
 // Exit codes: 0 ok, 1 usage, 2 bad environment, 3 process group, 4 replicas
 // diverged, 5 training / saving error. The Status goes to stderr.
 // Test-only: not a trainer.
@@ -59,7 +60,7 @@ std::vector<int64_t> Sample(int64_t step, int64_t i) {
 // Sum over the shard's predicted tokens of -log p(next token), and their count.
 std::pair<torch::Tensor, double> ShardLossSum(CausalLM& model, int64_t step,
                                               const std::vector<size_t>& shard) {
-  torch::Tensor sum = torch::zeros({}, torch::kFloat64);
+  torch::Tensor sum = torch::zeros({}, model.parameters().front().scalar_type());
   double tokens = 0;
   for (size_t i : shard) {  // one sequence at a time: no padding to get wrong
     auto ids_vec = Sample(step, static_cast<int64_t>(i));
@@ -80,6 +81,7 @@ int Main(int argc, char** argv) {
   int steps = 3;
   int64_t timeout_ms = 30'000;
   int64_t bucket_bytes = 4096;  // small: the tiny model spans several buckets
+  std::string dtype_name = "float64";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -87,6 +89,7 @@ int Main(int argc, char** argv) {
     else if (a == "--steps") steps = std::atoi(next().c_str());
     else if (a == "--timeout-ms") timeout_ms = std::atoll(next().c_str());
     else if (a == "--bucket-bytes") bucket_bytes = std::atoll(next().c_str());
+    else if (a == "--dtype") dtype_name = next();
     else {
       std::cerr << "dp_train_helper: unknown argument " << a << "\n";
       return 1;
@@ -104,10 +107,13 @@ int Main(int argc, char** argv) {
   if (!group_or.ok()) return Fail(3, group_or.status());
   DataParallelGroup& group = **group_or;
 
+  auto dtype = dtype_name == "float64" ? StatusOr<torch::ScalarType>(torch::kFloat64)
+                                       : ParseDtype(dtype_name);
+  if (!dtype.ok()) return Fail(1, dtype.status());
   auto config = TinyConfig();
   if (!config.ok()) return Fail(5, config.status());
   torch::manual_seed(0);
-  auto model_or = BuildModel(*config, torch::kCPU, torch::kFloat64, /*seed=*/1234 + group.rank());
+  auto model_or = BuildModel(*config, torch::kCPU, *dtype, /*seed=*/1234 + group.rank());
   if (!model_or.ok()) return Fail(5, model_or.status());
   CausalLM& model = **model_or;
   if (Status st = BroadcastModuleState(group, model, bucket_bytes); !st.ok()) return Fail(3, st);
