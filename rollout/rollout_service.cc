@@ -56,6 +56,7 @@ grpc::Status RolloutServiceImpl::Generate(grpc::ServerContext* ctx, const v1::Ge
     prompts.emplace_back(ids.begin(), ids.end());
   }
   SamplingParams params = FromProto(req->params());
+  params.prompt_index_offset = req->prompt_index_offset();
   if (Status s = params.Validate(); !s.ok()) return rpc::ToGrpcStatus(s);
   auto start = std::chrono::steady_clock::now();
   auto out = worker_->Generate(prompts, params, req->weights_version(), req->max_staleness());
