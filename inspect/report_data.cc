@@ -38,7 +38,8 @@ StatusOr<nlohmann::json> BuildReportData(const std::string& run_dir, const Repor
   }
   nlohmann::json data;
   std::string name = fs::path(run_dir).lexically_normal().filename().string();
-  if (name.empty() || name == ".") name = fs::absolute(run_dir, ec).lexically_normal().parent_path().filename().string();
+  if (name.empty() || name == ".")
+    name = fs::absolute(run_dir, ec).lexically_normal().parent_path().filename().string();
   data["run"] = name;
   data["generated_at"] =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -20,9 +20,8 @@
 // Thread safety: pure function of the files it reads.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 

@@ -1,11 +1,12 @@
 // tests/inspect/report_server_test.cc: ReportServer over loopback with
 // cpp-httplib's client: routes, live refresh as new steps land, errors.
-#include <httplib.h>
+#include "inspect/report_server.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+
 #include <nlohmann/json.hpp>
 
-#include "inspect/report_server.h"
 #include "inspect/rollout_writer.h"
 #include "tests/inspect/fake_run.h"
 #include "tests/inspect/test_run_dir.h"

@@ -300,6 +300,11 @@ TEST(MathVerifierTest, UnitsDegreesPercentMoney) {
   EXPECT_MATCH("\\$32,\\!348", "32348");
   EXPECT_MATCH("\\$18.90", "\\$18.9");
   EXPECT_MATCH("25\\%", "25");
+  EXPECT_MATCH("25\\%", "0.25");     // a percent is also its fraction
+  EXPECT_MATCH("0.25", "25\\%");
+  EXPECT_MATCH("12.5\\%", "\\frac{1}{8}");
+  EXPECT_NO_MATCH("25\\%", "2.5");
+  EXPECT_NO_MATCH("0.25", "2.5\\%");
   EXPECT_NO_MATCH("90^\\circ", "45");
   EXPECT_NO_MATCH("\\$36", "37");
 }
