@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/server_flags.h"
 #include "cli/commands.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_config.h"
@@ -27,10 +28,11 @@ bool IsLoopback(const std::string& addr) {
 
 int RunSandboxServer(int argc, char** argv) {
   CLI::App app{"serve the sandbox over gRPC (SandboxService)", "rlzero sandbox-server"};
-  std::string listen = "127.0.0.1:50061";
+  rpc::ServerOptions server;
+  server.role = "sandbox-server";
+  server.listen = "127.0.0.1:50061";
   ConfigFlags cfg;
-  app.add_option("--listen", listen,
-                 "address to serve on (default 127.0.0.1:50061; :0 picks a port)");
+  AddServerFlags(app, &server);
   cfg.Add(app, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
@@ -42,32 +44,20 @@ int RunSandboxServer(int argc, char** argv) {
       ReportError("rlzero sandbox-server", st);
       return 2;
     }
-    // Block the stop signals before any thread starts, then wait for them.
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    BlockShutdownSignals();  // before any thread starts
     auto box = sandbox::CreateSandbox(config);
     if (!box.ok()) return ReportError("rlzero sandbox-server", box.status());
     int64_t max_msg = config.max_source_bytes + config.max_stdin_bytes + (1 << 20);
-    auto server = sandbox::StartSandboxServer(
-        listen, box->get(), static_cast<int>(std::min<int64_t>(max_msg, 1 << 30)));
-    if (!server.ok()) return ReportError("rlzero sandbox-server", server.status());
-    std::string bound = listen;
-    size_t colon = listen.rfind(':');
-    if (listen.rfind("unix:", 0) != 0 && colon != std::string::npos)
-      bound = listen.substr(0, colon + 1) + std::to_string(server->port);
-    if (!IsLoopback(listen))
-      std::cerr << "rlzero sandbox-server: WARNING: serving " << listen
-                << " beyond loopback without authentication\n";
-    std::cerr << "rlzero sandbox-server: listening on " << bound << " (isolation "
-              << config.isolation << ", " << config.max_concurrency << " concurrent)\n";
-    std::cout << Json{{"listening", bound}}.dump() << std::endl;
-    int sig = 0;
-    sigwait(&stop, &sig);
-    std::cerr << "rlzero sandbox-server: signal " << sig << ", shutting down\n";
-    server->server->Shutdown();
+    server.max_message_bytes = std::min<int64_t>(max_msg, 1 << 30);
+    auto s = sandbox::StartSandboxServer(server, box->get());
+    if (!s.ok()) return ReportError("rlzero sandbox-server", s.status());
+    if (!IsLoopback(server.listen))
+      std::cerr << "rlzero sandbox-server: serving " << server.listen << " beyond loopback\n";
+    std::cerr << "rlzero sandbox-server: isolation " << config.isolation << ", "
+              << config.max_concurrency << " concurrent\n";
+    std::cout << Json{{"listening", s->address}}.dump() << std::endl;
+    s->runner->WaitForSignal();
+    std::cerr << "rlzero sandbox-server: shutting down\n";
     return 0;
   });
 }

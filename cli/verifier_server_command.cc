@@ -6,10 +6,10 @@
 // plugin re-exported under a name). Prints {"listening": ADDR, "verifiers":
 // [...]} on stdout once ready; stops on SIGINT/SIGTERM.
 //
-// Binds loopback by default; a non-loopback address needs --insecure-remote
-// (no authentication yet: that comes with the services issue). Requests are
-// bounded: --max-message-mb per message, 4 MiB per sample, 4096 samples per
-// batch; malformed requests get INVALID_ARGUMENT.
+// Server flags as every role (cli/server_flags.h): loopback by default, a
+// bearer token on every RPC (--auth-token-file; --no-auth only for tests),
+// TLS optional. Requests are bounded: --max-message-bytes per message, 4 MiB
+// per sample, 4096 samples per batch; malformed requests get INVALID_ARGUMENT.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -19,6 +19,8 @@
 #include <cstdio>
 
 #include "cli/app.h"
+#include "cli/server_flags.h"
+#include "rpc/server_runner.h"
 #include "cli/commands.h"
 #include "rewards/code_sandbox.h"
 #include "rewards/verifier_service.h"
@@ -27,13 +29,6 @@
 
 namespace rlzero::cli {
 namespace {
-
-bool IsLoopback(const std::string& addr) {
-  if (addr.rfind("unix:", 0) == 0) return true;
-  std::string host = addr.substr(0, addr.rfind(':'));
-  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" ||
-         host == "ipv4:127.0.0.1" || host == "ipv6:[::1]";
-}
 
 // SIGINT/SIGTERM write their number to a self-pipe; the main thread waits on
 // it (write(2) is async-signal-safe, whichever thread takes the signal).
@@ -65,22 +60,16 @@ int WaitForStopSignal() {
 int RunVerifierServer(int argc, char** argv) {
   CLI::App app{"serve the registered verifiers over gRPC (rlzero.v1.VerifierService)",
                "rlzero verifier-server"};
-  std::string listen = "127.0.0.1:50061";
-  bool insecure_remote = false;
-  int max_message_mb = 64;
+  rpc::ServerOptions server;
+  server.role = "verifier-server";
+  server.listen = "127.0.0.1:50061";
   ConfigFlags config;
-  app.add_option("--listen", listen, "address to bind (default 127.0.0.1:50061; port 0 = any)");
-  app.add_flag("--insecure-remote", insecure_remote,
-               "allow a non-loopback address (no authentication yet)");
-  app.add_option("--max-message-mb", max_message_mb, "largest request message (MiB)")
-      ->check(CLI::Range(1, 1024));
+  AddServerFlags(app, &server);
   config.Add(app, /*required=*/false);
   return RunApp(app, argc, argv, [&]() -> int {
     const char* cmd = "rlzero verifier-server";
-    if (!IsLoopback(listen) && !insecure_remote)
-      return ReportError(cmd, InvalidArgument("--listen " + listen +
-                                              " is not loopback; add --insecure-remote to "
-                                              "serve it without authentication"));
+    auto auth = rpc::LoadServerAuth(server);
+    if (!auth.ok()) return ReportError(cmd, auth.status());
     // Handlers (not a blocked mask) so the sandbox's threads and the programs
     // it starts keep default signal masks; installed before any thread starts.
     if (!InstallStopHandlers()) return ReportError(cmd, Internal("cannot install signal handlers"));
@@ -113,19 +102,16 @@ int RunVerifierServer(int argc, char** argv) {
       host.Add(specs[i].name, *v);
     }
 
-    rewards::VerifierServiceImpl service(&host);
-    int port = 0;
-    auto server = rewards::StartVerifierServer(listen, &service, max_message_mb << 20, &port);
-    if (!server.ok()) return ReportError(cmd, server.status());
-    std::string bound = listen.rfind("unix:", 0) == 0
-                            ? listen
-                            : listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
-    Json ready = {{"listening", bound}, {"verifiers", host.Names()}};
+    rewards::VerifierServiceImpl service(&host, *auth);
+    rpc::ServerRunner runner;
+    auto bound = runner.Start(server, {&service});
+    if (!bound.ok()) return ReportError(cmd, bound.status());
+    Json ready = {{"listening", *bound}, {"verifiers", host.Names()}};
     std::printf("%s\n", ready.dump().c_str());
     std::fflush(stdout);
     int sig = WaitForStopSignal();
     std::fprintf(stderr, "rlzero verifier-server: signal %d, shutting down\n", sig);
-    (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    runner.Shutdown();
     return 0;
   });
 }

@@ -30,6 +30,7 @@ struct VerifyFlags {
   std::string input;
   std::string plugin_exec;
   std::string plugin_grpc;
+  std::string auth_token_file;
   int64_t timeout_ms = 0;  // 0: config / default
   int64_t batch_size = 0;
   int threads = 1;
@@ -79,7 +80,10 @@ int Run(const VerifyFlags& f) {
     return ReportError(cmd, InvalidArgument("give --plugin-exec or --plugin-grpc, not both"));
   if (!from_config) {
     if (!f.plugin_exec.empty()) spec.exec = f.plugin_exec;
-    else if (!f.plugin_grpc.empty()) spec.grpc = f.plugin_grpc;
+    else if (!f.plugin_grpc.empty()) {
+      spec.grpc = f.plugin_grpc;
+      spec.auth_token_file = f.auth_token_file;
+    }
     else spec.verifier = f.task;
   }
   if (f.timeout_ms > 0) spec.timeout_ms = f.timeout_ms;
@@ -166,6 +170,8 @@ int RunVerify(int argc, char** argv) {
                  "score with this command (exec plugin protocol; --task is the task sent)");
   app.add_option("--plugin-grpc", f.plugin_grpc,
                  "score with the VerifierService at ADDR (--task is the task sent)");
+  app.add_option("--auth-token-file", f.auth_token_file,
+                 "bearer token file for --plugin-grpc (as the server was given)");
   app.add_option("--timeout-ms", f.timeout_ms, "deadline per sample (built-in) or batch (plugin)");
   app.add_option("--batch-size", f.batch_size, "lines per batch (default 64)");
   app.add_option("--threads", f.threads, "lines scored at once by a built-in verifier")

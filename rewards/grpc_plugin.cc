@@ -38,8 +38,8 @@ void SetDeadline(grpc::ClientContext* ctx, const Deadline& deadline) {
 
 }  // namespace
 
-GrpcPlugin::GrpcPlugin(const std::string& address, std::string task)
-    : impl_(new Impl), address_(address), task_(std::move(task)) {
+GrpcPlugin::GrpcPlugin(const std::string& address, std::string task, rpc::TokenAuth auth)
+    : impl_(new Impl), address_(address), task_(std::move(task)), auth_(std::move(auth)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
@@ -57,6 +57,7 @@ StatusOr<VerifyResult> GrpcPlugin::Verify(const Json& sample, const Deadline& de
   rlzero::v1::VerifyResponse resp;
   grpc::ClientContext ctx;
   SetDeadline(&ctx, deadline);
+  auth_.Attach(&ctx);
   std::string where = "grpc plugin " + address_ + " task '" + task_ + "'";
   grpc::Status st = impl_->stub->Verify(&ctx, req, &resp);
   if (!st.ok()) return FromGrpcStatus(st, where);
@@ -81,6 +82,7 @@ std::vector<StatusOr<VerifyResult>> GrpcPlugin::VerifyBatch(const std::vector<Js
     rlzero::v1::VerifyBatchResponse resp;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, deadline);
+    auth_.Attach(&ctx);
     grpc::Status st = impl_->stub->VerifyBatch(&ctx, req, &resp);
     Status failure = FromGrpcStatus(st, where);
     if (st.ok() && resp.results_size() != static_cast<int>(end - begin))

@@ -8,10 +8,12 @@
 // left, so the server can bound its own work). A failed RPC fails every
 // sample of the call with the mapped Status (UNAVAILABLE when the server is
 // down, DEADLINE_EXCEEDED, ...); a response with `error` set fails that
-// sample. Transport: insecure loopback/LAN channel for now (authentication
-// arrives with the services issue). Messages up to 64 MiB.
+// sample. Every call carries the bearer token when one is given (rpc/auth.h).
+// Messages up to 64 MiB.
 // Thread safety: thread-safe (gRPC stubs are).
 #pragma once
+
+#include "rpc/auth.h"
 
 #include <memory>
 #include <string>
@@ -24,7 +26,8 @@ namespace rlzero::rewards {
 class GrpcPlugin : public verifiers::Verifier {
  public:
   // address: "host:port" or "unix:/path"; task: the verifier name on the server.
-  GrpcPlugin(const std::string& address, std::string task);
+  GrpcPlugin(const std::string& address, std::string task,
+             rpc::TokenAuth auth = rpc::TokenAuth::Disabled());
   ~GrpcPlugin() override;
 
   StatusOr<verifiers::VerifyResult> Verify(const Json& sample,
@@ -37,6 +40,7 @@ class GrpcPlugin : public verifiers::Verifier {
   std::unique_ptr<Impl> impl_;
   std::string address_;
   std::string task_;
+  rpc::TokenAuth auth_;
 };
 
 }  // namespace rlzero::rewards

@@ -34,6 +34,7 @@ int64_t EffectiveTimeoutMs(grpc::ServerContext* ctx, int64_t requested) {
 grpc::Status VerifierServiceImpl::Verify(grpc::ServerContext* ctx,
                                          const rlzero::v1::VerifyRequest* req,
                                          rlzero::v1::VerifyResponse* resp) {
+  if (grpc::Status st = auth_.Check(*ctx); !st.ok()) return st;
   auto r = host_->Verify(req->task(), req->sample_json(), EffectiveTimeoutMs(ctx, req->timeout_ms()));
   if (!r.ok()) return ToGrpcStatus(r.status());
   ToProto(*r, resp);
@@ -43,6 +44,7 @@ grpc::Status VerifierServiceImpl::Verify(grpc::ServerContext* ctx,
 grpc::Status VerifierServiceImpl::VerifyBatch(grpc::ServerContext* ctx,
                                               const rlzero::v1::VerifyBatchRequest* req,
                                               rlzero::v1::VerifyBatchResponse* resp) {
+  if (grpc::Status st = auth_.Check(*ctx); !st.ok()) return st;
   std::vector<std::string> samples(req->samples_json().begin(), req->samples_json().end());
   auto r = host_->VerifyBatch(req->task(), samples, EffectiveTimeoutMs(ctx, req->timeout_ms()));
   if (!r.ok()) return ToGrpcStatus(r.status());
@@ -50,26 +52,12 @@ grpc::Status VerifierServiceImpl::VerifyBatch(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status VerifierServiceImpl::ListVerifiers(grpc::ServerContext*,
+grpc::Status VerifierServiceImpl::ListVerifiers(grpc::ServerContext* ctx,
                                                 const rlzero::v1::ListVerifiersRequest*,
                                                 rlzero::v1::ListVerifiersResponse* resp) {
+  if (grpc::Status st = auth_.Check(*ctx); !st.ok()) return st;
   for (const std::string& n : host_->Names()) resp->add_names(n);
   return grpc::Status::OK;
-}
-
-StatusOr<std::unique_ptr<grpc::Server>> StartVerifierServer(const std::string& address,
-                                                            VerifierServiceImpl* service,
-                                                            int max_message_bytes, int* bound_port) {
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(max_message_bytes);
-  builder.RegisterService(service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || (port == 0 && address.rfind("unix:", 0) != 0))
-    return Unavailable("verifier server: cannot listen on '" + address + "'");
-  if (bound_port) *bound_port = port;
-  return server;
 }
 
 }  // namespace rlzero::rewards

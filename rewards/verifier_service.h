@@ -1,10 +1,12 @@
 // rewards/verifier_service.h: the gRPC adapter for rlzero.v1.VerifierService
-// over a VerifierHost, and a helper that starts a server. Translation only:
+// over a VerifierHost (servers start through rpc/server_runner.h). Translation only:
 // protos in, VerifierHost calls, protos out; request-level errors map to
 // gRPC status codes (grpc_status.h), per-sample errors to VerifyResponse.error.
 // Thread safety: gRPC calls the service from many threads; VerifierHost is
 // reentrant. The host must outlive the service.
 #pragma once
+
+#include "rpc/auth.h"
 
 #include <memory>
 #include <string>
@@ -18,7 +20,9 @@ namespace rlzero::rewards {
 
 class VerifierServiceImpl final : public rlzero::v1::VerifierService::Service {
  public:
-  explicit VerifierServiceImpl(const VerifierHost* host) : host_(host) {}
+  // Every RPC must carry `auth`'s token (Disabled() accepts all: tests only).
+  VerifierServiceImpl(const VerifierHost* host, rpc::TokenAuth auth)
+      : host_(host), auth_(std::move(auth)) {}
 
   grpc::Status Verify(grpc::ServerContext* ctx, const rlzero::v1::VerifyRequest* req,
                       rlzero::v1::VerifyResponse* resp) override;
@@ -29,13 +33,7 @@ class VerifierServiceImpl final : public rlzero::v1::VerifierService::Service {
 
  private:
   const VerifierHost* host_;
+  rpc::TokenAuth auth_;
 };
-
-// Starts a server for `service` on `address` ("127.0.0.1:0" picks a free
-// port); *bound_port gets the port. Incoming messages are capped at
-// max_message_bytes (larger ones fail with RESOURCE_EXHAUSTED from gRPC).
-StatusOr<std::unique_ptr<grpc::Server>> StartVerifierServer(const std::string& address,
-                                                            VerifierServiceImpl* service,
-                                                            int max_message_bytes, int* bound_port);
 
 }  // namespace rlzero::rewards

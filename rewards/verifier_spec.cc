@@ -12,6 +12,7 @@ VerifierSpec VerifierSpec::FromConfig(ConfigReader& r) {
   r.Get("exec", &s.exec);
   r.Get("grpc", &s.grpc);
   r.Get("task", &s.task);
+  r.Get("auth_token_file", &s.auth_token_file);
   r.Get("timeout_ms", &s.timeout_ms);
   s.options = r.GetJson("options");
   if (!r.Get("name", &s.name)) s.name = s.verifier;
@@ -36,8 +37,15 @@ StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec&
   RLZ_RETURN_IF_ERROR(spec.Validate(where));
   if (!spec.exec.empty())
     return std::shared_ptr<verifiers::Verifier>(new ExecPlugin(spec.exec, spec.task, spec.options));
-  if (!spec.grpc.empty())
-    return std::shared_ptr<verifiers::Verifier>(new GrpcPlugin(spec.grpc, spec.task));
+  if (!spec.grpc.empty()) {
+    rpc::TokenAuth auth = rpc::TokenAuth::Disabled();
+    if (!spec.auth_token_file.empty()) {
+      auto a = rpc::TokenAuth::FromFile(spec.auth_token_file);
+      if (!a.ok()) return a.status().WithContext(where);
+      auth = *a;
+    }
+    return std::shared_ptr<verifiers::Verifier>(new GrpcPlugin(spec.grpc, spec.task, auth));
+  }
   ConfigReader options(spec.options, where + ".options");
   auto v = verifiers::MakeVerifier(spec.verifier, options, env);
   if (!v.ok()) return v.status().WithContext(where);

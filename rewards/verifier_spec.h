@@ -30,6 +30,7 @@ struct VerifierSpec {
   std::string exec;      // exec plugin command
   std::string grpc;      // gRPC plugin address
   std::string task;      // plugin task name (default: name)
+  std::string auth_token_file;  // gRPC plugin: bearer token sent with every call
   Json options;          // null or a mapping
   int64_t timeout_ms = 10000;
 

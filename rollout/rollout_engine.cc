@@ -295,7 +295,7 @@ class RolloutEngine::Run {
   }
 
   void SampleInto(Sequence& q, const float* logits, Candidates* scratch) const {
-    const double u = SeededUniform(params_.seed, static_cast<uint64_t>(q.prompt),
+    const double u = SeededUniform(params_.seed, static_cast<uint64_t>(params_.prompt_index_offset + q.prompt),
                                    static_cast<uint64_t>(q.sample), q.tokens.size());
     SampledToken t = chain_.Sample(logits, vocab_, u, scratch);
     q.tokens.push_back(t.token);

@@ -33,6 +33,9 @@ struct SamplingParams {
   int max_new_tokens = 256;        // >= 1
   std::vector<std::string> stop;   // stop strings, matched on decoded text
   uint64_t seed = 0;
+  // Added to each prompt's index for seeding only, so a batch split across
+  // workers (each given its slice's offset) samples exactly as one request.
+  int64_t prompt_index_offset = 0;
 
   // INVALID_ARGUMENT naming the first bad field.
   Status Validate() const;

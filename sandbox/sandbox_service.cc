@@ -1,16 +1,14 @@
 // sandbox/sandbox_service.cc: SandboxService adapter (see sandbox_service.h).
 #include "sandbox/sandbox_service.h"
 
+#include "rpc/status_mapping.h"
+
 namespace rlzero::sandbox {
 
-grpc::Status ToGrpcStatus(const Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(static_cast<int>(status.code())),
-                      status.message());
-}
-
-grpc::Status SandboxServiceImpl::Run(grpc::ServerContext*, const rlzero::v1::SandboxRunRequest* in,
+grpc::Status SandboxServiceImpl::Run(grpc::ServerContext* context,
+                                     const rlzero::v1::SandboxRunRequest* in,
                                      rlzero::v1::SandboxRunResponse* out) {
+  if (grpc::Status st = auth_.Check(*context); !st.ok()) return st;
   if (in->language().empty())
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "SandboxRunRequest.language: empty");
   for (auto [name, value] : {std::pair<const char*, int64_t>{"time_limit_ms", in->time_limit_ms()},
@@ -27,7 +25,7 @@ grpc::Status SandboxServiceImpl::Run(grpc::ServerContext*, const rlzero::v1::San
   if (in->memory_limit_mb() > 0) req.memory_limit_mb = in->memory_limit_mb();
   if (in->output_limit_kb() > 0) req.output_limit_kb = in->output_limit_kb();
   StatusOr<RunResult> r = sandbox_->Run(req);
-  if (!r.ok()) return ToGrpcStatus(r.status());
+  if (!r.ok()) return rpc::ToGrpcStatus(r.status());
   out->set_status(RunStatusName(r->status));
   out->set_exit_code(r->exit_code);
   out->set_signal(r->signal);
@@ -41,17 +39,12 @@ grpc::Status SandboxServiceImpl::Run(grpc::ServerContext*, const rlzero::v1::San
   return grpc::Status::OK;
 }
 
-StatusOr<SandboxServer> StartSandboxServer(const std::string& address, Sandbox* sandbox,
-                                           int max_message_bytes) {
+StatusOr<SandboxServer> StartSandboxServer(const rpc::ServerOptions& options, Sandbox* sandbox) {
+  RLZ_ASSIGN_OR_RETURN(rpc::TokenAuth auth, rpc::LoadServerAuth(options));
   SandboxServer s;
-  s.service = std::make_unique<SandboxServiceImpl>(sandbox);
-  grpc::ServerBuilder b;
-  b.AddListeningPort(address, grpc::InsecureServerCredentials(), &s.port);
-  b.RegisterService(s.service.get());
-  b.SetMaxReceiveMessageSize(max_message_bytes);
-  b.SetMaxSendMessageSize(max_message_bytes);
-  s.server = b.BuildAndStart();
-  if (!s.server) return Unavailable("sandbox-server: cannot listen on " + address);
+  s.service = std::make_unique<SandboxServiceImpl>(sandbox, auth);
+  s.runner = std::make_unique<rpc::ServerRunner>();
+  RLZ_ASSIGN_OR_RETURN(s.address, s.runner->Start(options, {s.service.get()}));
   return s;
 }
 

@@ -3,11 +3,14 @@
 // The adapter only translates messages and maps Status codes; all behaviour
 // lives in Sandbox (tests drive that without gRPC).
 //
-// Non-goals: authentication (arrives with the services issue: until then the
-// server binds loopback by default and warns otherwise).
+// Every RPC needs the bearer token (rpc/auth.h) unless the server runs with
+// --no-auth; servers bind loopback unless told otherwise (rpc/server_runner.h).
 // Thread safety: Run is called concurrently by gRPC; Sandbox::Run is
 // thread-safe.
 #pragma once
+
+#include "rpc/auth.h"
+#include "rpc/server_runner.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -22,26 +25,24 @@ namespace rlzero::sandbox {
 
 class SandboxServiceImpl final : public rlzero::v1::SandboxService::Service {
  public:
-  explicit SandboxServiceImpl(Sandbox* sandbox) : sandbox_(sandbox) {}
+  SandboxServiceImpl(Sandbox* sandbox, rpc::TokenAuth auth)
+      : sandbox_(sandbox), auth_(std::move(auth)) {}
   grpc::Status Run(grpc::ServerContext* context, const rlzero::v1::SandboxRunRequest* request,
                    rlzero::v1::SandboxRunResponse* response) override;
 
  private:
   Sandbox* sandbox_;  // not owned
+  rpc::TokenAuth auth_;
 };
-
-// Maps a Status to a grpc::Status with the same code and message.
-grpc::Status ToGrpcStatus(const Status& status);
 
 struct SandboxServer {
   std::unique_ptr<SandboxServiceImpl> service;
-  std::unique_ptr<grpc::Server> server;
-  int port = 0;  // the bound port (useful with ADDR:0)
+  std::unique_ptr<rpc::ServerRunner> runner;
+  std::string address;  // as bound (port resolved)
 };
 
-// Starts a server on `address` ("127.0.0.1:50061", "[::1]:0", "unix:/path").
-// Messages over max_message_bytes are refused by gRPC (RESOURCE_EXHAUSTED).
-StatusOr<SandboxServer> StartSandboxServer(const std::string& address, Sandbox* sandbox,
-                                           int max_message_bytes);
+// Starts a server as `options` say (listen address, token, TLS, message
+// bound: larger messages are refused by gRPC with RESOURCE_EXHAUSTED).
+StatusOr<SandboxServer> StartSandboxServer(const rpc::ServerOptions& options, Sandbox* sandbox);
 
 }  // namespace rlzero::sandbox

@@ -4,6 +4,8 @@
 #include "rewards/grpc_plugin.h"
 
 #include <gtest/gtest.h>
+
+#include "rpc/server_runner.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,23 +20,26 @@ using verifiers::Deadline;
 
 class InProcessServer {
  public:
-  InProcessServer() : service_(&host_) {
+  explicit InProcessServer(rpc::TokenAuth auth = rpc::TokenAuth::Disabled())
+      : service_(&host_, std::move(auth)) {
     auto v = verifiers::MakeVerifier("countdown", Json(nullptr), verifiers::VerifierEnv{});
     host_.Add("countdown", std::shared_ptr<verifiers::Verifier>(std::move(v).value()));
-    auto s = StartVerifierServer("127.0.0.1:0", &service_, 1 << 20, &port_);
+    rpc::ServerOptions o;
+    o.role = "test-verifier-server";
+    o.allow_no_auth = true;  // the service itself checks `auth`
+    o.max_message_bytes = 1 << 20;
+    auto s = runner_.Start(o, {&service_});
     EXPECT_TRUE(s.ok()) << s.status().ToString();
-    if (s.ok()) server_ = std::move(s).value();
+    if (s.ok()) address_ = *s;
   }
-  ~InProcessServer() {
-    if (server_) server_->Shutdown();
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  ~InProcessServer() { runner_.Shutdown(); }
+  std::string address() const { return address_; }
 
  private:
   VerifierHost host_;
   VerifierServiceImpl service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  rpc::ServerRunner runner_;
+  std::string address_;
 };
 
 Json Sample(const std::string& answer) {
@@ -65,6 +70,22 @@ TEST(GrpcPluginTest, ScoresThroughRlzeroVerifierService) {
   for (size_t i = 0; i < all.size(); ++i) {
     ASSERT_TRUE(all[i].ok()) << i << ": " << all[i].status().ToString();
     EXPECT_EQ(all[i]->correct, i % 2 == 1) << i;
+  }
+}
+
+TEST(GrpcPluginTest, EveryRpcNeedsTheToken) {
+  InProcessServer server(rpc::TokenAuth::FromToken("verifier-token"));
+  GrpcPlugin right(server.address(), "countdown", rpc::TokenAuth::FromToken("verifier-token"));
+  auto ok = right.Verify(Sample("(1+2)*3"), Deadline::In(10000));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(ok->correct);
+  for (const char* token : {"", "wrong"}) {
+    GrpcPlugin plugin(server.address(), "countdown", rpc::TokenAuth::FromToken(token));
+    auto r = plugin.Verify(Sample("(1+2)*3"), Deadline::In(10000));
+    EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << token;
+    auto batch = plugin.VerifyBatch({Sample("(1+2)*3")}, Deadline::In(10000));
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].status().code(), StatusCode::kUnauthenticated) << token;
   }
 }
 

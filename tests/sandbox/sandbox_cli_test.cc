@@ -78,9 +78,15 @@ TEST(SandboxCliTest, RlimitsOnlyModeSaysSoOnStderrAndInJson) {
   EXPECT_NE(r.err.find("NOT isolated"), std::string::npos) << r.err;
 }
 
+TEST(SandboxCliTest, ServerRefusesToStartWithoutAToken) {
+  auto r = RunCommand(BinPath("rlzero") + " sandbox-server --listen 127.0.0.1:0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--auth-token-file"), std::string::npos) << r.err;
+}
+
 TEST(SandboxCliTest, ServerStartsOnLoopbackAndStopsOnSigint) {
   auto r = RunCommand("timeout --preserve-status -s INT 2 " + BinPath("rlzero") +
-                      " sandbox-server --listen 127.0.0.1:0");
+                      " sandbox-server --listen 127.0.0.1:0 --no-auth");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["listening"].get<std::string>().rfind("127.0.0.1:", 0), 0u);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "sandbox/sandbox_config.h"
 
 namespace rlzero::sandbox {
@@ -18,22 +20,36 @@ class SandboxServiceTest : public ::testing::Test {
     auto b = CreateSandbox(c);
     ASSERT_TRUE(b.ok()) << b.status().ToString();
     box_ = std::move(b).value().release();
-    auto s = StartSandboxServer("127.0.0.1:0", box_, 1 << 20);
+    rpc::ServerOptions o;
+    o.role = "test-sandbox-server";
+    o.listen = "127.0.0.1:0";
+    o.max_message_bytes = 1 << 20;
+    o.auth_token_file = TokenFile();
+    auto s = StartSandboxServer(o, box_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = new SandboxServer(std::move(s).value());
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port),
-                                       grpc::InsecureChannelCredentials());
+    auto channel = grpc::CreateChannel(server_->address, grpc::InsecureChannelCredentials());
     stub_ = rlzero::v1::SandboxService::NewStub(channel).release();
   }
   static void TearDownTestSuite() {
     delete stub_;
-    server_->server->Shutdown();
+    server_->runner->Shutdown();
     delete server_;
     delete box_;
   }
+  static std::string TokenFile() {
+    static const std::string path = [] {
+      std::string p = ::testing::TempDir() + "/sandbox_service_token";
+      std::ofstream(p) << "sandbox-test-token\n";
+      return p;
+    }();
+    return path;
+  }
   grpc::Status Call(const rlzero::v1::SandboxRunRequest& req,
-                    rlzero::v1::SandboxRunResponse* resp) {
+                    rlzero::v1::SandboxRunResponse* resp,
+                    const std::string& token = "sandbox-test-token") {
     grpc::ClientContext ctx;
+    rpc::TokenAuth::FromToken(token).Attach(&ctx);
     return stub_->Run(&ctx, req, resp);
   }
   static Sandbox* box_;
@@ -80,6 +96,16 @@ TEST_F(SandboxServiceTest, OversizedRequestIsRefused) {
   req.set_source(std::string(2 << 20, '#'));  // over the 1 MiB bound of this server
   rlzero::v1::SandboxRunResponse resp;
   EXPECT_EQ(Call(req, &resp).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(SandboxServiceTest, MissingOrWrongTokenIsUnauthenticated) {
+  rlzero::v1::SandboxRunRequest req;
+  req.set_language("python");
+  req.set_source("print(1)\n");
+  rlzero::v1::SandboxRunResponse resp;
+  EXPECT_EQ(Call(req, &resp, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(req, &resp, "not-the-token").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(resp.stdout().empty());
 }
 
 }  // namespace

@@ -110,34 +110,40 @@ TEST(VerifierServerCliTest, ServesBuiltinsAndConfiguredVerifiers) {
              "cache_length: 20}}\n");
   std::string script =
       "B=" + BinPath("rlzero") + "; D=" + dir +
-      "; $B verifier-server --listen 127.0.0.1:0 --config $D/vs.yaml > $D/vs.out & P=$!; "
+      "; echo vs-token > $D/vs.tok; "
+      "$B verifier-server --listen 127.0.0.1:0 --auth-token-file $D/vs.tok --config $D/vs.yaml"
+      " > $D/vs.out & P=$!; "
       "for i in $(seq 100); do [ -s $D/vs.out ] && break; sleep 0.1; done; "
       "A=$(sed -E 's/.*\"listening\":\"([^\"]+)\".*/\\1/' $D/vs.out); "
       "printf '%s\\n' '{\"response\":\"<answer>(1+2)*3</answer>\",\"numbers\":[1,2,3],\"target\":9}' "
-      "| $B verify --task countdown --plugin-grpc $A --input -; "
+      "| $B verify --task countdown --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
       "printf '%s\\n' '{\"response\":\"x\",\"response_tokens\":90}' "
-      "| $B verify --task len100 --plugin-grpc $A --input -; "
-      "printf '%s\\n' '{}' | $B verify --task nope --plugin-grpc $A --input -; "
+      "| $B verify --task len100 --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
+      "printf '%s\\n' '{}' | $B verify --task nope --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
+      "printf '%s\\n' '{\"response\":\"x\"}' | $B verify --task countdown --plugin-grpc $A --input -; "
       "kill $P; wait $P; echo server_exit=$?";
   auto r = RunCommand(script);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.out);
-  std::string l1, l2, l3, l4;
+  std::string l1, l2, l3, l_noauth, l4;
   std::getline(in, l1);
   std::getline(in, l2);
   std::getline(in, l3);
+  std::getline(in, l_noauth);
   std::getline(in, l4);
   Json a = Json::parse(l1), b = Json::parse(l2), c = Json::parse(l3);
   EXPECT_EQ(a["correct"], true) << r.out << r.err;
   EXPECT_DOUBLE_EQ(b["score"].get<double>(), -0.5);
   EXPECT_NE(c["error"].get<std::string>().find("NOT_FOUND"), std::string::npos);
+  // Without the token the server refuses: the sample fails with UNAUTHENTICATED.
+  EXPECT_NE(l_noauth.find("UNAUTHENTICATED"), std::string::npos) << l_noauth;
   EXPECT_EQ(l4, "server_exit=0");
 }
 
-TEST(VerifierServerCliTest, RefusesNonLoopbackWithoutOptIn) {
+TEST(VerifierServerCliTest, RefusesToStartWithoutAToken) {
   auto r = RunCommand(BinPath("rlzero") + " verifier-server --listen 0.0.0.0:0");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("--insecure-remote"), std::string::npos);
+  EXPECT_NE(r.err.find("--auth-token-file"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+// learner/trainer/remote_rollout_source.cc
+#include "learner/trainer/remote_rollout_source.h"
+
+namespace rlzero {
+
+RemoteRolloutSource::RemoteRolloutSource(std::shared_ptr<CausalLM> policy, RemoteRolloutPool* pool,
+                                         SamplingParams params, int64_t max_staleness)
+    : policy_(std::move(policy)), pool_(pool), params_(std::move(params)),
+      max_staleness_(max_staleness) {}
+
+Status RemoteRolloutSource::PublishWeights(int64_t version) {
+  RLZ_RETURN_IF_ERROR(pool_->PublishWeights(*policy_, version));
+  version_ = version;
+  published_ = true;
+  return Status::Ok();
+}
+
+StatusOr<std::vector<SampledCompletion>> RemoteRolloutSource::Generate(
+    const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t seed) {
+  if (!published_) RLZ_RETURN_IF_ERROR(PublishWeights(version_));
+  SamplingParams p = params_;
+  p.n = n;
+  p.seed = seed;
+  RLZ_ASSIGN_OR_RETURN(std::vector<Completion> completions,
+                       pool_->Generate(prompts, p, version_, max_staleness_));
+  std::vector<SampledCompletion> out;
+  out.reserve(completions.size());
+  for (auto& c : completions) {
+    SampledCompletion s;
+    s.token_ids = std::move(c.token_ids);
+    s.logprobs = std::move(c.logprobs);
+    s.text = std::move(c.text);
+    s.finish_reason = std::move(c.finish_reason);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace rlzero

@@ -1,0 +1,219 @@
+// rollout/remote_rollout_pool.cc
+#include "rollout/remote_rollout_pool.h"
+
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "rollout/rollout_service.h"
+#include "rollout/weight_stream.h"
+#include "rpc/status_mapping.h"
+
+namespace rlzero {
+
+struct RemoteRolloutPool::Worker {
+  std::string address;
+  std::unique_ptr<v1::RolloutService::Stub> stub;
+  std::atomic<bool> alive{true};
+  std::atomic<int64_t> version{-1};
+  std::mutex push_mu;  // one weight push at a time per worker
+};
+
+RemoteRolloutPool::RemoteRolloutPool(rpc::TokenAuth auth, RemoteRolloutPoolOptions options)
+    : auth_(std::move(auth)), options_(std::move(options)) {}
+
+RemoteRolloutPool::~RemoteRolloutPool() = default;
+
+Status RemoteRolloutPool::AddWorker(const std::string& address) {
+  RLZ_ASSIGN_OR_RETURN(auto channel, rpc::MakeChannel(address, options_.client));
+  auto w = std::make_shared<Worker>();
+  w->address = address;
+  w->stub = v1::RolloutService::NewStub(channel);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& existing : workers_) {
+    if (existing->address == address) {
+      existing->alive = false;  // the old incarnation
+      existing = w;
+      std::fprintf(stderr, "[learner] rollout worker %s rejoined\n", address.c_str());
+      return Status::Ok();
+    }
+  }
+  workers_.push_back(w);
+  std::fprintf(stderr, "[learner] rollout worker %s joined\n", address.c_str());
+  return Status::Ok();
+}
+
+int RemoteRolloutPool::live_workers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int n = 0;
+  for (const auto& w : workers_) n += w->alive ? 1 : 0;
+  return n;
+}
+
+std::vector<std::string> RemoteRolloutPool::live_addresses() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& w : workers_)
+    if (w->alive) out.push_back(w->address);
+  return out;
+}
+
+Status RemoteRolloutPool::PushTo(Worker& w) {
+  std::lock_guard<std::mutex> push_lock(w.push_mu);
+  if (w.version == published_version_) return Status::Ok();
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.weights_timeout_ms));
+  v1::LoadWeightsResponse resp;
+  auto writer = w.stub->LoadWeights(&ctx, &resp);
+  for (const auto& c : chunks_) {
+    if (!writer->Write(c)) break;
+  }
+  writer->WritesDone();
+  grpc::Status st = writer->Finish();
+  if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext("push weights to " + w.address);
+  w.version = resp.version();
+  return Status::Ok();
+}
+
+Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
+  std::vector<v1::WeightChunk> chunks;
+  RLZ_RETURN_IF_ERROR(WriteWeightChunks(model, version, options_.weight_chunk_bytes,
+                                        [&](const v1::WeightChunk& c) {
+                                          chunks.push_back(c);
+                                          return true;
+                                        }));
+  std::vector<std::shared_ptr<Worker>> workers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    chunks_ = std::move(chunks);
+    published_version_ = version;
+    for (auto& w : workers_)
+      if (w->alive) workers.push_back(w);
+  }
+  std::vector<std::future<Status>> pushes;
+  for (auto& w : workers) pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
+  for (size_t i = 0; i < pushes.size(); ++i) {
+    Status s = pushes[i].get();
+    if (!s.ok()) {
+      workers[i]->alive = false;
+      ++stats_.dead_workers;
+      std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
+    }
+  }
+  if (live_workers() == 0) return Unavailable("no live rollout worker took weights version " +
+                                              std::to_string(version));
+  return Status::Ok();
+}
+
+std::shared_ptr<RemoteRolloutPool::Worker> RemoteRolloutPool::PickWorker(
+    size_t preferred, const std::vector<std::shared_ptr<Worker>>& avoid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<Worker>> live;
+  for (auto& w : workers_) {
+    if (!w->alive) continue;
+    bool skip = false;
+    for (auto& a : avoid) skip |= (a == w);
+    if (!skip) live.push_back(w);
+  }
+  if (live.empty()) {
+    for (auto& w : workers_)
+      if (w->alive) live.push_back(w);  // retry a worker we already tried
+  }
+  if (live.empty()) return nullptr;
+  return live[preferred % live.size()];
+}
+
+StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
+    const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params,
+    int64_t version, int64_t max_staleness) {
+  const int shards_n = std::max(1, std::min<int>(live_workers(), static_cast<int>(prompts.size())));
+  if (live_workers() == 0) return Unavailable("no live rollout worker");
+  std::vector<std::pair<size_t, size_t>> shards;  // [begin, end)
+  for (int s = 0; s < shards_n; ++s)
+    shards.emplace_back(prompts.size() * s / shards_n, prompts.size() * (s + 1) / shards_n);
+
+  std::vector<StatusOr<std::vector<Completion>>> results(shards.size(),
+                                                         Status(StatusCode::kUnknown, "not run"));
+  std::vector<int64_t> reassigned(shards.size(), 0);
+  auto run_shard = [&](size_t s) {
+    const auto [begin, end] = shards[s];
+    std::vector<std::shared_ptr<Worker>> tried;
+    Status last = Unavailable("no live rollout worker");
+    for (int attempt = 0; attempt < options_.max_attempts_per_shard; ++attempt) {
+      auto w = PickWorker(s, tried);
+      if (!w) break;
+      if (attempt > 0) ++reassigned[s];
+      tried.push_back(w);
+      if (w->version != version) {
+        Status p = PushTo(*w);
+        if (!p.ok()) {
+          w->alive = false;
+          last = p;
+          continue;
+        }
+      }
+      v1::GenerateRequest req;
+      req.set_request_id("v" + std::to_string(version) + "-p" + std::to_string(begin));
+      req.set_weights_version(version);
+      req.set_max_staleness(max_staleness);
+      req.set_prompt_index_offset(static_cast<int32_t>(begin));
+      ToProto(params, req.mutable_params());
+      for (size_t i = begin; i < end; ++i)
+        req.add_prompts()->mutable_ids()->Add(prompts[i].begin(), prompts[i].end());
+      grpc::ClientContext ctx;
+      rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.generate_timeout_ms));
+      v1::GenerateResponse resp;
+      grpc::Status st = w->stub->Generate(&ctx, req, &resp);
+      if (!st.ok()) {
+        last = rpc::FromGrpcStatus(st).WithContext("rollout worker " + w->address);
+        // A refused request (bad input) will fail anywhere: do not kill the worker for it.
+        if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) break;
+        if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) w->alive = false;
+        std::fprintf(stderr, "[learner] %s; reassigning prompts %zu..%zu\n",
+                     last.message().c_str(), begin, end);
+        continue;
+      }
+      const size_t expected = (end - begin) * static_cast<size_t>(params.n);
+      if (static_cast<size_t>(resp.completions_size()) != expected) {
+        last = DataLoss("rollout worker " + w->address + " returned " +
+                        std::to_string(resp.completions_size()) + " completions, expected " +
+                        std::to_string(expected));
+        w->alive = false;
+        continue;
+      }
+      std::vector<Completion> out;
+      out.reserve(expected);
+      for (const auto& c : resp.completions()) {
+        Completion x;
+        x.prompt_index = static_cast<int32_t>(begin) + c.prompt_index();
+        x.sample_index = c.sample_index();
+        x.token_ids.assign(c.token_ids().begin(), c.token_ids().end());
+        x.logprobs.assign(c.logprobs().begin(), c.logprobs().end());
+        x.text = c.text();
+        x.finish_reason = c.finish_reason();
+        out.push_back(std::move(x));
+      }
+      results[s] = std::move(out);
+      return;
+    }
+    results[s] = last;
+  };
+  std::vector<std::thread> threads;
+  for (size_t s = 0; s < shards.size(); ++s) threads.emplace_back(run_shard, s);
+  for (auto& t : threads) t.join();
+  std::vector<Completion> all;
+  for (size_t s = 0; s < shards.size(); ++s) {
+    stats_.reassigned_shards += reassigned[s];
+    if (!results[s].ok()) return results[s].status();
+    for (auto& c : *results[s]) all.push_back(std::move(c));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int dead = 0;
+    for (auto& w : workers_) dead += w->alive ? 0 : 1;
+    stats_.dead_workers = dead;
+  }
+  return all;
+}
+
+}  // namespace rlzero

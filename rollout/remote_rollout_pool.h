@@ -1,0 +1,80 @@
+// rollout/remote_rollout_pool.h: the learner's client of N rollout workers
+// (rlzero.v1.RolloutService) — weight sync, sharded generation, and fault
+// handling.
+//
+// Contract:
+//   - Workers join by address (AddWorker, from `rlzero train`'s topology or a
+//     LearnerService.RegisterWorker call) and may rejoin after a restart.
+//   - PublishWeights(model, v) serialises the weights once (kept until the
+//     next version) and streams them to every live worker in parallel, with a
+//     deadline; a worker that fails is marked dead.
+//   - Generate(prompts, params, v) cuts the prompts into contiguous shards,
+//     one per live worker, runs them in parallel with a per-call deadline, and
+//     reassigns a shard whose worker fails or stalls to another live worker
+//     (pushing weights v first if it lacks them). Every prompt's completions
+//     come back exactly once, in prompt order; completions are seeded by
+//     global prompt index, so the result does not depend on the split or on
+//     reassignment. It fails only when no live worker is left.
+// Thread safety: AddWorker may be called concurrently with anything;
+// PublishWeights and Generate are called by the learner's one thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "rlzero/v1/rollout.grpc.pb.h"
+#include "rollout/rollout_engine.h"
+#include "rpc/auth.h"
+#include "rpc/channel.h"
+
+namespace rlzero {
+
+struct RemoteRolloutPoolOptions {
+  int64_t generate_timeout_ms = 600000;
+  int64_t weights_timeout_ms = 600000;
+  size_t weight_chunk_bytes = 4 << 20;
+  int max_attempts_per_shard = 4;
+  rpc::ClientOptions client;
+};
+
+struct PoolStats {
+  int64_t reassigned_shards = 0;  // shards that had to move to another worker
+  int64_t dead_workers = 0;
+};
+
+class RemoteRolloutPool {
+ public:
+  RemoteRolloutPool(rpc::TokenAuth auth, RemoteRolloutPoolOptions options);
+  ~RemoteRolloutPool();
+
+  // Adds (or re-adds, after a restart) a worker. Its weights are unknown
+  // until the next push.
+  Status AddWorker(const std::string& address);
+  int live_workers() const;
+  std::vector<std::string> live_addresses() const;
+
+  Status PublishWeights(CausalLM& model, int64_t version);
+  StatusOr<std::vector<Completion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
+                                             const SamplingParams& params, int64_t version,
+                                             int64_t max_staleness = 0);
+  const PoolStats& stats() const { return stats_; }
+
+ private:
+  struct Worker;
+  std::shared_ptr<Worker> PickWorker(size_t preferred, const std::vector<std::shared_ptr<Worker>>& avoid);
+  Status PushTo(Worker& w);
+
+  rpc::TokenAuth auth_;
+  RemoteRolloutPoolOptions options_;
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<Worker>> workers_;
+  // The latest published weights, serialised once.
+  std::vector<v1::WeightChunk> chunks_;
+  int64_t published_version_ = -1;
+  PoolStats stats_;
+};
+
+}  // namespace rlzero

@@ -1,0 +1,43 @@
+// rollout/rollout_service.h: the gRPC adapter of the rollout worker role
+// (rlzero.v1.RolloutService): checks the bearer token, bounds and validates
+// requests (INVALID_ARGUMENT naming the field), translates protos and calls
+// RolloutWorker. No logic of its own beyond translation.
+#pragma once
+
+#include "rlzero/v1/rollout.grpc.pb.h"
+#include "rollout/rollout_worker.h"
+#include "rpc/auth.h"
+
+namespace rlzero {
+
+struct RolloutServiceLimits {
+  int64_t max_prompts = 4096;
+  int64_t max_prompt_tokens = 1 << 16;
+  int64_t max_samples = 64;
+  int64_t max_new_tokens = 1 << 16;
+  uint64_t max_weight_bytes = 64ull << 30;
+};
+
+class RolloutServiceImpl final : public v1::RolloutService::Service {
+ public:
+  RolloutServiceImpl(RolloutWorker* worker, rpc::TokenAuth auth, RolloutServiceLimits limits = {},
+                     std::string model_type = "");
+
+  grpc::Status Generate(grpc::ServerContext* ctx, const v1::GenerateRequest* req,
+                        v1::GenerateResponse* resp) override;
+  grpc::Status LoadWeights(grpc::ServerContext* ctx, grpc::ServerReader<v1::WeightChunk>* reader,
+                           v1::LoadWeightsResponse* resp) override;
+  grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest* req,
+                         v1::WorkerStatusResponse* resp) override;
+
+ private:
+  RolloutWorker* worker_;
+  rpc::TokenAuth auth_;
+  RolloutServiceLimits limits_;
+  std::string model_type_;
+};
+
+SamplingParams FromProto(const v1::SamplingParamsProto& p);
+void ToProto(const SamplingParams& p, v1::SamplingParamsProto* out);
+
+}  // namespace rlzero

@@ -1,0 +1,44 @@
+// rollout/rollout_worker.cc
+#include "rollout/rollout_worker.h"
+
+namespace rlzero {
+
+RolloutWorker::RolloutWorker(std::shared_ptr<CausalLM> model, RolloutEngineOptions options,
+                             DecodeFn decode, int64_t max_queued)
+    : model_(model), engine_(model, std::move(options), std::move(decode)), max_queued_(max_queued) {}
+
+StatusOr<WorkerGenerateResult> RolloutWorker::Generate(
+    const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params,
+    int64_t required_version, int64_t max_staleness) {
+  if (queued_.fetch_add(1) >= max_queued_) {
+    queued_.fetch_sub(1);
+    return ResourceExhausted("rollout worker: " + std::to_string(max_queued_) +
+                             " requests already queued");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  queued_.fetch_sub(1);
+  const int64_t have = version_.load();
+  if (required_version >= 0) {
+    const int64_t gap = required_version - have;
+    if (gap < 0 || gap > std::max<int64_t>(max_staleness, 0))
+      return FailedPrecondition("rollout worker holds weights version " + std::to_string(have) +
+                                ", request needs " + std::to_string(required_version));
+  }
+  auto out = engine_.Generate(prompts, params);
+  if (!out.ok()) return out.status();
+  WorkerGenerateResult r;
+  r.weights_version = have;
+  r.completions = std::move(out).value();
+  r.stats = engine_.last_stats();
+  generated_tokens_ += r.stats.decode_tokens;
+  return r;
+}
+
+Status RolloutWorker::LoadWeights(int64_t version, const std::vector<NamedTensor>& tensors) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RLZ_RETURN_IF_ERROR(ApplyWeights(*model_, tensors));
+  version_ = version;
+  return Status::Ok();
+}
+
+}  // namespace rlzero

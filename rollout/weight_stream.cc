@@ -1,0 +1,175 @@
+// rollout/weight_stream.cc
+#include "rollout/weight_stream.h"
+
+#include <cstring>
+#include <map>
+
+#include "policy/model_io.h"
+
+namespace rlzero {
+namespace {
+
+// Every tensor the model holds under its transformers name: parameters, then
+// persistent buffers (e.g. MoE routing biases).
+std::vector<std::pair<std::string, torch::Tensor>> ModelTensors(CausalLM& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : model.named_parameters()) out.emplace_back(p.key(), p.value());
+  for (const auto& b : model.named_buffers()) out.emplace_back(b.key(), b.value());
+  return out;
+}
+
+StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
+  if (name == "float32") return torch::kFloat32;
+  if (name == "bfloat16") return torch::kBFloat16;
+  if (name == "float16") return torch::kFloat16;
+  if (name == "float64") return torch::kFloat64;
+  if (name == "int64") return torch::kInt64;
+  return InvalidArgument("weight stream: unsupported dtype '" + name + "'");
+}
+
+}  // namespace
+
+uint64_t Fnv1a64(const void* data, size_t size, uint64_t state) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    state ^= p[i];
+    state *= 1099511628211ull;
+  }
+  return state;
+}
+
+Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
+                         const std::function<bool(const v1::WeightChunk&)>& write) {
+  if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
+  uint64_t checksum = 1469598103934665603ull;
+  auto tensors = ModelTensors(model);
+  try {
+    for (size_t ti = 0; ti < tensors.size(); ++ti) {
+      const auto& [name, t] = tensors[ti];
+      torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
+      const auto* bytes = static_cast<const char*>(cpu.data_ptr());
+      const size_t n = cpu.numel() * cpu.element_size();
+      checksum = Fnv1a64(bytes, n, checksum);
+      size_t offset = 0;
+      do {
+        size_t len = std::min(chunk_bytes, n - offset);
+        v1::WeightChunk c;
+        c.set_version(version);
+        c.set_name(name);
+        c.set_dtype(DtypeName(cpu.scalar_type()));
+        for (int64_t d : cpu.sizes()) c.add_shape(d);
+        c.set_offset(offset);
+        c.set_data(bytes + offset, len);
+        offset += len;
+        if (ti + 1 == tensors.size() && offset == n) {
+          c.set_last(true);
+          c.set_checksum(checksum);
+          c.set_tensor_count(static_cast<int32_t>(tensors.size()));
+        }
+        if (!write(c)) return Unavailable("weight stream: the receiver closed the stream");
+      } while (offset < n);
+    }
+  } catch (const c10::Error& e) {
+    return Internal(std::string("weight stream: ") + e.what_without_backtrace());
+  }
+  return Status::Ok();
+}
+
+Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
+  if (c.name().empty()) return InvalidArgument("weight stream: chunk without a tensor name");
+  RLZ_ASSIGN_OR_RETURN(torch::ScalarType dtype, DtypeFromName(c.dtype()));
+  std::vector<int64_t> shape(c.shape().begin(), c.shape().end());
+  uint64_t numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > (1ll << 40)) return InvalidArgument("weight stream: " + c.name() + ": bad shape");
+    numel *= static_cast<uint64_t>(d);
+    if (numel > max_total_bytes_) return ResourceExhausted("weight stream: " + c.name() + ": too large");
+  }
+  uint64_t bytes = numel * torch::elementSize(dtype);
+  if (total_bytes_ + bytes > max_total_bytes_)
+    return ResourceExhausted("weight stream: over the limit of " + std::to_string(max_total_bytes_) +
+                             " bytes at " + c.name());
+  total_bytes_ += bytes;
+  tensors_.push_back({c.name(), torch::empty(shape, torch::dtype(dtype))});
+  filled_ = 0;
+  return Status::Ok();
+}
+
+Status WeightAssembler::Add(const v1::WeightChunk& c) {
+  if (done_) return InvalidArgument("weight stream: chunk after the final chunk");
+  if (version_ == -1) version_ = c.version();
+  if (c.version() != version_)
+    return InvalidArgument("weight stream: version changed mid-stream (" +
+                           std::to_string(version_) + " -> " + std::to_string(c.version()) + ")");
+  bool new_tensor = tensors_.empty() || c.name() != tensors_.back().name ||
+                    filled_ == static_cast<uint64_t>(tensors_.back().tensor.numel() *
+                                                     tensors_.back().tensor.element_size());
+  if (new_tensor) {
+    if (!tensors_.empty()) {
+      auto& prev = tensors_.back();
+      if (filled_ != static_cast<uint64_t>(prev.tensor.numel() * prev.tensor.element_size()))
+        return DataLoss("weight stream: tensor " + prev.name + " ended early");
+    }
+    if (c.offset() != 0)
+      return InvalidArgument("weight stream: " + c.name() + ": first chunk at offset " +
+                             std::to_string(c.offset()));
+    RLZ_RETURN_IF_ERROR(StartTensor(c));
+  }
+  auto& cur = tensors_.back();
+  const uint64_t size = cur.tensor.numel() * cur.tensor.element_size();
+  if (c.offset() != filled_ || c.data().size() > size - filled_)
+    return InvalidArgument("weight stream: " + c.name() + ": chunk at offset " +
+                           std::to_string(c.offset()) + " of " + std::to_string(c.data().size()) +
+                           " bytes does not continue the tensor (" + std::to_string(filled_) +
+                           "/" + std::to_string(size) + ")");
+  std::memcpy(static_cast<char*>(cur.tensor.data_ptr()) + filled_, c.data().data(),
+              c.data().size());
+  checksum_ = Fnv1a64(c.data().data(), c.data().size(), checksum_);
+  filled_ += c.data().size();
+  if (c.last()) {
+    if (filled_ != size) return DataLoss("weight stream: last tensor " + cur.name + " incomplete");
+    if (c.tensor_count() != static_cast<int32_t>(tensors_.size()))
+      return DataLoss("weight stream: expected " + std::to_string(c.tensor_count()) +
+                      " tensors, got " + std::to_string(tensors_.size()));
+    if (c.checksum() != checksum_) return DataLoss("weight stream: checksum mismatch");
+    done_ = true;
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<NamedTensor>> WeightAssembler::Finish() {
+  if (!done_) return DataLoss("weight stream ended before its final chunk");
+  return std::move(tensors_);
+}
+
+Status ApplyWeights(CausalLM& model, const std::vector<NamedTensor>& tensors) {
+  auto targets = [&] {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : model.named_parameters()) out.emplace_back(p.key(), p.value());
+    for (const auto& b : model.named_buffers()) out.emplace_back(b.key(), b.value());
+    return out;
+  }();
+  std::map<std::string, const torch::Tensor*> by_name;
+  for (const auto& t : tensors) {
+    if (!by_name.emplace(t.name, &t.tensor).second)
+      return InvalidArgument("weights: tensor " + t.name + " sent twice");
+  }
+  if (by_name.size() != targets.size())
+    return InvalidArgument("weights: got " + std::to_string(by_name.size()) + " tensors, model has " +
+                           std::to_string(targets.size()));
+  for (const auto& [name, dst] : targets) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) return InvalidArgument("weights: missing tensor " + name);
+    if (it->second->sizes() != dst.sizes())
+      return InvalidArgument("weights: tensor " + name + " has the wrong shape");
+  }
+  try {
+    torch::NoGradGuard no_grad;
+    for (auto& [name, dst] : targets) dst.copy_(*by_name[name]);
+  } catch (const c10::Error& e) {
+    return Internal(std::string("weights: ") + e.what_without_backtrace());
+  }
+  return Status::Ok();
+}
+
+}  // namespace rlzero

@@ -1,0 +1,66 @@
+// rollout/weight_stream.h: a model's weights as a stream of versioned chunks
+// (rlzero.v1.WeightChunk) and back, for weight sync learner -> rollout worker
+// over gRPC.
+//
+// Contract: WriteWeightChunks sends every parameter (and persistent buffer) of
+// the model under its transformers name, in named_parameters() order, as
+// little-endian bytes in the parameter's dtype, cut into chunks of at most
+// chunk_bytes; the final chunk has last = true, the tensor count and an
+// FNV-1a-64 checksum over all bytes in order. WeightAssembler rebuilds the
+// tensors and checks names, shapes, sizes, order and checksum; anything off
+// is INVALID_ARGUMENT / DATA_LOSS naming the tensor, never a crash (the
+// stream comes from the network). ApplyWeights copies assembled tensors into
+// a model whose names and shapes must match exactly.
+// Thread safety: a WeightAssembler is used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "policy/causal_lm.h"
+#include "rlzero/v1/rollout.pb.h"
+
+namespace rlzero {
+
+uint64_t Fnv1a64(const void* data, size_t size, uint64_t state = 1469598103934665603ull);
+
+// Calls `write` for each chunk in order; stops with UNAVAILABLE if it returns false.
+Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
+                         const std::function<bool(const v1::WeightChunk&)>& write);
+
+struct NamedTensor {
+  std::string name;
+  torch::Tensor tensor;  // CPU, contiguous
+};
+
+class WeightAssembler {
+ public:
+  // max_total_bytes bounds what a (hostile) stream may make us allocate.
+  explicit WeightAssembler(uint64_t max_total_bytes) : max_total_bytes_(max_total_bytes) {}
+  Status Add(const v1::WeightChunk& chunk);
+  bool done() const { return done_; }
+  int64_t version() const { return version_; }
+  uint64_t total_bytes() const { return total_bytes_; }
+  // The tensors, once the final chunk has arrived and the checksum matched.
+  StatusOr<std::vector<NamedTensor>> Finish();
+
+ private:
+  Status StartTensor(const v1::WeightChunk& chunk);
+
+  uint64_t max_total_bytes_;
+  std::vector<NamedTensor> tensors_;
+  uint64_t filled_ = 0;  // bytes of the current tensor received
+  uint64_t total_bytes_ = 0;
+  uint64_t checksum_ = 1469598103934665603ull;
+  int64_t version_ = -1;
+  bool done_ = false;
+};
+
+// Copies tensors into model's parameters/buffers by name (dtype converted to
+// the model's); every model tensor must be present exactly once.
+Status ApplyWeights(CausalLM& model, const std::vector<NamedTensor>& tensors);
+
+}  // namespace rlzero

@@ -1,0 +1,119 @@
+// Weight sync stream: round trip, and every way a hostile or broken stream
+// can be wrong is refused with a Status.
+#include "rollout/weight_stream.h"
+
+#include <gtest/gtest.h>
+
+#include "policy/model_io.h"
+
+namespace rlzero {
+namespace {
+
+ModelConfig TinyConfig() {
+  ModelConfig c;
+  c.model_type = "qwen3";
+  c.vocab_size = 40;
+  c.hidden_size = 32;
+  c.intermediate_size = 64;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 4;
+  c.num_key_value_heads = 2;
+  c.head_dim = 8;
+  c.max_position_embeddings = 64;
+  return c;
+}
+
+std::vector<v1::WeightChunk> Chunks(CausalLM& m, int64_t version, size_t chunk) {
+  std::vector<v1::WeightChunk> out;
+  Status s = WriteWeightChunks(m, version, chunk, [&](const v1::WeightChunk& c) {
+    out.push_back(c);
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+Status Feed(const std::vector<v1::WeightChunk>& chunks, std::vector<NamedTensor>* out) {
+  WeightAssembler a(1 << 30);
+  for (const auto& c : chunks) RLZ_RETURN_IF_ERROR(a.Add(c));
+  RLZ_ASSIGN_OR_RETURN(*out, a.Finish());
+  return Status::Ok();
+}
+
+TEST(WeightStreamTest, RoundTripMakesIdenticalWeights) {
+  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto chunks = Chunks(**a, 7, 100);  // small chunks: tensors span many
+  EXPECT_GT(chunks.size(), (*a)->parameters().size());
+  EXPECT_TRUE(chunks.back().last());
+  std::vector<NamedTensor> tensors;
+  ASSERT_TRUE(Feed(chunks, &tensors).ok());
+  ASSERT_TRUE(ApplyWeights(**b, tensors).ok());
+  auto pa = (*a)->named_parameters(), pb = (*b)->named_parameters();
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+TEST(WeightStreamTest, CorruptedByteFailsChecksum) {
+  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto chunks = Chunks(**a, 1, 256);
+  std::string d = chunks[3].data();
+  d[0] ^= 1;
+  chunks[3].set_data(d);
+  std::vector<NamedTensor> t;
+  Status s = Feed(chunks, &t);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+}
+
+TEST(WeightStreamTest, MissingFinalChunkIsDataLoss) {
+  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto chunks = Chunks(**a, 1, 256);
+  chunks.pop_back();
+  std::vector<NamedTensor> t;
+  EXPECT_EQ(Feed(chunks, &t).code(), StatusCode::kDataLoss);
+}
+
+TEST(WeightStreamTest, OutOfOrderAndOversizedChunksAreRefused) {
+  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto chunks = Chunks(**a, 1, 64);
+  std::swap(chunks[1], chunks[2]);
+  std::vector<NamedTensor> t;
+  EXPECT_EQ(Feed(chunks, &t).code(), StatusCode::kInvalidArgument);
+
+  chunks = Chunks(**a, 1, 64);
+  chunks[0].set_data(chunks[0].data() + std::string(1000000, 'x'));
+  EXPECT_EQ(Feed(chunks, &t).code(), StatusCode::kInvalidArgument);
+
+  chunks = Chunks(**a, 1, 64);
+  chunks[0].clear_shape();
+  chunks[0].add_shape(1ll << 20);
+  chunks[0].add_shape(1ll << 20);
+  WeightAssembler small(1 << 20);
+  EXPECT_EQ(small.Add(chunks[0]).code(), StatusCode::kResourceExhausted);
+
+  chunks = Chunks(**a, 1, 64);
+  chunks[0].set_dtype("complex128");
+  EXPECT_EQ(Feed(chunks, &t).code(), StatusCode::kInvalidArgument);
+
+  chunks = Chunks(**a, 1, 64);
+  chunks[1].set_version(2);
+  EXPECT_EQ(Feed(chunks, &t).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(WeightStreamTest, ApplyRefusesMismatchedModels) {
+  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  ModelConfig other = TinyConfig();
+  other.hidden_size = 48;
+  other.head_dim = 12;
+  auto b = BuildModel(other, torch::kCPU, torch::kFloat32, 1);
+  std::vector<NamedTensor> t;
+  ASSERT_TRUE(Feed(Chunks(**a, 1, 4096), &t).ok());
+  Status s = ApplyWeights(**b, t);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("wrong shape"), std::string::npos) << s.message();
+  t.pop_back();
+  EXPECT_FALSE(ApplyWeights(**a, t).ok());
+}
+
+}  // namespace
+}  // namespace rlzero
