@@ -21,6 +21,9 @@ int RunTrain(int argc, char** argv) {
       ->required();
   app.add_option("--max-steps", flags.max_steps, "override trainer.max_steps");
   app.add_flag("--resume", flags.resume, "continue from the last checkpoint in --run-dir");
+  app.add_option("--rollout-workers", flags.rollout_workers,
+                 "sample on N rollout-worker processes over gRPC (0: in-process engine)")
+      ->check(CLI::Range(0, 64));
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = config_flags.Load();
     if (!reader.ok()) return ReportError("train", reader.status());

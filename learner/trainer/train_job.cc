@@ -2,6 +2,14 @@
 // running the Trainer (see header).
 #include "learner/trainer/train_job.h"
 
+#include <thread>
+
+#include "learner/trainer/remote_rollout_source.h"
+#include "learner/trainer/rollout_worker_processes.h"
+#include "rollout/learner_service.h"
+#include "rollout/remote_rollout_pool.h"
+#include "rpc/server_runner.h"
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -125,7 +133,48 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   const Tokenizer* tok = tokenizer.get();
   auto decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
   std::unique_ptr<RolloutSource> rollouts;
-  if (job.sampler == "naive") {
+  // Remote topology (--rollout-workers N): declared here so it outlives the trainer.
+  std::unique_ptr<RemoteRolloutPool> pool;
+  std::unique_ptr<LearnerServiceImpl> learner_service;
+  std::unique_ptr<rpc::ServerRunner> learner_server;
+  std::unique_ptr<RolloutWorkerProcesses> workers;
+  if (flags.rollout_workers > 0) {
+    std::error_code mk;
+    fs::create_directories(flags.run_dir, mk);
+    const std::string token_file = flags.run_dir + "/auth_token";
+    RLZ_ASSIGN_OR_RETURN(std::string token, rpc::WriteNewTokenFile(token_file));
+    rpc::TokenAuth auth = rpc::TokenAuth::FromToken(token);
+    pool = std::make_unique<RemoteRolloutPool>(auth, RemoteRolloutPoolOptions{});
+    learner_service = std::make_unique<LearnerServiceImpl>(pool.get(), auth, policy.config.model_type);
+    learner_server = std::make_unique<rpc::ServerRunner>();
+    rpc::ServerOptions so;
+    so.role = "learner";
+    so.listen = "127.0.0.1:0";
+    so.auth_token_file = token_file;
+    RLZ_ASSIGN_OR_RETURN(std::string address, learner_server->Start(so, {learner_service.get()}));
+    RolloutWorkerLaunch launch;
+    launch.rlzero_binary = SiblingRlzeroBinary();
+    launch.model_dir = job.model_path;
+    launch.learner_address = address;
+    launch.auth_token_file = token_file;
+    launch.device = job.device;
+    launch.dtype = job.dtype;
+    launch.log_dir = flags.run_dir;
+    workers = std::make_unique<RolloutWorkerProcesses>(launch);
+    RLZ_RETURN_IF_ERROR(workers->Start(flags.rollout_workers));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    while (pool->live_workers() < flags.rollout_workers) {
+      if (std::chrono::steady_clock::now() > give_up)
+        return Unavailable("only " + std::to_string(pool->live_workers()) + " of " +
+                           std::to_string(flags.rollout_workers) +
+                           " rollout workers registered within 180 s (see " + flags.run_dir +
+                           "/rollout-worker-*.log)");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::fprintf(stderr, "learner %s: %d rollout workers joined\n", address.c_str(),
+                 flags.rollout_workers);
+    rollouts = std::make_unique<RemoteRolloutSource>(policy.model, pool.get(), job.sampling);
+  } else if (job.sampler == "naive") {
     NaiveSamplerOptions so;
     so.temperature = job.sampling.temperature;
     so.max_new_tokens = job.sampling.max_new_tokens;
@@ -169,6 +218,11 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   const int64_t max_steps = job.trainer.max_steps;
   int64_t first_step = 0;
   deps.on_step = [&](int64_t step, const std::map<std::string, double>& m) {
+    if (workers) {
+      int restarted = workers->RestartDead();
+      if (restarted > 0)
+        std::fprintf(stderr, "restarted %d rollout worker(s); they rejoin the pool\n", restarted);
+    }
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per_step = elapsed / static_cast<double>(std::max<int64_t>(1, step - first_step));

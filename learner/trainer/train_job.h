@@ -34,6 +34,10 @@ struct TrainJobFlags {
   std::string run_dir;
   int64_t max_steps = -1;  // -1: from the config
   bool resume = false;
+  // > 0: sample on this many `rlzero rollout-worker` processes on loopback
+  // (gRPC, bearer token made per run in RUN_DIR/auth_token), supervised and
+  // restarted if they die; 0: the engine in-process.
+  int rollout_workers = 0;
 };
 
 struct TrainJobConfig {
