@@ -1,8 +1,103 @@
-// cli/verifier_server_command.cc: `rlzero verifier-server` (not landed yet; see cli/command_table.cc for its purpose).
+// cli/verifier_server_command.cc: `rlzero verifier-server --listen ADDR`
+// serves rlzero.v1.VerifierService: every built-in verifier that builds with
+// default options (countdown, format, math when linked, ...), plus the
+// scorers listed in the config's `verifiers: [{name, verifier|exec|grpc,
+// options, timeout_ms}]` (e.g. a length verifier with its max_length, or a
+// plugin re-exported under a name). Prints {"listening": ADDR, "verifiers":
+// [...]} on stdout once ready; stops on SIGINT/SIGTERM.
+//
+// Binds loopback by default; a non-loopback address needs --insecure-remote
+// (no authentication yet: that comes with the services issue). Requests are
+// bounded: --max-message-mb per message, 4 MiB per sample, 4096 samples per
+// batch; malformed requests get INVALID_ARGUMENT.
+#include <signal.h>
+
+#include <cstdio>
+
+#include "cli/app.h"
 #include "cli/commands.h"
+#include "rewards/verifier_service.h"
+#include "rewards/verifier_spec.h"
+#include "verifiers/verifier.h"
 
 namespace rlzero::cli {
+namespace {
 
-int RunVerifierServer(int argc, char** argv) { return RunPlanned("verifier-server", argc, argv); }
+bool IsLoopback(const std::string& addr) {
+  if (addr.rfind("unix:", 0) == 0) return true;
+  std::string host = addr.substr(0, addr.rfind(':'));
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" ||
+         host == "ipv4:127.0.0.1" || host == "ipv6:[::1]";
+}
+
+}  // namespace
+
+int RunVerifierServer(int argc, char** argv) {
+  CLI::App app{"serve the registered verifiers over gRPC (rlzero.v1.VerifierService)",
+               "rlzero verifier-server"};
+  std::string listen = "127.0.0.1:50061";
+  bool insecure_remote = false;
+  int max_message_mb = 64;
+  ConfigFlags config;
+  app.add_option("--listen", listen, "address to bind (default 127.0.0.1:50061; port 0 = any)");
+  app.add_flag("--insecure-remote", insecure_remote,
+               "allow a non-loopback address (no authentication yet)");
+  app.add_option("--max-message-mb", max_message_mb, "largest request message (MiB)")
+      ->check(CLI::Range(1, 1024));
+  config.Add(app, /*required=*/false);
+  return RunApp(app, argc, argv, [&]() -> int {
+    const char* cmd = "rlzero verifier-server";
+    if (!IsLoopback(listen) && !insecure_remote)
+      return ReportError(cmd, InvalidArgument("--listen " + listen +
+                                              " is not loopback; add --insecure-remote to "
+                                              "serve it without authentication"));
+    auto reader = config.Load();
+    if (!reader.ok()) return ReportError(cmd, reader.status());
+    verifiers::VerifierEnv env;  // no sandbox linked yet: `code` is not served
+    rewards::VerifierHost host;
+    for (const verifiers::VerifierInfo& info : verifiers::BuiltinVerifiers()) {
+      auto v = verifiers::MakeVerifier(info.name, Json(nullptr), env);
+      if (v.ok()) host.Add(info.name, std::shared_ptr<verifiers::Verifier>(std::move(v).value()));
+    }
+    Json list = reader->GetJson("verifiers");
+    if (!list.is_null() && !list.is_array())
+      return ReportError(cmd, InvalidArgument("verifiers: expected a list"));
+    std::vector<rewards::VerifierSpec> specs;
+    for (size_t i = 0; list.is_array() && i < list.size(); ++i) {
+      ConfigReader item = reader->ReaderFor(list[i], "verifiers[" + std::to_string(i) + "]");
+      specs.push_back(rewards::VerifierSpec::FromConfig(item));
+    }
+    Status finish = reader->Finish();
+    if (!finish.ok()) return ReportError(cmd, finish);
+    for (size_t i = 0; i < specs.size(); ++i) {
+      auto v = rewards::BuildVerifier(specs[i], env, "verifiers[" + std::to_string(i) + "]");
+      if (!v.ok()) return ReportError(cmd, v.status());
+      host.Add(specs[i].name, *v);
+    }
+
+    // Block the stop signals before gRPC starts its threads, then wait for one.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+    rewards::VerifierServiceImpl service(&host);
+    int port = 0;
+    auto server = rewards::StartVerifierServer(listen, &service, max_message_mb << 20, &port);
+    if (!server.ok()) return ReportError(cmd, server.status());
+    std::string bound = listen.rfind("unix:", 0) == 0
+                            ? listen
+                            : listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
+    Json ready = {{"listening", bound}, {"verifiers", host.Names()}};
+    std::printf("%s\n", ready.dump().c_str());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    std::fprintf(stderr, "rlzero verifier-server: signal %d, shutting down\n", sig);
+    (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    return 0;
+  });
+}
 
 }  // namespace rlzero::cli

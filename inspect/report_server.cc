@@ -28,6 +28,12 @@ ReportServer::ReportServer(std::string run_dir, ReportOptions options) : impl_(n
   impl_->run_dir = std::move(run_dir);
   impl_->options = std::move(options);
   Impl* impl = impl_.get();
+  // httplib's default adds SO_REUSEPORT, which lets a second `rlzero serve`
+  // silently share a busy port; keep only SO_REUSEADDR (quick restarts).
+  impl->server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   impl->server.Get("/", [impl](const httplib::Request&, httplib::Response& res) {
     auto data = BuildReportData(impl->run_dir, impl->options);
     if (!data.ok()) return SendError(res, data.status());

@@ -1,9 +1,22 @@
 // inspect/rollout_json.cc
 #include "inspect/rollout_json.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace rlzero::inspect {
+
+namespace {
+// The double whose shortest decimal form is the float's shortest form, so
+// -0.1f prints as -0.1 rather than -0.10000000149011612.
+double ShortestFloat(float f) {
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf - 1, f);
+  *res.ptr = '\0';
+  return std::strtod(buf, nullptr);
+}
+}  // namespace
 
 nlohmann::json RolloutToJson(const RolloutRecord& r, bool with_tokens) {
   nlohmann::json j;
@@ -32,7 +45,7 @@ nlohmann::json RolloutToJson(const RolloutRecord& r, bool with_tokens) {
     j["token_ids"] = r.token_ids;
     nlohmann::json lps = nlohmann::json::array();
     for (float lp : r.token_logprobs) {
-      lps.push_back(std::isfinite(lp) ? nlohmann::json(lp) : nlohmann::json(nullptr));
+      lps.push_back(std::isfinite(lp) ? nlohmann::json(ShortestFloat(lp)) : nlohmann::json(nullptr));
     }
     j["logprobs"] = lps;
   }

@@ -97,28 +97,22 @@ std::string SanitizeForTerminal(const std::string& text) {
 
 std::string Excerpt(const std::string& text, size_t max_chars) {
   std::string flat;
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size() && chars < max_chars; ++i) {
+  size_t chars = 0;  // code points taken
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
+    bool starts_code_point = (c & 0xC0) != 0x80;
+    if (starts_code_point && chars >= max_chars) break;
     if (c == '\n') {
       flat += "\xe2\x8f\x8e";  // ⏎
       ++chars;
       continue;
     }
-    if ((c & 0xC0) != 0x80) ++chars;  // count code points, not bytes
+    if (starts_code_point) ++chars;
     flat += static_cast<char>(c);
   }
-  // Do not end inside a multi-byte sequence.
-  size_t n = flat.size();
-  size_t k = n;
-  while (k > 0 && (static_cast<unsigned char>(flat[k - 1]) & 0xC0) == 0x80) --k;
-  if (k > 0 && static_cast<unsigned char>(flat[k - 1]) >= 0xC0) {
-    unsigned char lead = static_cast<unsigned char>(flat[k - 1]);
-    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-    if (n - (k - 1) < want) flat.resize(k - 1);
-  }
   std::string out = SanitizeForTerminal(flat);
-  if (flat.size() < text.size()) out += "\xe2\x80\xa6";  // …
+  if (i < text.size()) out += "\xe2\x80\xa6";  // …
   return out;
 }
 

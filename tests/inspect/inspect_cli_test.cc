@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <sstream>
 
 #include "tests/inspect/fake_run.h"
@@ -150,6 +151,49 @@ TEST_F(InspectCliTest, ErrorsNameWhatAndWhere) {
   auto help = RunCommand(BinPath("rlzero") + " inspect --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--across-steps"), std::string::npos);
+}
+
+TEST_F(InspectCliTest, ReportWritesOneBoundedSelfContainedPage) {
+  std::string out = dir_->file("r.html");
+  auto r = RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o " + out +
+                      " --max-rollouts-per-step 5 --title 'My <run>'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto line = nlohmann::json::parse(r.out);
+  EXPECT_EQ(line["report"], out);
+  EXPECT_EQ(line["steps"], 3);
+  EXPECT_EQ(line["rollouts"], 15);  // 3 steps x 5
+  EXPECT_EQ(line["total_rollouts"], 36);
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string html = ss.str();
+  EXPECT_EQ(line["bytes"], html.size());
+  EXPECT_NE(html.find("<title>My &lt;run&gt;</title>"), std::string::npos);
+  // Self-contained: nothing is fetched from elsewhere.
+  for (const char* ref : {"src=\"http", "href=\"http", "<link ", "@import", "src=\"//"}) {
+    EXPECT_EQ(html.find(ref), std::string::npos) << ref;
+  }
+  auto missing = RunCommand(BinPath("rlzero") + " report /nonexistent/run -o " + out);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("/nonexistent/run"), std::string::npos);
+  auto no_out = RunCommand(BinPath("rlzero") + " report " + dir_->path());
+  EXPECT_EQ(no_out.exit_code, 2);
+  auto unwritable = RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o /nonexistent/dir/r.html");
+  EXPECT_EQ(unwritable.exit_code, 1);
+  EXPECT_NE(unwritable.err.find("/nonexistent/dir/r.html"), std::string::npos);
+}
+
+TEST_F(InspectCliTest, ServePrintsItsUrlAndStopsOnSigterm) {
+  // Start in the background, read the URL line, fetch nothing (the server
+  // routes are covered by report_server_test), stop with SIGTERM.
+  std::string log = dir_->file("serve.out");
+  auto r = RunCommand("(" + BinPath("rlzero") + " serve " + dir_->path() + " --port 0 > " + log +
+                      " 2>&1 & pid=$!; for i in $(seq 50); do grep -q url " + log +
+                      " && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo rc=$?; cat " + log + ")");
+  EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("{\"url\":\"http://127.0.0.1:"), std::string::npos) << r.out;
+  auto bad = RunCommand(BinPath("rlzero") + " serve " + dir_->path() + " --port 70000");
+  EXPECT_EQ(bad.exit_code, 2);
 }
 
 }  // namespace

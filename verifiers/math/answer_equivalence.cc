@@ -61,6 +61,9 @@ class Comparer {
     return node.kind == NodeKind::kRelation && (node.text == "=" || node.text == "in" || node.text == "~") &&
            IsSymbol(a, node.kids[0]);
   }
+  static bool IsInequality(const LatexNode& n) {
+    return n.text == "<" || n.text == ">" || n.text == "<=" || n.text == ">=";
+  }
   static bool IsSetLike(const LatexAst& a, int n, uint32_t mask) {
     NodeKind k = a.at(n).kind;
     return k == NodeKind::kSet || k == NodeKind::kList ||
@@ -72,6 +75,11 @@ class Comparer {
     const LatexNode& P = p_.at(pn);
     // "x = 5" answers "5"; "5" answers a gold "x = 5". A relation whose left side
     // is not a lone symbol ("2+3=5") is a restatement and does not match.
+    if (G.kind == NodeKind::kChain || P.kind == NodeKind::kChain) return CompareChains(gn, pn);
+    if (P.kind == NodeKind::kRelation && IsInequality(P) && G.kind == NodeKind::kTuple)
+      return CompareInequalityToInterval(/*relation_is_gold=*/false, pn, gn);
+    if (G.kind == NodeKind::kRelation && IsInequality(G) && P.kind == NodeKind::kTuple)
+      return CompareInequalityToInterval(/*relation_is_gold=*/true, gn, pn);
     if (P.kind == NodeKind::kRelation && G.kind != NodeKind::kRelation) {
       if (IsDefinition(p_, pn)) return Compare(gn, gmask, P.kids[1], pmask);
       return Fail("prediction is a relation, gold is not");
@@ -111,6 +119,77 @@ class Comparer {
       default:
         return Fail("answers have different structure");
     }
+  }
+
+  // "x < 3" against "(-\infty, 3)", "x >= 2" against "[2, \infty)".
+  bool CompareInequalityToInterval(bool relation_is_gold, int rel, int interval) {
+    const LatexAst& ra = relation_is_gold ? g_ : p_;
+    const LatexAst& ia = relation_is_gold ? p_ : g_;
+    const LatexNode& R = ra.at(rel);
+    const LatexNode& I = ia.at(interval);
+    if (I.kids.size() != 2) return Fail("an inequality against a tuple that is not an interval");
+    std::string op = R.text;
+    int bound;
+    if (IsSymbol(ra, R.kids[0])) {
+      bound = R.kids[1];
+    } else if (IsSymbol(ra, R.kids[1])) {
+      bound = R.kids[0];
+      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+    } else {
+      return Fail("an inequality that does not bound one variable");
+    }
+    bool upper = op == "<" || op == "<=";
+    if (!upper && op != ">" && op != ">=") return Fail("a relation against an interval");
+    bool closed = op == "<=" || op == ">=";
+    // The unbounded end must be the matching infinity with a round bracket.
+    int inf_side = upper ? I.kids[0] : I.kids[1];
+    int bound_side = upper ? I.kids[1] : I.kids[0];
+    if (InfinitySign(ia, inf_side) != (upper ? -1 : 1)) return Fail("interval is bounded on both sides");
+    if ((upper ? I.open : I.close) != (upper ? '(' : ')')) return Fail("brackets differ");
+    char bracket = upper ? I.close : I.open;
+    if ((bracket == ']' || bracket == '[') != closed) return Fail("brackets differ");
+    return relation_is_gold ? Compare(bound, kFree, bound_side, kFree) : Compare(bound_side, kFree, bound, kFree);
+  }
+
+  // a < x <= b as bounds on x; an interval (a, b] as the same bounds with no
+  // variable. Chains and intervals compare by bounds and bracket types.
+  struct Bounds {
+    int var = -1;  // -1 for an interval
+    int lower = -1, upper = -1;
+    bool lower_closed = false, upper_closed = false;
+  };
+  static bool ChainOrIntervalBounds(const LatexAst& a, int n, Bounds* b) {
+    const LatexNode& node = a.at(n);
+    if (node.kind == NodeKind::kTuple) {
+      if (node.kids.size() != 2) return false;
+      b->lower = node.kids[0];
+      b->upper = node.kids[1];
+      b->lower_closed = node.open == '[';
+      b->upper_closed = node.close == ']';
+      return true;
+    }
+    if (node.kind != NodeKind::kChain) return false;
+    size_t space = node.text.find(' ');
+    std::string op1 = node.text.substr(0, space), op2 = node.text.substr(space + 1);
+    bool ascending = op1[0] == '<';
+    b->var = node.kids[1];
+    b->lower = ascending ? node.kids[0] : node.kids[2];
+    b->upper = ascending ? node.kids[2] : node.kids[0];
+    b->lower_closed = (ascending ? op1 : op2).size() == 2;
+    b->upper_closed = (ascending ? op2 : op1).size() == 2;
+    return true;
+  }
+
+  bool CompareChains(int gn, int pn) {
+    Bounds gb, pb;
+    if (!ChainOrIntervalBounds(g_, gn, &gb) || !ChainOrIntervalBounds(p_, pn, &pb))
+      return Fail("an inequality chain against a different structure");
+    if (gb.lower_closed != pb.lower_closed || gb.upper_closed != pb.upper_closed) return Fail("brackets differ");
+    if ((gb.var >= 0 && !IsSymbol(g_, gb.var)) || (pb.var >= 0 && !IsSymbol(p_, pb.var)))
+      return Fail("an inequality chain that does not bound one variable");
+    if (gb.var >= 0 && pb.var >= 0 && !Compare(gb.var, kFree, pb.var, kFree)) return Fail("variables differ");
+    return (Compare(gb.lower, kFree, pb.lower, kFree) && Compare(gb.upper, kFree, pb.upper, kFree)) ||
+           Fail("bounds differ");
   }
 
   bool CompareOrdered(const std::vector<int>& gk, const std::vector<int>& pk) {
@@ -202,7 +281,7 @@ class Comparer {
     Value ratio;
     bool have_ratio = false;
     for (int attempt = 0; attempt < kMaxAttempts && good < kPoints; ++attempt) {
-      Assignment point = RandomPoint(vars, rng);
+      Assignment point = RandomPoint(vars, rng, attempt);
       Value gl, gr, pl, pr, dg, dp;
       std::string err;
       if (!EvaluateScalar(g_, G.kids[0], point, 0, budget_, &gl, &err) ||
@@ -250,13 +329,17 @@ class Comparer {
     }
   }
 
-  static Assignment RandomPoint(const std::vector<std::string>& vars, uint64_t& rng) {
+  // Point number `attempt`: each variable alternates sign between consecutive
+  // points (so |x| != x is seen), magnitudes are pseudo-random rationals.
+  static Assignment RandomPoint(const std::vector<std::string>& vars, uint64_t& rng, int attempt) {
     Assignment point;
     point.reserve(vars.size());
-    for (const std::string& v : vars) {
+    for (size_t vi = 0; vi < vars.size(); ++vi) {
+      const std::string& v = vars[vi];
       uint64_t r = SplitMix(rng);
       long num = static_cast<long>(r % 199) + 2;        // 2..200
       long den = static_cast<long>((r >> 32) % 37) + 1;  // 1..37
+      if ((static_cast<size_t>(attempt) + vi) % 2 == 1) num = -num;
       point.emplace_back(v, mpq_class(num, den));
       point.back().second.canonicalize();
     }
@@ -284,7 +367,7 @@ class Comparer {
     int good = 0;
     std::string gold_error;
     for (int attempt = 0; attempt < kMaxAttempts && good < need; ++attempt) {
-      Assignment point = RandomPoint(vars, rng);
+      Assignment point = RandomPoint(vars, rng, attempt);
       Value gv, pv;
       std::string gerr, perr;
       bool gok = EvaluateScalar(g_, gn, point, gmask == kFree ? 0 : gmask, budget_, &gv, &gerr);

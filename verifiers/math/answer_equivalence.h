@@ -3,7 +3,8 @@
 //
 // Scalars: exact equality of Gaussian rationals, else numeric within 1e-9
 // relative (radicals, pi, trig); expressions with variables are evaluated at
-// several pseudo-random positive rational points (fixed seed, so verdicts are
+// several pseudo-random rational points (each variable
+// alternating in sign) (fixed seed, so verdicts are
 // reproducible) and must agree at every point where both sides are defined.
 // Structures: relations compare side by side ("x=5" also matches "5", and "5"
 // matches a gold "x=5", but "2+3=5" does not match "5"); "=" equations with

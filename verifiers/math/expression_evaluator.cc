@@ -52,9 +52,7 @@ class Evaluator {
     if (++depth_ > kMaxEvalDepth) return Fail("expression too deep to evaluate");
     bool ok = EvalNode(node, out);
     --depth_;
-    if (ok && !out->exact && Bits(*out) == 2) {
-      // keep numeric
-    }
+    // Past the width cap a value continues as a long double approximation.
     if (ok && out->exact && Bits(*out) > kMaxExactBits) *out = Numeric(out->Numeric());
     return ok;
   }
@@ -332,11 +330,11 @@ class Evaluator {
         }
         return Fail("zero to a non-positive power");
       }
-      if (p.fits_slong_p() && q.fits_ulong_p() && q <= 64) {
+      if (abs(p) <= 10000000L && q <= 64) {
         long pn = p.get_si();
         unsigned long qn = q.get_ui();
         int64_t est = Bits(a) * std::labs(pn) / static_cast<long>(qn);
-        if (est <= kMaxExactBits && std::labs(pn) <= 10000000L) {
+        if (est <= kMaxExactBits) {
           if (qn == 1) return ExactIntPow(a, pn, out);
           if (sgn(a.im) == 0) {
             mpq_class mag = abs(a.re), root;

@@ -43,6 +43,7 @@ enum class NodeKind : uint8_t {
   kUnion,       // a \cup b \cup ...
   kRelation,    // text: "=", "<", "<=", ">", ">=", "!=", "in", "~"; kids: lhs, rhs
   kMatrix,      // rows x cols kids, row-major
+  kChain,       // a < x <= b; text: the two ops "< <="; kids: a, x, b
 };
 
 struct LatexNode {

@@ -131,6 +131,26 @@ void Trim(std::string& s) {
   s = s.substr(b, e - b);
 }
 
+// " and " / " or " between answers (often from \text{ or }) -> ", ": the
+// answer becomes a list, so "2 or 3" never matches a gold "2".
+void ReplaceSeparatorWords(std::string& s) {
+  for (const char* w : {" and ", " or ", " AND ", " OR ", " And ", " Or "}) {
+    size_t len = std::strlen(w);
+    for (size_t i = s.find(w); i != std::string::npos; i = s.find(w, i)) {
+      // Stretch over surrounding spaces.
+      size_t b = i, e = i + len;
+      while (b > 0 && IsSpace(s[b - 1])) --b;
+      while (e < s.size() && IsSpace(s[e])) ++e;
+      if (b == 0 || e >= s.size()) {
+        i += len;
+        continue;
+      }
+      s.replace(b, e - b, ", ");
+      i = b + 2;
+    }
+  }
+}
+
 // Unit words dropped after a value ("10 inches", "5.4 cents", "15 cm^2").
 constexpr const char* kUnitWords[] = {
     "unit", "units", "sq", "square", "cubic", "cm", "mm", "km", "m", "meter", "meters",
@@ -273,6 +293,7 @@ std::string NormalizeLatex(std::string_view answer) {
     if (s.back() == '.' && s.size() >= 2 && (s[s.size() - 2] == '\\' || s[s.size() - 2] == '.')) break;
     s.pop_back();
   }
+  ReplaceSeparatorWords(s);
   StripTrailingUnits(s);
   Trim(s);
   JoinThousands(s);

@@ -6,7 +6,8 @@
 // \text{} \mbox{} \textbf{} \mathrm{} unwrapped; \left \right \big.. and
 // spacing commands (\, \! \; \: \quad ~ "\ ") removed; \dfrac \tfrac \cfrac ->
 // \frac, \dbinom -> \binom; degrees (^\circ, ^{\circ}, \circ, \degree) and
-// percent (\%, %) dropped; trailing unit words ("10 inches", "5.4 cents",
+// percent (\%, %) dropped; " and " / " or " between items -> ", "; trailing
+// unit words ("10 inches", "5.4 cents",
 // "15 cm^2") dropped; thousands separators (1,000 1{,}000 1\,000 "1 000")
 // joined when the whole answer is one such number; a trailing period and
 // outer whitespace removed.

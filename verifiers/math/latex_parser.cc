@@ -238,7 +238,18 @@ class Parser {
     Advance();
     int rhs = ParseUnion();
     if (rhs < 0) return -1;
-    if (RelationOp(Peek())) return Fail("chained relations are not supported");
+    if (const char* op2 = RelationOp(Peek())) {
+      // a < x <= b: a chain of two inequalities pointing the same way.
+      auto less = [](const std::string& o) { return o == "<" || o == "<="; };
+      auto greater = [](const std::string& o) { return o == ">" || o == ">="; };
+      if (!((less(op) && less(op2)) || (greater(op) && greater(op2))))
+        return Fail("chained relations other than a < x < b are not supported");
+      Advance();
+      int third = ParseUnion();
+      if (third < 0) return -1;
+      if (RelationOp(Peek())) return Fail("more than two chained relations");
+      return NewNode(NodeKind::kChain, {lhs, rhs, third}, std::string(op) + " " + op2);
+    }
     return NewNode(NodeKind::kRelation, {lhs, rhs}, op);
   }
 
@@ -362,6 +373,16 @@ class Parser {
     if (!g.ok) return -1;
     int base = ParsePostfix();
     if (base < 0) return -1;
+    if (IsChar(Peek(), '*') && IsChar(Peek(1), '*')) {
+      // Plain-text power x**10 (the whole number is the exponent).
+      Advance();
+      Advance();
+      bool negative = AcceptChar('-');
+      int exp = ParsePower();
+      if (exp < 0) return -1;
+      if (negative) exp = NewNode(NodeKind::kNeg, {exp});
+      return NewNode(NodeKind::kPow, {base, exp});
+    }
     if (!AcceptChar('^')) return base;
     int exp = ParseArgument(/*allow_sign=*/true);
     if (exp < 0) return -1;
@@ -763,6 +784,7 @@ const char* KindName(NodeKind k) {
     case NodeKind::kList: return "list";
     case NodeKind::kUnion: return "union";
     case NodeKind::kRelation: return "rel";
+    case NodeKind::kChain: return "chain";
     case NodeKind::kMatrix: return "matrix";
   }
   return "?";

@@ -3,7 +3,8 @@
 //
 // Grammar, loosest first:
 //   list     := relation (',' relation)*              -> kList when > 1 item
-//   relation := union (relop union)?                   = < > \le \ge \ne \in \approx
+//   relation := union (relop union (relop union)?)?    = < > \le \ge \ne \in \approx;
+//               two relops only as a chain a < x <= b (kChain)
 //   union    := additive (\cup additive)*
 //   additive := ['+'|'-'] term (('+'|'-'|\pm|\mp) term)*
 //   term     := power (('*'|\cdot|\times|'/'|\div) power | implicit power)*

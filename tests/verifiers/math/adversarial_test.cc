@@ -70,15 +70,19 @@ std::vector<Case> Cases() {
 }
 
 TEST(MathAdversarialTest, EveryInputReturnsWithinTheWallBound) {
+  double slowest = 0;
+  std::string slowest_name;
   for (const Case& c : Cases()) {
     for (bool fallback : {false, true}) {
       MathVerdict v;
       double s = TimedVerify(c, fallback, &v);
+      if (s > slowest) slowest = s, slowest_name = c.name;
       EXPECT_LT(s, kWallBoundS) << c.name;
       if (!v.correct) EXPECT_FALSE(v.reason.empty()) << c.name;
       EXPECT_LE(v.extracted.size(), 4096u) << c.name;
     }
   }
+  std::printf("slowest adversarial case: %s (%.1f ms)\n", slowest_name.c_str(), slowest * 1e3);
 }
 
 TEST(MathAdversarialTest, HugeValuesAreNotEqualByOverflow) {

@@ -59,6 +59,12 @@ TEST(LatexNormalizerTest, TrailingPeriodAndUnicode) {
   EXPECT_EQ(NormalizeLatex("2\u00d73"), "2\\times 3");
 }
 
+TEST(LatexNormalizerTest, SeparatorWords) {
+  EXPECT_EQ(NormalizeLatex("2 \\text{ or } 3"), "2, 3");
+  EXPECT_EQ(NormalizeLatex("2 and 3"), "2, 3");
+  EXPECT_EQ(NormalizeLatex("\\text{Sandor}"), "Sandor");
+}
+
 TEST(LatexNormalizerTest, TextKeyFoldsCaseAndSpace) {
   EXPECT_EQ(TextKey("North East"), "northeast");
 }

@@ -15,6 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
+#include "verifiers/math/answer_equivalence.h"
+#include "verifiers/math/latex_normalizer.h"
+#include "verifiers/math/latex_parser.h"
 #include "verifiers/math/math_verifier.h"
 
 namespace rlzero::verifiers {
@@ -86,6 +91,65 @@ TEST(Math500Test, ShuffledPairsAreRejected) {
   std::printf("shuffled pairs: %d, false positives: %d\n", pairs, false_positives);
   ASSERT_GT(pairs, 2400);
   EXPECT_LE(false_positives * 1000, pairs * 5);
+}
+
+// The solutions' boxed answers mostly equal the golds after normalisation, so
+// the test above runs mostly on the string fast path. This one sends every
+// gold through the parser and the structural/numeric comparison against a
+// second parse of itself (no string shortcut).
+TEST(Math500Test, EveryGoldParsesAndMatchesItselfStructurally) {
+  std::vector<Problem> problems = Load();
+  int parsed = 0;
+  for (const Problem& p : problems) {
+    math::EvalBudget budget(1000);
+    std::string norm = math::NormalizeLatex(p.answer);
+    auto a = math::ParseLatex(norm, budget);
+    auto b = math::ParseLatex(norm, budget);
+    ASSERT_TRUE(a.ok()) << p.id << ": " << p.answer << ": " << a.status().message();
+    ++parsed;
+    math::Equivalence e = math::AnswersEquivalent(*a, *b, budget);
+    EXPECT_TRUE(e.equal) << p.id << ": " << p.answer << ": " << e.reason;
+  }
+  EXPECT_EQ(parsed, 500);
+}
+
+// Integer golds through the evaluator: n == 2n/2 == n.0, n != n+1.
+TEST(Math500Test, IntegerGoldsMatchRewrittenForms) {
+  std::vector<Problem> problems = Load();
+  MathOptions o;
+  int integers = 0;
+  for (const Problem& p : problems) {
+    const std::string& a = p.answer;
+    if (a.empty() || a.size() > 15 || a.find_first_not_of("-0123456789") != std::string::npos) continue;
+    ++integers;
+    long long n = std::stoll(a);
+    EXPECT_TRUE(CompareMathAnswers("\\frac{" + std::to_string(2 * n) + "}{2}", a, o).correct) << a;
+    EXPECT_TRUE(CompareMathAnswers(a + ".0", a, o).correct) << a;
+    EXPECT_FALSE(CompareMathAnswers(std::to_string(n + 1), a, o).correct) << a;
+    if (n != 0) EXPECT_FALSE(CompareMathAnswers(a + "x", a, o).correct) << a;  // 0x is 0
+  }
+  EXPECT_GT(integers, 200);
+}
+
+// Python graders break under threads; this one has no shared mutable state.
+TEST(Math500Test, ConcurrentCallsAgree) {
+  std::vector<Problem> problems = Load();
+  MathOptions o;
+  std::vector<int> correct(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < problems.size(); ++i) {
+        const Problem& gold = problems[i];
+        // Thread t checks both matching and shuffled pairs.
+        const Problem& resp = (i + t) % 2 ? gold : problems[(i + 1 + t) % problems.size()];
+        MathVerdict v = VerifyMath(resp.solution, gold.answer, o);
+        correct[t] += v.correct == (&resp == &gold || Squash(resp.answer) == Squash(gold.answer));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_GE(correct[t], 495) << "thread " << t;
 }
 
 }  // namespace

@@ -142,6 +142,8 @@ TEST(MathVerifierTest, AlgebraicExpressions) {
   EXPECT_MATCH("6r^2-4r-24", "2(3r^2-2r-12)");
   EXPECT_MATCH("x^5 - x^4 + x^3 - x^2 + x - 1", "(x-1)(x^4+x^2+1)");
   EXPECT_MATCH("2k+2", "2(k+1)");
+  EXPECT_MATCH("x^{10}", "x**10");  // plain-text power
+  EXPECT_MATCH("x^{-2}", "x**-2");
   EXPECT_MATCH("\\frac{x^2-1}{x-1}", "x+1");
   EXPECT_NO_MATCH("p - q", "q - p");
   EXPECT_NO_MATCH("2k+2", "2k+1");
@@ -149,6 +151,10 @@ TEST(MathVerifierTest, AlgebraicExpressions) {
   EXPECT_NO_MATCH("5r^5", "5r^4");
   EXPECT_NO_MATCH("3R^2", "3r^2");  // variables are case sensitive
   EXPECT_NO_MATCH("2k", "2m");
+  // Points include negative values: |x| and sqrt(x^2) are not x.
+  EXPECT_MATCH("|x|", "\\sqrt{x^2}");
+  EXPECT_NO_MATCH("x", "|x|");
+  EXPECT_NO_MATCH("x", "\\sqrt{x^2}");
 }
 
 TEST(MathVerifierTest, EquationsAndDefinitions) {
@@ -177,6 +183,23 @@ TEST(MathVerifierTest, Inequalities) {
   EXPECT_MATCH("x \\le 3", "x \\leq 3");
   EXPECT_NO_MATCH("x < 3", "x \\le 3");
   EXPECT_NO_MATCH("x < 3", "x > 3");
+  // One-variable inequalities against intervals.
+  EXPECT_MATCH("(-\\infty, 3)", "x < 3");
+  EXPECT_MATCH("(-\\infty, 3]", "x \\le 3");
+  EXPECT_MATCH("[2, \\infty)", "x \\geq 2");
+  EXPECT_MATCH("[2, \\infty)", "2 \\le x");
+  EXPECT_MATCH("x > 2", "(2, \\infty)");
+  EXPECT_NO_MATCH("(-\\infty, 3)", "x \\le 3");
+  EXPECT_NO_MATCH("(-\\infty, 3)", "x > 3");
+  EXPECT_NO_MATCH("(1, 3)", "x < 3");
+  // Chains against intervals and chains.
+  EXPECT_MATCH("(1,3]", "1 < x \\le 3");
+  EXPECT_MATCH("(1,3]", "3 \\geq x > 1");
+  EXPECT_MATCH("1 < x \\le 3", "(1,3]");
+  EXPECT_MATCH("1 < x \\le 3", "3 \\ge x > 1");
+  EXPECT_NO_MATCH("(1,3]", "1 \\le x \\le 3");
+  EXPECT_NO_MATCH("1 < x \\le 3", "1 < y \\le 3");
+  EXPECT_NO_MATCH("(1,3]", "1 < x < 3");
 }
 
 TEST(MathVerifierTest, OrderedTuples) {
@@ -203,6 +226,11 @@ TEST(MathVerifierTest, UnorderedSolutionSets) {
   EXPECT_NO_MATCH("3, 5, 7", "3, 5, 7, 9");
   EXPECT_NO_MATCH("1 \\pm \\sqrt{19}", "1+\\sqrt{19}");
   EXPECT_NO_MATCH("3, 5, 7", "3, 5, 5");
+  // "and" / "or" separate answers; hedging between two answers is a list.
+  EXPECT_MATCH("14, 15", "14 \\text{ and } 15");
+  EXPECT_MATCH("\\pm 3", "x = 3 \\text{ or } x = -3");
+  EXPECT_NO_MATCH("3", "3 \\text{ or } -3");
+  EXPECT_NO_MATCH("\\frac{1}{2}", "\\frac{1}{2} \\text{ or } 2");
 }
 
 TEST(MathVerifierTest, IntervalsAndUnions) {

@@ -1,0 +1,110 @@
+// learner/learner.h: the GRPO learner. Owns the optimiser and the objective;
+// turns a batch of scored samples into mu * mini_batches optimiser steps on
+// the policy it is given.
+//
+// Stages a trainer calls, in order, per training step:
+//   ComputeReferenceLogProbs  (only if beta > 0; fills ref_logprobs)
+//   ComputeOldLogProbs        (fills old_logprobs, returns the mismatch KL)
+//   Update                    (the policy-gradient steps; returns metrics)
+// Update splits the batch into `mini_batches` contiguous mini-batches, each
+// into micro-batches under the token budget (micro_batching.h), accumulates
+// gradients over the micro-batches (exact, see loss_aggregation.h), clips the
+// global grad norm and steps AdamW with the scheduled learning rate of `step`.
+// Batches are right-padded and attention is plain causal, so padding never
+// influences a real token; pads carry no loss.
+//
+// State for exact resume: SaveState / LoadState write the AdamW moments and
+// step counts (optimizer.pt); the model weights are saved by the caller.
+// Errors: Status; LibTorch exceptions are caught at this boundary.
+// Thread safety: not thread-safe; one trainer thread drives it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "learner/grpo_objective.h"
+#include "learner/learner_config.h"
+#include "learner/token_logprobs.h"
+#include "learner/train_sample.h"
+#include "policy/causal_lm.h"
+
+namespace rlzero {
+
+struct UpdateMetrics {
+  double loss = 0;          // mean aggregated loss over optimiser steps
+  double policy_loss = 0;   // token mean of the (IS-weighted) policy term
+  double kl = 0;            // token mean of the KL estimator (0 if beta == 0)
+  double entropy = 0;       // token mean
+  double clip_frac = 0;
+  double clip_frac_low = 0;
+  double clip_frac_high = 0;
+  double tis_truncated_frac = 0;
+  double grad_norm = 0;     // mean pre-clip global norm over optimiser steps
+  double lr = 0;
+  int64_t optimizer_steps = 0;
+  int64_t tokens = 0;       // counted (loss) tokens per pass
+  // Token means above are over every pass (epochs x mini-batches).
+};
+
+class Learner {
+ public:
+  // policy: trained in place. reference: frozen, required iff beta > 0.
+  static StatusOr<std::unique_ptr<Learner>> Create(std::shared_ptr<CausalLM> policy,
+                                                   std::shared_ptr<CausalLM> reference,
+                                                   const GrpoConfig& grpo,
+                                                   const OptimConfig& optim,
+                                                   int64_t max_response_len);
+
+  Status ComputeReferenceLogProbs(std::vector<TrainSample>* samples);
+  // Fills old_logprobs with the policy's current log-probs and returns the
+  // token-mean k3 estimate of KL(behaviour || learner) ("mismatch_kl").
+  StatusOr<double> ComputeOldLogProbs(std::vector<TrainSample>* samples);
+  // step: the trainer step (selects the learning rate).
+  StatusOr<UpdateMetrics> Update(const std::vector<TrainSample>& samples, int64_t step);
+
+  Status SaveState(const std::string& path) const;
+  Status LoadState(const std::string& path);
+
+  bool needs_reference() const { return grpo_.objective.beta > 0.0; }
+  const GrpoConfig& grpo() const { return grpo_; }
+
+ private:
+  Learner() = default;
+  Status LogProbsInto(CausalLM& model, std::vector<TrainSample>* samples, bool reference);
+  void SetLearningRate(double lr);
+
+  std::shared_ptr<CausalLM> policy_;
+  std::shared_ptr<CausalLM> reference_;
+  GrpoConfig grpo_;
+  OptimConfig optim_;
+  int64_t max_response_len_ = 1;
+  std::unique_ptr<GrpoObjective> objective_;
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+};
+
+// One padded micro-batch. Shapes: input_ids [B, L] int64; everything else
+// [B, L-1] aligned on target tokens (target t = input_ids[:, t+1]); advantages [B].
+struct CollatedBatch {
+  torch::Tensor input_ids;
+  torch::Tensor targets;
+  torch::Tensor mask;
+  torch::Tensor behaviour_logprobs;
+  torch::Tensor old_logprobs;
+  torch::Tensor ref_logprobs;  // undefined if the samples carry none
+  torch::Tensor advantages;
+};
+
+// Collates samples[indices] (right padding with token 0). Fails naming the
+// sample if a prompt is empty or a per-token vector has the wrong length.
+StatusOr<CollatedBatch> CollateSamples(const std::vector<TrainSample>& samples,
+                                       const std::vector<int>& indices, torch::Device device);
+
+// Forward pass: logits of targets -> (logprobs [B, L-1], entropy or undefined).
+std::pair<torch::Tensor, torch::Tensor> ForwardLogProbs(CausalLM& model,
+                                                        const torch::Tensor& input_ids,
+                                                        const torch::Tensor& targets,
+                                                        EntropyMode entropy_mode);
+
+}  // namespace rlzero

@@ -1,0 +1,50 @@
+// learner/learner_config.h: the config sections the learner reads, one struct
+// per component with defaults, FromConfig(ConfigReader&) and validation:
+//   grpo:  advantage estimator, objective (clip, KL, entropy, TIS,
+//          aggregation), epochs (mu), mini-batches, micro-batch token budget,
+//          overlong filtering
+//   optim: AdamW, gradient clipping, learning-rate schedule
+// Unknown keys are reported by ConfigReader::Finish() naming the key.
+// Thread safety: plain values.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "base/config.h"
+#include "base/status.h"
+#include "learner/advantage_estimator.h"
+#include "learner/grpo_objective.h"
+#include "learner/lr_schedule.h"
+
+namespace rlzero {
+
+struct GrpoConfig {
+  std::string advantage = "grpo";  // grpo | dr_grpo | rloo
+  AdvantageOptions advantage_options;
+  ObjectiveOptions objective;
+  // Which log-probs are pi_old in the PPO ratio: "learner" (recomputed by the
+  // learner before the update; TIS then corrects the rollout mismatch) or
+  // "behaviour" (as recorded by the rollout worker; TIS weight is then 1).
+  std::string old_logprobs = "learner";
+  int epochs = 1;                   // mu: passes over each batch
+  int mini_batches = 1;             // optimiser steps per pass
+  int64_t micro_batch_tokens = 0;   // padded tokens per micro-batch; 0 = whole mini-batch
+  int64_t max_response_len = 0;     // Dr. GRPO constant; 0 = the sampler's max_tokens
+  bool overlong_filter = false;     // mask truncated completions out of the loss
+
+  static StatusOr<GrpoConfig> FromConfig(ConfigReader& r);
+};
+
+struct OptimConfig {
+  double lr = 1e-6;
+  std::array<double, 2> betas = {0.9, 0.999};
+  double eps = 1e-8;
+  double weight_decay = 0.0;
+  double grad_clip = 1.0;  // max global grad norm; 0 = off
+  LrScheduleOptions schedule;  // lr is copied from above
+
+  static StatusOr<OptimConfig> FromConfig(ConfigReader& r);
+};
+
+}  // namespace rlzero

@@ -1,0 +1,57 @@
+// learner/loss_aggregation.cc: registration list of aggregation modes and the
+// mini-batch totals they divide by.
+#include "learner/loss_aggregation.h"
+
+namespace rlzero {
+
+// One file each in learner/aggregations/.
+std::unique_ptr<LossAggregation> MakeTokenMeanAggregation();
+std::unique_ptr<LossAggregation> MakeSeqMeanTokenMeanAggregation();
+std::unique_ptr<LossAggregation> MakeSeqMeanTokenSumNormAggregation();
+
+namespace {
+
+struct Entry {
+  const char* name;
+  std::unique_ptr<LossAggregation> (*make)();
+};
+
+const Entry kAggregations[] = {
+    {"token-mean", MakeTokenMeanAggregation},
+    {"seq-mean-token-mean", MakeSeqMeanTokenMeanAggregation},
+    {"seq-mean-token-sum-norm", MakeSeqMeanTokenSumNormAggregation},
+};
+
+}  // namespace
+
+std::vector<std::string> LossAggregationNames() {
+  std::vector<std::string> names;
+  for (const Entry& e : kAggregations) names.push_back(e.name);
+  return names;
+}
+
+StatusOr<std::unique_ptr<LossAggregation>> MakeLossAggregation(const std::string& name) {
+  std::string choices;
+  for (const Entry& e : kAggregations) {
+    if (name == e.name) return e.make();
+    choices += choices.empty() ? e.name : std::string(", ") + e.name;
+  }
+  return InvalidArgument("unknown loss aggregation '" + name + "' (choices: " + choices + ")");
+}
+
+AggregationScale ScaleFromMasks(const std::vector<torch::Tensor>& masks,
+                                double max_response_len) {
+  double tokens = 0.0;
+  double seqs = 0.0;
+  for (const torch::Tensor& m : masks) {
+    tokens += m.sum().item<double>();
+    seqs += (m.sum(1) > 0).sum().item<double>();
+  }
+  AggregationScale s;
+  s.total_tokens = tokens > 0 ? tokens : 1.0;
+  s.total_seqs = seqs > 0 ? seqs : 1.0;
+  s.max_response_len = max_response_len > 0 ? max_response_len : 1.0;
+  return s;
+}
+
+}  // namespace rlzero

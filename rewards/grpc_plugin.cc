@@ -1,0 +1,89 @@
+// rewards/grpc_plugin.cc
+#include "rewards/grpc_plugin.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include "rewards/grpc_status.h"
+#include "rlzero/v1/verifier.grpc.pb.h"
+
+namespace rlzero::rewards {
+
+using verifiers::Deadline;
+using verifiers::VerifyResult;
+
+struct GrpcPlugin::Impl {
+  std::unique_ptr<rlzero::v1::VerifierService::Stub> stub;
+};
+
+namespace {
+
+constexpr int kMaxMessageBytes = 64 << 20;
+
+StatusOr<VerifyResult> FromProto(const rlzero::v1::VerifyResponse& p, const std::string& where) {
+  if (!p.error().empty()) return Internal(where + ": " + p.error());
+  VerifyResult r;
+  r.correct = p.correct();
+  r.score = p.score();
+  r.extracted = p.extracted();
+  r.reason = p.reason();
+  return r;
+}
+
+void SetDeadline(grpc::ClientContext* ctx, const Deadline& deadline) {
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(deadline.RemainingMs()));
+}
+
+}  // namespace
+
+GrpcPlugin::GrpcPlugin(const std::string& address, std::string task)
+    : impl_(new Impl), address_(address), task_(std::move(task)) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  impl_->stub = rlzero::v1::VerifierService::NewStub(
+      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+}
+
+GrpcPlugin::~GrpcPlugin() = default;
+
+StatusOr<VerifyResult> GrpcPlugin::Verify(const Json& sample, const Deadline& deadline) const {
+  rlzero::v1::VerifyRequest req;
+  req.set_task(task_);
+  req.set_sample_json(sample.dump(-1, ' ', false, Json::error_handler_t::replace));
+  req.set_timeout_ms(deadline.RemainingMs());
+  rlzero::v1::VerifyResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, deadline);
+  std::string where = "grpc plugin " + address_ + " task '" + task_ + "'";
+  grpc::Status st = impl_->stub->Verify(&ctx, req, &resp);
+  if (!st.ok()) return FromGrpcStatus(st, where);
+  return FromProto(resp, where);
+}
+
+std::vector<StatusOr<VerifyResult>> GrpcPlugin::VerifyBatch(const std::vector<Json>& samples,
+                                                            const Deadline& deadline) const {
+  std::vector<StatusOr<VerifyResult>> out;
+  if (samples.empty()) return out;
+  rlzero::v1::VerifyBatchRequest req;
+  req.set_task(task_);
+  for (const Json& s : samples)
+    req.add_samples_json(s.dump(-1, ' ', false, Json::error_handler_t::replace));
+  req.set_timeout_ms(deadline.RemainingMs());
+  rlzero::v1::VerifyBatchResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, deadline);
+  std::string where = "grpc plugin " + address_ + " task '" + task_ + "'";
+  grpc::Status st = impl_->stub->VerifyBatch(&ctx, req, &resp);
+  Status failure = FromGrpcStatus(st, where);
+  if (st.ok() && resp.results_size() != static_cast<int>(samples.size()))
+    failure = DataLoss(where + ": " + std::to_string(resp.results_size()) + " results for " +
+                       std::to_string(samples.size()) + " samples");
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (!failure.ok()) out.push_back(failure);
+    else out.push_back(FromProto(resp.results(static_cast<int>(i)), where));
+  }
+  return out;
+}
+
+}  // namespace rlzero::rewards

@@ -1,0 +1,41 @@
+// rewards/grpc_plugin.h: a reward plugin served over gRPC by any process that
+// implements rlzero.v1.VerifierService (proto/rlzero/v1/verifier.proto),
+// e.g. examples/plugins/python_verifier.py or `rlzero verifier-server`.
+//
+// Verify sends one VerifyRequest, VerifyBatch one VerifyBatchRequest, each
+// with the gRPC deadline set to the call's Deadline (and timeout_ms = the time
+// left, so the server can bound its own work). A failed RPC fails every
+// sample of the call with the mapped Status (UNAVAILABLE when the server is
+// down, DEADLINE_EXCEEDED, ...); a response with `error` set fails that
+// sample. Transport: insecure loopback/LAN channel for now (authentication
+// arrives with the services issue). Messages up to 64 MiB.
+// Thread safety: thread-safe (gRPC stubs are).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "verifiers/verifier.h"
+
+namespace rlzero::rewards {
+
+class GrpcPlugin : public verifiers::Verifier {
+ public:
+  // address: "host:port" or "unix:/path"; task: the verifier name on the server.
+  GrpcPlugin(const std::string& address, std::string task);
+  ~GrpcPlugin() override;
+
+  StatusOr<verifiers::VerifyResult> Verify(const Json& sample,
+                                           const verifiers::Deadline& deadline) const override;
+  std::vector<StatusOr<verifiers::VerifyResult>> VerifyBatch(
+      const std::vector<Json>& samples, const verifiers::Deadline& deadline) const override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+  std::string task_;
+};
+
+}  // namespace rlzero::rewards

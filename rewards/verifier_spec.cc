@@ -1,0 +1,48 @@
+// rewards/verifier_spec.cc
+#include "rewards/verifier_spec.h"
+
+#include "rewards/exec_plugin.h"
+#include "rewards/grpc_plugin.h"
+
+namespace rlzero::rewards {
+
+VerifierSpec VerifierSpec::FromConfig(ConfigReader& r) {
+  VerifierSpec s;
+  r.Get("verifier", &s.verifier);
+  r.Get("exec", &s.exec);
+  r.Get("grpc", &s.grpc);
+  r.Get("task", &s.task);
+  r.Get("timeout_ms", &s.timeout_ms);
+  s.options = r.GetJson("options");
+  if (!r.Get("name", &s.name)) s.name = s.verifier;
+  if (s.task.empty()) s.task = s.name;
+  return s;
+}
+
+Status VerifierSpec::Validate(const std::string& where) const {
+  int sources = !verifier.empty() + !exec.empty() + !grpc.empty();
+  if (sources != 1)
+    return InvalidArgument(where + ": give exactly one of 'verifier', 'exec', 'grpc'");
+  if (name.empty()) return InvalidArgument(where + ": 'name' is required for a plugin");
+  if (timeout_ms <= 0) return InvalidArgument(where + ": timeout_ms must be > 0");
+  if (!options.is_null() && !options.is_object())
+    return InvalidArgument(where + ": options must be a mapping");
+  return Status::Ok();
+}
+
+StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec& spec,
+                                                             const verifiers::VerifierEnv& env,
+                                                             const std::string& where) {
+  RLZ_RETURN_IF_ERROR(spec.Validate(where));
+  if (!spec.exec.empty())
+    return std::shared_ptr<verifiers::Verifier>(new ExecPlugin(spec.exec, spec.task, spec.options));
+  if (!spec.grpc.empty())
+    return std::shared_ptr<verifiers::Verifier>(new GrpcPlugin(spec.grpc, spec.task));
+  ConfigReader options(spec.options, where + ".options");
+  auto v = verifiers::MakeVerifier(spec.verifier, options, env);
+  if (!v.ok()) return v.status().WithContext(where);
+  RLZ_RETURN_IF_ERROR(options.Finish());
+  return std::shared_ptr<verifiers::Verifier>(std::move(v).value());
+}
+
+}  // namespace rlzero::rewards

@@ -1,0 +1,49 @@
+// rewards/verifier_spec.h: where a scorer comes from, as written in config,
+// and building it: a built-in verifier by name, an exec plugin, or a gRPC
+// plugin. Shared by reward components, `rlzero verify` and
+// `rlzero verifier-server`.
+//
+// Config (one mapping; exactly one of verifier / exec / grpc):
+//   {name: correctness, verifier: countdown, options: {...}, timeout_ms: 10000}
+//   {name: judge, exec: "python3 my_plugin.py", options: {...}}
+//   {name: style, grpc: "127.0.0.1:50070", task: style}
+// name defaults to the verifier's name; task (the name sent to a plugin)
+// defaults to name. timeout_ms is the deadline of one call: one sample for a
+// built-in verifier, one batch for a plugin. Built-in options are checked
+// against the verifier (unknown keys are errors); plugin options are sent
+// as they are.
+// Thread safety: plain values; BuildVerifier is reentrant.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/config.h"
+#include "verifiers/verifier.h"
+
+namespace rlzero::rewards {
+
+struct VerifierSpec {
+  std::string name;
+  std::string verifier;  // built-in name
+  std::string exec;      // exec plugin command
+  std::string grpc;      // gRPC plugin address
+  std::string task;      // plugin task name (default: name)
+  Json options;          // null or a mapping
+  int64_t timeout_ms = 10000;
+
+  bool is_plugin() const { return !exec.empty() || !grpc.empty(); }
+  // Reads one spec from a mapping; errors are recorded in the reader.
+  static VerifierSpec FromConfig(ConfigReader& reader);
+  // OK or INVALID_ARGUMENT naming `where` (e.g. "rewards[1]").
+  Status Validate(const std::string& where) const;
+};
+
+// Builds the scorer. For a built-in, the options are read through a reader
+// over spec.options so unknown keys fail here, naming `where`.
+StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec& spec,
+                                                             const verifiers::VerifierEnv& env,
+                                                             const std::string& where);
+
+}  // namespace rlzero::rewards

@@ -1,0 +1,161 @@
+// gRPC plugins end to end over loopback: rlzero's own VerifierService serving
+// countdown, and the Python example plugin (examples/plugins/python_verifier.py)
+// started as a real process and scored through GrpcPlugin.
+#include "rewards/grpc_plugin.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rewards/reward_function.h"
+#include "rewards/verifier_service.h"
+
+namespace rlzero::rewards {
+namespace {
+
+using verifiers::Deadline;
+
+class InProcessServer {
+ public:
+  InProcessServer() : service_(&host_) {
+    auto v = verifiers::MakeVerifier("countdown", Json(nullptr), verifiers::VerifierEnv{});
+    host_.Add("countdown", std::shared_ptr<verifiers::Verifier>(std::move(v).value()));
+    auto s = StartVerifierServer("127.0.0.1:0", &service_, 1 << 20, &port_);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (s.ok()) server_ = std::move(s).value();
+  }
+  ~InProcessServer() {
+    if (server_) server_->Shutdown();
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  VerifierHost host_;
+  VerifierServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+Json Sample(const std::string& answer) {
+  return Json{{"response", "<answer>" + answer + "</answer>"}, {"numbers", {1, 2, 3}}, {"target", 9}};
+}
+
+TEST(GrpcPluginTest, ScoresThroughRlzeroVerifierService) {
+  InProcessServer server;
+  GrpcPlugin plugin(server.address(), "countdown");
+  auto r = plugin.Verify(Sample("(1+2)*3"), Deadline::In(10000));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->correct);
+  EXPECT_EQ(r->extracted, "(1+2)*3");
+  auto batch = plugin.VerifyBatch({Sample("(1+2)*3"), Sample("1+2+3"), Json{{"response", "x"}}},
+                                  Deadline::In(10000));
+  ASSERT_EQ(batch.size(), 3u);
+  ASSERT_TRUE(batch[0].ok());
+  EXPECT_TRUE(batch[0]->correct);
+  ASSERT_TRUE(batch[1].ok());
+  EXPECT_FALSE(batch[1]->correct);
+  EXPECT_FALSE(batch[2].ok());  // the sample lacks numbers: that entry fails alone
+}
+
+TEST(GrpcPluginTest, ServiceErrorsMapToStatusCodes) {
+  InProcessServer server;
+  GrpcPlugin unknown(server.address(), "nope");
+  auto r = unknown.Verify(Sample("1"), Deadline::In(10000));
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  // Over the 1 MiB message cap.
+  GrpcPlugin plugin(server.address(), "countdown");
+  r = plugin.Verify(Json{{"response", std::string(2 << 20, 'x')}}, Deadline::In(10000));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
+  // Nobody listening.
+  GrpcPlugin down("127.0.0.1:1", "countdown");
+  r = down.Verify(Sample("1"), Deadline::In(2000));
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(GrpcPluginTest, MalformedJsonIsInvalidArgument) {
+  InProcessServer server;
+  auto stub = rlzero::v1::VerifierService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  rlzero::v1::VerifyRequest req;
+  req.set_task("countdown");
+  req.set_sample_json("{\"response\": ");
+  rlzero::v1::VerifyResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status st = stub->Verify(&ctx, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  rlzero::v1::ListVerifiersResponse names;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub->ListVerifiers(&ctx2, rlzero::v1::ListVerifiersRequest(), &names).ok());
+  ASSERT_EQ(names.names_size(), 1);
+  EXPECT_EQ(names.names(0), "countdown");
+}
+
+// Starts examples/plugins/python_verifier.py and reads the address it prints.
+class PythonPlugin {
+ public:
+  PythonPlugin() {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      const char* py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+      execlp(py, py, RLZERO_SOURCE_DIR "/examples/plugins/python_verifier.py", "--listen",
+             "127.0.0.1:0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    Json j = Json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("listening")) address_ = j["listening"];
+  }
+  ~PythonPlugin() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+};
+
+TEST(GrpcPluginTest, PythonExamplePluginEndToEnd) {
+  PythonPlugin py;
+  ASSERT_FALSE(py.address().empty()) << "python plugin did not start (python3-grpcio missing?)";
+  auto root = ParseYaml("rewards:\n  - {name: kw, grpc: '" + py.address() +
+                            "', task: keyword, weight: 0.5}\n"
+                            "  - {name: fmt, verifier: format, weight: 1.0}\n",
+                        "t.yaml");
+  ASSERT_TRUE(root.ok());
+  ConfigReader reader(*root, "t.yaml");
+  auto cfg = RewardsConfig::FromConfig(reader);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  ASSERT_TRUE(reader.Finish().ok());
+  auto f = RewardFunction::Create(*cfg->ForTask("x"), verifiers::VerifierEnv{});
+  ASSERT_TRUE(f.ok());
+  std::vector<Json> samples = {
+      Json{{"response", "<think>t</think><answer>The Paris answer</answer>"}, {"keyword", "paris"}},
+      Json{{"response", "<think>t</think><answer>London</answer>"}, {"keyword", "paris"}},
+      Json{{"response", "<think>t</think><answer>x</answer>"}}};  // no keyword: plugin error
+  auto rs = (*f)->ScoreBatch(samples);
+  ASSERT_EQ(rs.size(), 3u);
+  EXPECT_FALSE(rs[0].components[0].failed) << rs[0].components[0].reason;
+  EXPECT_DOUBLE_EQ(rs[0].total, 1.5);
+  EXPECT_EQ(rs[0].components[0].extracted, "The Paris answer");
+  EXPECT_DOUBLE_EQ(rs[1].total, 1.0);
+  EXPECT_TRUE(rs[2].components[0].failed);
+  EXPECT_NE(rs[2].components[0].reason.find("keyword"), std::string::npos);
+  EXPECT_DOUBLE_EQ(rs[2].total, 1.0);
+}
+
+}  // namespace
+}  // namespace rlzero::rewards
