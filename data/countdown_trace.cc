@@ -77,9 +77,10 @@ std::string TinyCountdownTrace(const TinyCountdownProblem& p, std::mt19937_64& r
 }
 
 std::string TinyCountdownPrompt(const TinyCountdownProblem& p) {
-  std::string s = "Numbers:";
-  for (int64_t n : p.numbers) s += " " + std::to_string(n);
-  return s + ". Target: " + std::to_string(p.target) + ".\n<think>";
+  std::string s = "Numbers: [";
+  for (size_t i = 0; i < p.numbers.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(p.numbers[i]);
+  return s + "]. Target: " + std::to_string(p.target) + ".\n<think>";
 }
 
 }  // namespace rlzero::data

@@ -56,7 +56,9 @@ TinyCountdownProblem RandomTinyCountdownProblem(std::mt19937_64& rng,
 std::string TinyCountdownTrace(const TinyCountdownProblem& problem, std::mt19937_64& rng,
                                const TinyCountdownOptions& options);
 
-// The prompt for the tiny recipe: "Numbers: 3 5 7. Target: 22.\n<think>".
+// The prompt for the tiny recipe, "Numbers: [3, 5, 7]. Target: 22.\n<think>",
+// the same text kTinyCountdownTemplate renders through data/prompt_template.h.
+inline constexpr const char* kTinyCountdownTemplate = "Numbers: {numbers}. Target: {target}.\n<think>";
 std::string TinyCountdownPrompt(const TinyCountdownProblem& problem);
 
 }  // namespace rlzero::data
