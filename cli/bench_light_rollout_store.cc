@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/progress.h"
 #include "cli/app.h"
 #include "cli/bench_registry.h"
 #include "inspect/rollout_json.h"
@@ -80,7 +81,10 @@ int RunBenchRolloutStore(int argc, char** argv) {
     {
       auto w = inspect::RolloutWriter::Open(db);
       if (!w.ok()) return ReportError(kCmd, w.status());
+      Progress progress("bench rollout-store", steps);
+      long long done = 0;
       for (auto step : data) {  // copy: the caller hands its rows over
+        progress.Update(done++);
         auto a = Clock::now();
         Status st = (*w)->WriteStep(std::move(step));
         caller_ms += Ms(a, Clock::now());
@@ -88,6 +92,7 @@ int RunBenchRolloutStore(int argc, char** argv) {
       }
       Status st = (*w)->Flush();
       if (!st.ok()) return ReportError(kCmd, st);
+      progress.Finish("store written; JSONL baseline next");
     }
     double store_ms = Ms(t0, Clock::now());
     auto reader = inspect::RolloutReader::Open(db);

@@ -16,6 +16,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "rewards/code_sandbox.h"
 #include "rewards/verifier_service.h"
 #include "rewards/verifier_spec.h"
 #include "verifiers/verifier.h"
@@ -53,7 +54,12 @@ int RunVerifierServer(int argc, char** argv) {
                                               "serve it without authentication"));
     auto reader = config.Load();
     if (!reader.ok()) return ReportError(cmd, reader.status());
-    verifiers::VerifierEnv env;  // no sandbox linked yet: `code` is not served
+    rewards::CodeSandbox code_sandbox(*reader);  // the `sandbox:` section
+    Status sb = code_sandbox.CreateIfNeeded(rewards::CodeSandbox::Linked());
+    if (!sb.ok())  // serve the rest; say why `code` is missing
+      std::fprintf(stderr, "%s: not serving 'code': %s\n", cmd, sb.message().c_str());
+    verifiers::VerifierEnv env;
+    env.sandbox = code_sandbox.get();  // null without the sandbox library: no `code`
     rewards::VerifierHost host;
     for (const verifiers::VerifierInfo& info : verifiers::BuiltinVerifiers()) {
       auto v = verifiers::MakeVerifier(info.name, Json(nullptr), env);

@@ -33,7 +33,7 @@ StatusOr<nlohmann::json> BuildReportData(const std::string& run_dir, const Repor
   std::error_code ec;
   bool has_store = fs::exists(RolloutStorePath(run_dir), ec);
   bool has_metrics = fs::exists(MetricsJsonlPath(run_dir), ec);
-  if (!has_store && !has_metrics) {
+  if (!has_store && !has_metrics && !o.allow_empty) {
     return NotFound(run_dir + ": neither rollouts.sqlite nor metrics.jsonl (is this a run dir?)");
   }
   nlohmann::json data;

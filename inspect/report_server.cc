@@ -27,6 +27,7 @@ void SendError(httplib::Response& res, const Status& st) {
 ReportServer::ReportServer(std::string run_dir, ReportOptions options) : impl_(new Impl) {
   impl_->run_dir = std::move(run_dir);
   impl_->options = std::move(options);
+  impl_->options.allow_empty = true;  // serve may start before the run writes
   Impl* impl = impl_.get();
   // httplib's default adds SO_REUSEPORT, which lets a second `rlzero serve`
   // silently share a busy port; keep only SO_REUSEADDR (quick restarts).

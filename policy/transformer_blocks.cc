@@ -10,11 +10,17 @@ namespace rlzero {
 
 namespace nn = torch::nn;
 
+// float32 for half types (as transformers), the type itself if wider (tests
+// run float64 models to compare against exact references).
+torch::ScalarType AtLeastFloat32(torch::ScalarType t) {
+  return c10::promoteTypes(t, torch::kFloat32);
+}
+
 // ------------------------------------------------------------ functional forms
 
 torch::Tensor RmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   auto dtype = x.scalar_type();
-  auto h = x.to(torch::kFloat32);
+  auto h = x.to(AtLeastFloat32(dtype));
   auto var = h.pow(2).mean(-1, /*keepdim=*/true);
   h = h * torch::rsqrt(var + eps);
   // transformers casts back before the weight multiply.
@@ -85,7 +91,7 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
   return torch::scaled_dot_product_attention(q, kk, vv, additive, 0.0, false, scale);
 #else
   auto scores = torch::matmul(q, kk.transpose(-2, -1)) * scale;  // [B, H, T, S]
-  scores = scores.to(torch::kFloat32)
+  scores = scores.to(AtLeastFloat32(q.scalar_type()))
                .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
   auto probs = torch::softmax(scores, -1).to(q.scalar_type());
   return torch::matmul(probs, vv);  // [B, H, T, D]

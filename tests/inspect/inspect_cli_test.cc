@@ -196,5 +196,19 @@ TEST_F(InspectCliTest, ServePrintsItsUrlAndStopsOnSigterm) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+TEST_F(InspectCliTest, BenchRolloutStorePrintsBothMeasurements) {
+  auto r = RunCommand(BinPath("rlzero") + " bench rollout-store --steps 2 --rows 4 --tokens 8 --dir " +
+                      dir_->file("bench"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["bench"], "rollout-store");
+  for (const char* side : {"store", "baseline_jsonl"}) {
+    for (const char* k : {"rows_per_s", "caller_ms_per_step", "bytes", "query_step_ms"}) {
+      EXPECT_TRUE(j[side].contains(k)) << side << "." << k;
+    }
+    EXPECT_GT(j[side]["bytes"].get<double>(), 0);
+  }
+}
+
 }  // namespace
 }  // namespace rlzero::inspect

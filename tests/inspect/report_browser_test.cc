@@ -98,6 +98,15 @@ TEST_F(ReportBrowserTest, FilterFromTheUrlHashNarrowsTheList) {
   // The hostile completion is shown as text, not executed.
   EXPECT_NE(p.dom.find("&lt;/script&gt;&lt;script&gt;document.body.setAttribute"), std::string::npos);
 
+  // Values are URL-decoded after splitting on '&': "</script>" encoded.
+  Page enc = Load("file://" + dir_->file("report.html") + "#grep=%3C%2Fscript%3E%3Cscript%3E");
+  ExpectCleanRender(enc);
+  EXPECT_EQ(CountOf(enc.dom, "class=\"rollout-row"), 1u);
+  // A malformed escape is ignored, not a script error.
+  Page bad = Load("file://" + dir_->file("report.html") + "#grep=%E0%A4%A&step=3");
+  ExpectCleanRender(bad);
+  EXPECT_EQ(CountOf(bad.dom, "class=\"rollout-row"), 12u);
+
   Page q = Load("file://" + dir_->file("report.html") + "#step=1&correct=false");
   ExpectCleanRender(q);
   EXPECT_EQ(CountOf(q.dom, "class=\"rollout-row"), 4u);  // (p + k + 1) % 3 == 0
@@ -114,6 +123,16 @@ TEST_F(ReportBrowserTest, LivePageFromTheServerRenders) {
   ExpectCleanRender(p);
   EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 12u);
   EXPECT_NE(p.dom.find("<span class=\"live\" id=\"live-badge\">live</span>"), std::string::npos);
+
+  // Started before the run wrote anything: an empty page, still clean.
+  testing::ScratchDir empty("browser_empty");
+  ReportServer early(empty.path(), {});
+  ASSERT_TRUE(early.Start("127.0.0.1", 0).ok());
+  Page e = Load("http://127.0.0.1:" + std::to_string(early.port()) + "/");
+  early.Stop();
+  ExpectCleanRender(e);
+  EXPECT_NE(e.dom.find("0 of 0 rollouts"), std::string::npos);
+  EXPECT_NE(e.dom.find("no metrics yet"), std::string::npos);
 }
 
 TEST_F(ReportBrowserTest, LivePageReloadsWhenTheVersionChanges) {

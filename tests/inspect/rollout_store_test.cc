@@ -288,6 +288,50 @@ TEST(RolloutStoreTest, CommittedStepsSurviveAKilledWriterProcess) {
   EXPECT_EQ((*r)->Count().value(), 6);
 }
 
+TEST(RolloutStoreTest, ReadersDuringWritesSeeWholeStepsOnly) {
+  // One transaction per step: a reader running beside the writer must never
+  // see part of a step.
+  ScratchDir dir("concurrent");
+  std::string db = RolloutStorePath(dir.path());
+  auto w = RolloutWriter::Open(db);
+  ASSERT_TRUE(w.ok());
+  constexpr int kSteps = 40, kRows = 16;
+  std::thread writer([&] {
+    for (int s = 1; s <= kSteps; ++s) {
+      std::vector<RolloutRecord> rows;
+      for (int k = 0; k < kRows; ++k) rows.push_back(MakeRollout(s, "p" + std::to_string(k / 4), k % 4, 1, true));
+      EXPECT_TRUE((*w)->WriteStep(std::move(rows)).ok());
+    }
+    EXPECT_TRUE((*w)->Flush().ok());
+  });
+  auto r = RolloutReader::Open(db);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  int64_t last_count = 0;
+  for (int i = 0; i < 200 && last_count < kSteps * kRows; ++i) {
+    auto summaries = (*r)->Summaries();
+    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    int64_t count = 0;
+    for (const auto& s : *summaries) {
+      EXPECT_EQ(s.rollouts, kRows) << "partial step " << s.step;
+      count += s.rollouts;
+    }
+    EXPECT_GE(count, last_count);
+    last_count = count;
+  }
+  writer.join();
+  EXPECT_EQ((*r)->Count().value(), kSteps * kRows);
+}
+
+TEST(RolloutStoreTest, OpenErrorsNameThePath) {
+  auto w = RolloutWriter::Open("/proc/rlzero-no-such-dir/rollouts.sqlite");
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("/proc/rlzero-no-such-dir/rollouts.sqlite"), std::string::npos)
+      << w.status().message();
+  RolloutWriterOptions bad;
+  bad.max_queued_batches = 0;
+  EXPECT_EQ(RolloutWriter::Open("/tmp/unused.sqlite", bad).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(RolloutStoreTest, ReaderErrorsNameThePath) {
   ScratchDir dir("missing");
   auto r = RolloutReader::Open(dir.file("rollouts.sqlite"));

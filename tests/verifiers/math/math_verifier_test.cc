@@ -200,6 +200,9 @@ TEST(MathVerifierTest, Inequalities) {
   EXPECT_NO_MATCH("(1,3]", "1 \\le x \\le 3");
   EXPECT_NO_MATCH("1 < x \\le 3", "1 < y \\le 3");
   EXPECT_NO_MATCH("(1,3]", "1 < x < 3");
+  EXPECT_MATCH("x \\in (1,3]", "1 < x \\le 3");
+  EXPECT_MATCH("1 < x \\le 3", "x \\in (1,3]");
+  EXPECT_NO_MATCH("1 < x \\le 3", "x < 3");
 }
 
 TEST(MathVerifierTest, OrderedTuples) {
