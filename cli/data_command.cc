@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "data/converters.h"
 #include "data/countdown.h"
+#include "data/countdown_trace.h"
 #include "data/jsonl.h"
 
 namespace rlzero::cli {
@@ -31,7 +32,8 @@ void Write(const Json& rec) {
 int DataHelp(FILE* out) {
   std::fputs(
       "usage: rlzero data <source> [flags]   (rlzero data <source> --help)\n\n"
-      "  countdown  generate Countdown tasks (--n N --seed S)\n",
+      "  countdown  generate Countdown tasks (--n N --seed S)\n"
+      "  countdown-tiny  the tiny recipe's 3-number tasks, with --sft search traces\n",
       out);
   for (const auto& name : data::ConverterNames())
     std::fprintf(out, "  %-10s convert the published %s JSONL (--input FILE)\n", name.c_str(),
@@ -62,6 +64,43 @@ int RunCountdown(int argc, char** argv) {
     }
     std::fflush(stdout);
     std::fprintf(stderr, "rlzero data countdown: %zu records\n", tasks.value().size());
+    return 0;
+  });
+}
+
+// The embedded default recipe's curriculum (data/countdown_trace.h).
+int RunCountdownTiny(int argc, char** argv) {
+  CLI::App app{"tiny 3-number Countdown tasks (and SFT search traces) as JSONL",
+               "rlzero data countdown-tiny"};
+  int64_t n = 0;
+  uint64_t seed = 0;
+  bool sft = false;
+  data::TinyCountdownOptions o;
+  app.add_option("--n", n, "number of records")->required();
+  app.add_option("--seed", seed, "random seed")->required();
+  app.add_flag("--sft", sft, "add a search-trace `response` (the SFT data of the tiny base)");
+  app.add_option("--max-number", o.max_number, "largest number")->capture_default_str();
+  app.add_option("--min-attempts", o.min_attempts, "fewest attempts before a trace gives up")
+      ->capture_default_str();
+  app.add_option("--max-attempts", o.max_attempts, "most attempts before a trace gives up")
+      ->capture_default_str();
+  return RunApp(app, argc, argv, [&]() -> int {
+    if (n < 0 || o.max_number < o.min_number || o.min_attempts < 1 ||
+        o.max_attempts < o.min_attempts)
+      return ReportError("rlzero data countdown-tiny",
+                         InvalidArgument("need n >= 0, max-number >= 1, 1 <= min-attempts <= max-attempts"));
+    std::mt19937_64 rng(seed);
+    for (int64_t i = 0; i < n; ++i) {
+      data::TinyCountdownProblem p = data::RandomTinyCountdownProblem(rng, o);
+      Json rec = {{"id", "countdown-tiny-" + std::to_string(seed) + "-" + std::to_string(i)},
+                  {"prompt", data::TinyCountdownPrompt(p)},
+                  {"numbers", p.numbers},
+                  {"target", p.target}};
+      if (sft) rec["response"] = data::TinyCountdownTrace(p, rng, o);
+      Write(rec);
+    }
+    std::fflush(stdout);
+    std::fprintf(stderr, "rlzero data countdown-tiny: %lld records\n", static_cast<long long>(n));
     return 0;
   });
 }
@@ -97,6 +136,7 @@ int RunData(int argc, char** argv) {
     return DataHelp(argc < 2 ? stderr : stdout);
   std::string source = argv[1];
   if (source == "countdown") return RunCountdown(argc - 1, argv + 1);
+  if (source == "countdown-tiny") return RunCountdownTiny(argc - 1, argv + 1);
   if (const data::DatasetConverter* conv = data::FindConverter(source))
     return RunConverter(*conv, argc - 1, argv + 1);
   std::fprintf(stderr, "rlzero data: unknown source '%s' (see rlzero data --help)\n",

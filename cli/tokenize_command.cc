@@ -59,12 +59,36 @@ int RunTokenize(int argc, char** argv) {
                "rlzero tokenize"};
   std::string path;
   bool decode = false, add_special = false, skip_special = false;
-  app.add_option("--tokenizer", path, "tokenizer.json, or a model dir containing it")->required();
+  std::string write_char, alphabet, alphabet_preset;
+  std::vector<std::string> specials;
+  app.add_option("--tokenizer", path, "tokenizer.json, or a model dir containing it");
+  app.add_option("--write-char-tokenizer", write_char,
+                 "instead: write a character-level tokenizer.json (file or dir) and exit");
+  app.add_option("--alphabet", alphabet, "its characters (UTF-8)");
+  app.add_option("--alphabet-preset", alphabet_preset,
+                 "its characters: 'ascii' = newline, tab and printable ASCII")
+      ->check(CLI::IsMember({"ascii"}));
+  app.add_option("--special-token", specials, "a special token (repeatable; the first is EOS)");
   app.add_flag("--decode", decode, "read {\"ids\": [...]} and write {\"text\": ...}");
   app.add_flag("--add-special-tokens", add_special,
                "add BOS/EOS as the tokenizer's config or post-processor says (encode)");
   app.add_flag("--skip-special-tokens", skip_special, "drop special tokens (decode)");
   return RunApp(app, argc, argv, [&]() -> int {
+    if (!write_char.empty()) {
+      std::string chars = alphabet;
+      if (alphabet_preset == "ascii") {
+        chars += "\n\t";
+        for (char c = 32; c < 127; ++c) chars += c;
+      }
+      Status s = WriteCharTokenizer(write_char, chars, specials);
+      if (!s.ok()) return ReportError("rlzero tokenize", s);
+      std::fprintf(stderr, "rlzero tokenize: wrote %s\n", write_char.c_str());
+      return 0;
+    }
+    if (path.empty()) {
+      std::fprintf(stderr, "rlzero tokenize: --tokenizer is required\n");
+      return 2;
+    }
     auto tok = Tokenizer::Load(path);
     if (!tok.ok()) return ReportError("rlzero tokenize", tok.status());
     std::ios::sync_with_stdio(false);
