@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "base/progress.h"
 #include "cli/app.h"
 #include "cli/bench_registry.h"
 #include "inspect/rollout_json.h"
@@ -59,10 +59,17 @@ std::vector<inspect::RolloutRecord> MakeStep(int step, int rows, int tokens) {
 int RunBenchRolloutStore(int argc, char** argv) {
   CLI::App app{"rollout store write rows/s and step query time vs JSONL (same run)", argv[0]};
   int steps = 20, rows = 256, tokens = 256;
-  std::string dir = (std::filesystem::temp_directory_path() / "rlzero_bench_rollout_store").string();
-  app.add_option("--steps", steps, "training steps")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--rows", rows, "rollouts per step")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--tokens", tokens, "tokens per rollout")->capture_default_str()->check(CLI::PositiveNumber);
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "rlzero_bench_rollout_store").string();
+  app.add_option("--steps", steps, "training steps")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--rows", rows, "rollouts per step")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--tokens", tokens, "tokens per rollout")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "scratch directory (emptied)")->capture_default_str();
   return RunApp(app, argc, argv, [&] {
     const char* kCmd = "rlzero bench rollout-store";
@@ -80,7 +87,10 @@ int RunBenchRolloutStore(int argc, char** argv) {
     {
       auto w = inspect::RolloutWriter::Open(db);
       if (!w.ok()) return ReportError(kCmd, w.status());
+      Progress progress("bench rollout-store", steps);
+      long long done = 0;
       for (auto step : data) {  // copy: the caller hands its rows over
+        progress.Update(done++);
         auto a = Clock::now();
         Status st = (*w)->WriteStep(std::move(step));
         caller_ms += Ms(a, Clock::now());
@@ -88,6 +98,7 @@ int RunBenchRolloutStore(int argc, char** argv) {
       }
       Status st = (*w)->Flush();
       if (!st.ok()) return ReportError(kCmd, st);
+      progress.Finish("store written; JSONL baseline next");
     }
     double store_ms = Ms(t0, Clock::now());
     auto reader = inspect::RolloutReader::Open(db);
@@ -137,14 +148,17 @@ int RunBenchRolloutStore(int argc, char** argv) {
       auto n = std::filesystem::file_size(p, ec);
       return ec ? 0 : static_cast<long long>(n);
     };
-    nlohmann::json out = {
-        {"bench", "rollout-store"},
-        {"steps", steps}, {"rows_per_step", rows}, {"tokens_per_row", tokens},
-        {"store", {{"rows_per_s", total_rows / (store_ms / 1000)},
-                   {"caller_ms_per_step", caller_ms / steps},
-                   {"bytes", size_of(db)},
-                   {"query_step_ms", store_query_ms}}},
-        {"baseline_jsonl", {{"rows_per_s", total_rows / (jsonl_ms / 1000)},
+    nlohmann::json out = {{"bench", "rollout-store"},
+                          {"steps", steps},
+                          {"rows_per_step", rows},
+                          {"tokens_per_row", tokens},
+                          {"store",
+                           {{"rows_per_s", total_rows / (store_ms / 1000)},
+                            {"caller_ms_per_step", caller_ms / steps},
+                            {"bytes", size_of(db)},
+                            {"query_step_ms", store_query_ms}}},
+                          {"baseline_jsonl",
+                           {{"rows_per_s", total_rows / (jsonl_ms / 1000)},
                             {"caller_ms_per_step", jsonl_caller_ms / steps},
                             {"bytes", size_of(jsonl)},
                             {"query_step_ms", jsonl_query_ms}}}};

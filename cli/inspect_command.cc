@@ -52,8 +52,10 @@ int Run(const InspectFlags& f) {
   if (f.show) {
     auto r = reader.Get(*f.show);
     if (!r.ok()) return ReportError(kCmd, r.status());
-    if (f.json) std::printf("%s\n", DumpJson(RolloutToJson(*r, true)).c_str());
-    else std::fputs(FormatRolloutDetail(*r, color, by).c_str(), stdout);
+    if (f.json)
+      std::printf("%s\n", DumpJson(RolloutToJson(*r, true)).c_str());
+    else
+      std::fputs(FormatRolloutDetail(*r, color, by).c_str(), stdout);
     return 0;
   }
 
@@ -66,7 +68,8 @@ int Run(const InspectFlags& f) {
   filter.prompt_id = f.prompt;
   filter.with_tokens = f.json;
   if (f.limit > 0) filter.limit = f.limit;
-  bool any_filter = f.step || !f.correct.empty() || f.min_reward || f.max_reward || f.grep || f.prompt;
+  bool any_filter =
+      f.step || !f.correct.empty() || f.min_reward || f.max_reward || f.grep || f.prompt;
 
   if (!any_filter) {
     auto steps = reader.Summaries();
@@ -107,14 +110,17 @@ int RunInspect(int argc, char** argv) {
   InspectFlags f;
   app.add_option("run_dir", f.run_dir, "run directory (holds rollouts.sqlite)")->required();
   app.add_option("--step", f.step, "list the groups of this step");
-  app.add_option("--correct", f.correct, "only rollouts the verifier marked correct (true) or not (false)")
+  app.add_option("--correct", f.correct,
+                 "only rollouts the verifier marked correct (true) or not (false)")
       ->check(CLI::IsMember({"true", "false"}));
   app.add_option("--min-reward", f.min_reward, "only rollouts with total reward >= X");
   app.add_option("--max-reward", f.max_reward, "only rollouts with total reward <= X");
-  app.add_option("--grep", f.grep, "only rollouts whose completion or prompt contains TEXT (case-sensitive)");
+  app.add_option("--grep", f.grep,
+                 "only rollouts whose completion or prompt contains TEXT (case-sensitive)");
   app.add_option("--prompt", f.prompt, "only rollouts of this prompt id");
   app.add_option("--show", f.show, "print one rollout (by id) in full, coloured token by token");
-  app.add_flag("--across-steps", f.across_steps, "with --prompt: how the answers changed over steps");
+  app.add_flag("--across-steps", f.across_steps,
+               "with --prompt: how the answers changed over steps");
   app.add_flag("--json", f.json, "JSON lines on stdout");
   app.add_option("--color", f.color, "ANSI colour: auto (stdout is a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

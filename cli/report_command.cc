@@ -20,19 +20,23 @@ int RunReport(int argc, char** argv) {
   app.add_option("-o,--output", out_path, "HTML file to write")->required();
   app.add_option("--max-rollouts-per-step", opt.max_rollouts_per_step,
                  "at most N rollouts of each step in the page")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--max-steps", opt.max_steps_with_rollouts,
                  "rollouts from at most N steps, spread evenly (charts keep every step)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--title", opt.title, "page title");
   return RunApp(app, argc, argv, [&] {
     const char* kCmd = "rlzero report";
     auto data = inspect::BuildReportData(run_dir, opt);
     if (!data.ok()) return ReportError(kCmd, data.status());
-    std::string title = opt.title.empty() ? "rlzero report: " + (*data)["run"].get<std::string>() : opt.title;
+    std::string title =
+        opt.title.empty() ? "rlzero report: " + (*data)["run"].get<std::string>() : opt.title;
     std::string html = inspect::RenderReportHtml(*data, title, /*live=*/false);
     std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(html.data(), static_cast<std::streamsize>(html.size())) || !out.flush()) {
+    if (!out || !out.write(html.data(), static_cast<std::streamsize>(html.size())) ||
+        !out.flush()) {
       return ReportError(kCmd, Unavailable(out_path + ": cannot write the report"));
     }
     nlohmann::json line = {{"report", out_path},

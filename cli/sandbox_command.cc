@@ -36,44 +36,46 @@ int RunSandbox(int argc, char** argv) {
   sandbox::RunRequest req;
   std::string file, stdin_file;
   ConfigFlags cfg;
-  run->add_option("--lang", req.language, "language from the sandbox config (python, cpp)")->required();
+  run->add_option("--lang", req.language, "language from the sandbox config (python, cpp)")
+      ->required();
   run->add_option("FILE", file, "the program's source file")->required();
   run->add_option("--stdin", stdin_file, "file fed to the program's standard input");
-  run->add_option("--time-limit-ms", req.time_limit_ms, "wall-clock limit (CPU: same, whole seconds)");
+  run->add_option("--time-limit-ms", req.time_limit_ms,
+                  "wall-clock limit (CPU: same, whole seconds)");
   run->add_option("--memory-limit-mb", req.memory_limit_mb, "address-space limit");
   run->add_option("--output-limit-kb", req.output_limit_kb, "cap per output stream");
   cfg.Add(*run, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
-    if (!reader.ok()) return ReportError("sandbox", reader.status());
+    if (!reader.ok()) return ReportError("rlzero sandbox", reader.status());
     ConfigReader section = reader->Section("sandbox");
     sandbox::SandboxConfig config = sandbox::SandboxConfig::FromConfig(section);
     config.prefork = 0;  // one run: spawn on demand
     config.max_concurrency = 1;
     Status st = reader->Finish();
     if (!st.ok()) {
-      ReportError("sandbox", st);
+      ReportError("rlzero sandbox", st);
       return 2;
     }
     auto source = ReadWholeFile(file);
     if (!source.ok()) {
-      ReportError("sandbox", source.status());
+      ReportError("rlzero sandbox", source.status());
       return 2;
     }
     req.source = std::move(source).value();
     if (!stdin_file.empty()) {
       auto in = ReadWholeFile(stdin_file);
       if (!in.ok()) {
-        ReportError("sandbox", in.status());
+        ReportError("rlzero sandbox", in.status());
         return 2;
       }
       req.stdin_data = std::move(in).value();
     }
     auto box = sandbox::CreateSandbox(config);
-    if (!box.ok()) return ReportError("sandbox", box.status());
+    if (!box.ok()) return ReportError("rlzero sandbox", box.status());
     auto result = (*box)->Run(req);
     if (!result.ok()) {
-      ReportError("sandbox", result.status());
+      ReportError("rlzero sandbox", result.status());
       return 2;
     }
     const sandbox::RunResult& r = *result;

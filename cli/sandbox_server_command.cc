@@ -29,16 +29,17 @@ int RunSandboxServer(int argc, char** argv) {
   CLI::App app{"serve the sandbox over gRPC (SandboxService)", "rlzero sandbox-server"};
   std::string listen = "127.0.0.1:50061";
   ConfigFlags cfg;
-  app.add_option("--listen", listen, "address to serve on (default 127.0.0.1:50061; :0 picks a port)");
+  app.add_option("--listen", listen,
+                 "address to serve on (default 127.0.0.1:50061; :0 picks a port)");
   cfg.Add(app, false);
   return RunApp(app, argc, argv, [&]() -> int {
     auto reader = cfg.Load();
-    if (!reader.ok()) return ReportError("sandbox-server", reader.status());
+    if (!reader.ok()) return ReportError("rlzero sandbox-server", reader.status());
     ConfigReader section = reader->Section("sandbox");
     sandbox::SandboxConfig config = sandbox::SandboxConfig::FromConfig(section);
     Status st = reader->Finish();
     if (!st.ok()) {
-      ReportError("sandbox-server", st);
+      ReportError("rlzero sandbox-server", st);
       return 2;
     }
     // Block the stop signals before any thread starts, then wait for them.
@@ -48,11 +49,11 @@ int RunSandboxServer(int argc, char** argv) {
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
     auto box = sandbox::CreateSandbox(config);
-    if (!box.ok()) return ReportError("sandbox-server", box.status());
+    if (!box.ok()) return ReportError("rlzero sandbox-server", box.status());
     int64_t max_msg = config.max_source_bytes + config.max_stdin_bytes + (1 << 20);
-    auto server = sandbox::StartSandboxServer(listen, box->get(),
-                                              static_cast<int>(std::min<int64_t>(max_msg, 1 << 30)));
-    if (!server.ok()) return ReportError("sandbox-server", server.status());
+    auto server = sandbox::StartSandboxServer(
+        listen, box->get(), static_cast<int>(std::min<int64_t>(max_msg, 1 << 30)));
+    if (!server.ok()) return ReportError("rlzero sandbox-server", server.status());
     std::string bound = listen;
     size_t colon = listen.rfind(':');
     if (listen.rfind("unix:", 0) != 0 && colon != std::string::npos)

@@ -4,7 +4,6 @@
 // until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
@@ -24,12 +23,18 @@ int RunServe(int argc, char** argv) {
   int port = 8080;
   inspect::ReportOptions opt;
   app.add_option("run_dir", run_dir, "run directory (metrics.jsonl, rollouts.sqlite)")->required();
-  app.add_option("--port", port, "TCP port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  app.add_option("--port", port, "TCP port (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   app.add_option("--host", host, "address to bind (default loopback only)")->capture_default_str();
-  app.add_option("--max-rollouts-per-step", opt.max_rollouts_per_step, "at most N rollouts of each step in the page")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  app.add_option("--max-steps", opt.max_steps_with_rollouts, "rollouts from at most N steps, spread evenly")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--max-rollouts-per-step", opt.max_rollouts_per_step,
+                 "at most N rollouts of each step in the page")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--max-steps", opt.max_steps_with_rollouts,
+                 "rollouts from at most N steps, spread evenly")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--title", opt.title, "page title");
   return RunApp(app, argc, argv, [&] {
     inspect::ReportServer server(run_dir, opt);

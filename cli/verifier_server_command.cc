@@ -10,12 +10,17 @@
 // (no authentication yet: that comes with the services issue). Requests are
 // bounded: --max-message-mb per message, 4 MiB per sample, 4096 samples per
 // batch; malformed requests get INVALID_ARGUMENT.
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "rewards/code_sandbox.h"
 #include "rewards/verifier_service.h"
 #include "rewards/verifier_spec.h"
 #include "verifiers/verifier.h"
@@ -28,6 +33,31 @@ bool IsLoopback(const std::string& addr) {
   std::string host = addr.substr(0, addr.rfind(':'));
   return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" ||
          host == "ipv4:127.0.0.1" || host == "ipv6:[::1]";
+}
+
+// SIGINT/SIGTERM write their number to a self-pipe; the main thread waits on
+// it (write(2) is async-signal-safe, whichever thread takes the signal).
+int g_stop_pipe[2] = {-1, -1};
+
+void OnStopSignal(int sig) {
+  unsigned char b = static_cast<unsigned char>(sig);
+  ssize_t ignored = write(g_stop_pipe[1], &b, 1);
+  (void)ignored;
+}
+
+bool InstallStopHandlers() {
+  if (pipe2(g_stop_pipe, O_CLOEXEC) != 0) return false;
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  return sigaction(SIGINT, &sa, nullptr) == 0 && sigaction(SIGTERM, &sa, nullptr) == 0;
+}
+
+int WaitForStopSignal() {
+  unsigned char b = 0;
+  while (read(g_stop_pipe[0], &b, 1) < 0 && errno == EINTR) {
+  }
+  return b;
 }
 
 }  // namespace
@@ -51,9 +81,17 @@ int RunVerifierServer(int argc, char** argv) {
       return ReportError(cmd, InvalidArgument("--listen " + listen +
                                               " is not loopback; add --insecure-remote to "
                                               "serve it without authentication"));
+    // Handlers (not a blocked mask) so the sandbox's threads and the programs
+    // it starts keep default signal masks; installed before any thread starts.
+    if (!InstallStopHandlers()) return ReportError(cmd, Internal("cannot install signal handlers"));
     auto reader = config.Load();
     if (!reader.ok()) return ReportError(cmd, reader.status());
-    verifiers::VerifierEnv env;  // no sandbox linked yet: `code` is not served
+    rewards::CodeSandbox code_sandbox(*reader);  // the `sandbox:` section
+    Status sb = code_sandbox.CreateIfNeeded(rewards::CodeSandbox::Linked());
+    if (!sb.ok())  // serve the rest; say why `code` is missing
+      std::fprintf(stderr, "%s: not serving 'code': %s\n", cmd, sb.message().c_str());
+    verifiers::VerifierEnv env;
+    env.sandbox = code_sandbox.get();  // null without the sandbox library: no `code`
     rewards::VerifierHost host;
     for (const verifiers::VerifierInfo& info : verifiers::BuiltinVerifiers()) {
       auto v = verifiers::MakeVerifier(info.name, Json(nullptr), env);
@@ -75,13 +113,6 @@ int RunVerifierServer(int argc, char** argv) {
       host.Add(specs[i].name, *v);
     }
 
-    // Block the stop signals before gRPC starts its threads, then wait for one.
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-
     rewards::VerifierServiceImpl service(&host);
     int port = 0;
     auto server = rewards::StartVerifierServer(listen, &service, max_message_mb << 20, &port);
@@ -92,8 +123,7 @@ int RunVerifierServer(int argc, char** argv) {
     Json ready = {{"listening", bound}, {"verifiers", host.Names()}};
     std::printf("%s\n", ready.dump().c_str());
     std::fflush(stdout);
-    int sig = 0;
-    sigwait(&stop, &sig);
+    int sig = WaitForStopSignal();
     std::fprintf(stderr, "rlzero verifier-server: signal %d, shutting down\n", sig);
     (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     return 0;

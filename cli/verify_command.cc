@@ -8,14 +8,17 @@
 // plugin given by --plugin-exec CMD / --plugin-grpc ADDR (NAME is the task sent
 // to it), or a built-in verifier. Config keys (--config / --set): options
 // (the verifier's), timeout_ms, batch_size, plugins: [{name, exec|grpc, task,
-// options, timeout_ms}]. Lines are read in batches of batch_size (plugins get
+// options, timeout_ms}], sandbox (the code verifier's, see sandbox/). Lines are read in batches of batch_size (plugins get
 // one call per batch) and each batch's output is flushed.
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "rewards/code_sandbox.h"
 #include "rewards/verifier_spec.h"
 #include "verifiers/verifier.h"
 
@@ -29,6 +32,7 @@ struct VerifyFlags {
   std::string plugin_grpc;
   int64_t timeout_ms = 0;  // 0: config / default
   int64_t batch_size = 0;
+  int threads = 1;
   ConfigFlags config;
 };
 
@@ -53,6 +57,7 @@ int Run(const VerifyFlags& f) {
   spec.task = f.task;
   spec.options = reader.GetJson("options");
   reader.Get("timeout_ms", &spec.timeout_ms);
+  rewards::CodeSandbox code_sandbox(reader);  // the `sandbox:` section
   int64_t batch_size = 64;
   reader.Get("batch_size", &batch_size);
   Json plugins = reader.GetJson("plugins");
@@ -81,8 +86,10 @@ int Run(const VerifyFlags& f) {
   if (f.batch_size > 0) batch_size = f.batch_size;
   if (batch_size <= 0) return ReportError(cmd, InvalidArgument("batch_size must be > 0"));
 
-  // The code verifier needs a sandbox; none is linked into this binary yet.
+  Status sb = code_sandbox.CreateIfNeeded(spec.verifier == "code");
+  if (!sb.ok()) return ReportError(cmd, sb);
   verifiers::VerifierEnv env;
+  env.sandbox = code_sandbox.get();  // null when no sandbox library is linked
   auto verifier = rewards::BuildVerifier(spec, env, "--task " + f.task);
   if (!verifier.ok()) return ReportError(cmd, verifier.status());
 
@@ -120,8 +127,18 @@ int Run(const VerifyFlags& f) {
     if (spec.is_plugin()) {
       results = (*verifier)->VerifyBatch(samples, verifiers::Deadline::In(spec.timeout_ms));
     } else {
-      for (const Json& s : samples)
-        results.push_back((*verifier)->Verify(s, verifiers::Deadline::In(spec.timeout_ms)));
+      // Built-ins score several lines at once with --threads; order is kept.
+      results.assign(samples.size(), Internal("not scored"));
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t i; (i = next++) < samples.size();)
+          results[i] = (*verifier)->Verify(samples[i], verifiers::Deadline::In(spec.timeout_ms));
+      };
+      std::vector<std::thread> pool;
+      for (int t = 1; t < f.threads && static_cast<size_t>(t) < samples.size(); ++t)
+        pool.emplace_back(work);
+      work();
+      for (auto& th : pool) th.join();
     }
     size_t k = 0;
     std::string out;
@@ -151,6 +168,8 @@ int RunVerify(int argc, char** argv) {
                  "score with the VerifierService at ADDR (--task is the task sent)");
   app.add_option("--timeout-ms", f.timeout_ms, "deadline per sample (built-in) or batch (plugin)");
   app.add_option("--batch-size", f.batch_size, "lines per batch (default 64)");
+  app.add_option("--threads", f.threads, "lines scored at once by a built-in verifier")
+      ->check(CLI::Range(1, 256));
   f.config.Add(app, /*required=*/false);
   return RunApp(app, argc, argv, [&] { return Run(f); });
 }

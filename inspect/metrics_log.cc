@@ -2,9 +2,8 @@
 #include "inspect/metrics_log.h"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace rlzero::inspect {
 
@@ -38,8 +37,10 @@ StatusOr<std::vector<MetricsRow>> ReadMetricsJsonl(const std::string& path) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (it.key() == "step") continue;
       if (!it.value().is_number()) continue;
-      if (it.key() == "wall_time") row.wall_time = it.value().get<double>();
-      else row.values[it.key()] = it.value().get<double>();
+      if (it.key() == "wall_time")
+        row.wall_time = it.value().get<double>();
+      else
+        row.values[it.key()] = it.value().get<double>();
     }
     rows.push_back(std::move(row));
   }

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 namespace rlzero::inspect {
@@ -50,8 +49,7 @@ Status RunMetricsSink::Write(int64_t step, const std::map<std::string, double>& 
     }
     line[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
   }
-  std::string text =
-      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (std::fwrite(text.data(), 1, text.size(), jsonl_) != text.size() || std::fflush(jsonl_) != 0) {
     return Unavailable(jsonl_path_ + ": write failed: " + std::strerror(errno));
   }

@@ -33,12 +33,13 @@ StatusOr<nlohmann::json> BuildReportData(const std::string& run_dir, const Repor
   std::error_code ec;
   bool has_store = fs::exists(RolloutStorePath(run_dir), ec);
   bool has_metrics = fs::exists(MetricsJsonlPath(run_dir), ec);
-  if (!has_store && !has_metrics) {
+  if (!has_store && !has_metrics && !o.allow_empty) {
     return NotFound(run_dir + ": neither rollouts.sqlite nor metrics.jsonl (is this a run dir?)");
   }
   nlohmann::json data;
   std::string name = fs::path(run_dir).lexically_normal().filename().string();
-  if (name.empty() || name == ".") name = fs::absolute(run_dir, ec).lexically_normal().parent_path().filename().string();
+  if (name.empty() || name == ".")
+    name = fs::absolute(run_dir, ec).lexically_normal().parent_path().filename().string();
   data["run"] = name;
   data["generated_at"] =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

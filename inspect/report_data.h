@@ -15,13 +15,13 @@
 // rows are taken in (prompt, sample) order), from at most
 // max_steps_with_rollouts steps spread evenly over the run (always the first
 // and last). A run dir without a rollout store gives charts only; one with
-// neither is NOT_FOUND.
+// neither is NOT_FOUND, unless allow_empty (the live server, started before
+// the run writes anything), which gives the same shape with empty lists.
 // Thread safety: pure function of the files it reads.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 
@@ -31,6 +31,7 @@ struct ReportOptions {
   int max_rollouts_per_step = 32;
   int max_steps_with_rollouts = 100;
   std::string title;  // default: "rlzero report: <run dir name>"
+  bool allow_empty = false;
 };
 
 StatusOr<nlohmann::json> BuildReportData(const std::string& run_dir, const ReportOptions& options);

@@ -16,10 +16,14 @@ std::string EscapeJsonForScript(const std::string& s) {
   out.reserve(s.size() + s.size() / 16);
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
-    else if (c == '\xe2' && i + 2 < s.size() && s[i + 1] == '\x80' && (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else if (c == '\xe2' && i + 2 < s.size() && s[i + 1] == '\x80' &&
+             (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
       out += s[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
       i += 2;
     } else {
@@ -33,12 +37,23 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -62,7 +77,8 @@ std::string RenderReportHtml(const nlohmann::json& data, const std::string& titl
     s.pos = tpl.find(s.marker);
     assert(s.pos != std::string::npos && "report_page.html lost a placeholder");
   }
-  std::sort(std::begin(slots), std::end(slots), [](const Slot& a, const Slot& b) { return a.pos < b.pos; });
+  std::sort(std::begin(slots), std::end(slots),
+            [](const Slot& a, const Slot& b) { return a.pos < b.pos; });
   std::string out;
   size_t at = 0;
   for (const auto& s : slots) {

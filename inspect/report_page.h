@@ -11,9 +11,8 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace rlzero::inspect {
 

@@ -27,6 +27,7 @@ void SendError(httplib::Response& res, const Status& st) {
 ReportServer::ReportServer(std::string run_dir, ReportOptions options) : impl_(new Impl) {
   impl_->run_dir = std::move(run_dir);
   impl_->options = std::move(options);
+  impl_->options.allow_empty = true;  // serve may start before the run writes
   Impl* impl = impl_.get();
   // httplib's default adds SO_REUSEPORT, which lets a second `rlzero serve`
   // silently share a busy port; keep only SO_REUSEADDR (quick restarts).
@@ -60,7 +61,8 @@ ReportServer::ReportServer(std::string run_dir, ReportOptions options) : impl_(n
 ReportServer::~ReportServer() { Stop(); }
 
 Status ReportServer::Start(const std::string& host, int port) {
-  if (port < 0 || port > 65535) return InvalidArgument("serve: port " + std::to_string(port) + " out of range");
+  if (port < 0 || port > 65535)
+    return InvalidArgument("serve: port " + std::to_string(port) + " out of range");
   int bound = port == 0 ? impl_->server.bind_to_any_port(host.c_str())
                         : (impl_->server.bind_to_port(host.c_str(), port) ? port : -1);
   if (bound < 0) {

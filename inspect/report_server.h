@@ -6,12 +6,12 @@
 //   /api/data      the BuildReportData JSON, rebuilt from the run dir per request
 //   /api/version   {"key": ...}: changes when rollouts or metrics land; the
 //                  page polls it every 2 s and reloads /api/data on change
-// Anything else is 404. Errors reading the run dir are 500 with a JSON
-// {"error": message}. Binds 127.0.0.1 unless told otherwise; port 0 picks a
-// free port (port() tells which).
-// Non-goals: authentication, TLS, writes. Thread safety: Start/Stop from one
-// thread; requests are served on the server's own threads, each reading the
-// run dir with its own store handle.
+// Anything else is 404. A run dir with nothing in it yet (or not created
+// yet) serves an empty page that fills in as the run writes. Errors reading
+// the run dir are 500 with a JSON {"error": message}. Binds 127.0.0.1 unless told otherwise; port 0
+// picks a free port (port() tells which). Non-goals: authentication, TLS, writes. Thread safety:
+// Start/Stop from one thread; requests are served on the server's own threads, each reading the run
+// dir with its own store handle.
 #pragma once
 
 #include <memory>

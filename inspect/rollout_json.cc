@@ -45,7 +45,8 @@ nlohmann::json RolloutToJson(const RolloutRecord& r, bool with_tokens) {
     j["token_ids"] = r.token_ids;
     nlohmann::json lps = nlohmann::json::array();
     for (float lp : r.token_logprobs) {
-      lps.push_back(std::isfinite(lp) ? nlohmann::json(ShortestFloat(lp)) : nlohmann::json(nullptr));
+      lps.push_back(std::isfinite(lp) ? nlohmann::json(ShortestFloat(lp))
+                                      : nlohmann::json(nullptr));
     }
     j["logprobs"] = lps;
   }

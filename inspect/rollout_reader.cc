@@ -3,9 +3,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "inspect/internal/rollout_schema.h"
 #include "inspect/internal/sqlite.h"
@@ -25,7 +24,8 @@ constexpr const char* kTokenColumns = ", token_ids, token_texts, token_logprobs"
 
 Status ParseRewards(const std::string& text, std::map<std::string, double>* out, int64_t id) {
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return DataLoss("rollout " + std::to_string(id) + ": rewards is not a JSON object");
+  if (!j.is_object())
+    return DataLoss("rollout " + std::to_string(id) + ": rewards is not a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.value().is_number()) (*out)[it.key()] = it.value().get<double>();
   }
@@ -127,9 +127,8 @@ StatusOr<std::vector<RolloutRecord>> RolloutReader::Query(const RolloutFilter& f
 }
 
 StatusOr<RolloutRecord> RolloutReader::Get(int64_t id) {
-  RLZ_ASSIGN_OR_RETURN(
-      Stmt s, impl_->db.Prepare(std::string("SELECT ") + kColumns + kTokenColumns +
-                                " FROM rollouts WHERE id = ?"));
+  RLZ_ASSIGN_OR_RETURN(Stmt s, impl_->db.Prepare(std::string("SELECT ") + kColumns + kTokenColumns +
+                                                 " FROM rollouts WHERE id = ?"));
   s.Bind(1, id);
   Status st;
   if (!s.Step(&st)) {
@@ -158,9 +157,9 @@ StatusOr<int64_t> RolloutReader::MaxId() {
 StatusOr<std::vector<StepSummary>> RolloutReader::Summaries() {
   // One pass over the light columns; reward components live in a JSON column
   // whose keys vary by run, so they are averaged here rather than in SQL.
-  RLZ_ASSIGN_OR_RETURN(
-      Stmt s, impl_->db.Prepare("SELECT id, step, prompt_id, reward, correct, num_tokens, "
-                                "rewards, finish_reason FROM rollouts ORDER BY step, id"));
+  RLZ_ASSIGN_OR_RETURN(Stmt s,
+                       impl_->db.Prepare("SELECT id, step, prompt_id, reward, correct, num_tokens, "
+                                         "rewards, finish_reason FROM rollouts ORDER BY step, id"));
   std::vector<StepSummary> out;
   std::set<std::string> prompts;
   double sum_sq = 0.0;

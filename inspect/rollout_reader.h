@@ -29,8 +29,8 @@ struct RolloutFilter {
   std::optional<double> max_reward;
   std::optional<std::string> grep;
   std::optional<std::string> prompt_id;
-  int64_t limit = -1;        // -1: no limit
-  bool with_tokens = true;   // false: leave the token arrays empty (cheaper)
+  int64_t limit = -1;       // -1: no limit
+  bool with_tokens = true;  // false: leave the token arrays empty (cheaper)
 };
 
 // Aggregates of one step, computed from the stored rows.
@@ -39,9 +39,9 @@ struct StepSummary {
   int64_t rollouts = 0;
   int64_t prompts = 0;  // distinct prompt ids (groups)
   double reward_mean = 0.0;
-  double reward_std = 0.0;  // population std over the step's rollouts
-  double accuracy = 0.0;    // fraction correct
-  double tokens_mean = 0.0; // completion length in tokens
+  double reward_std = 0.0;                        // population std over the step's rollouts
+  double accuracy = 0.0;                          // fraction correct
+  double tokens_mean = 0.0;                       // completion length in tokens
   std::map<std::string, double> component_means;  // mean of each reward component
   std::map<std::string, int64_t> finish_reasons;  // count per finish reason
 };

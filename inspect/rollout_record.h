@@ -28,8 +28,8 @@ struct RolloutRecord {
   int64_t step = 0;             // training step that consumed this rollout
   int64_t weights_version = 0;  // policy version that generated it (async: may lag step)
   std::string prompt_id;
-  std::string prompt;           // prompt text as sent to the model (after templating)
-  int32_t sample_index = 0;     // index of this completion within its group (0..G-1)
+  std::string prompt;        // prompt text as sent to the model (after templating)
+  int32_t sample_index = 0;  // index of this completion within its group (0..G-1)
   std::string completion;
   std::vector<int32_t> token_ids;         // [T]
   std::vector<std::string> token_texts;   // [T] or empty

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "inspect/internal/rollout_schema.h"
@@ -37,7 +36,8 @@ Status ValidateRolloutRecord(const RolloutRecord& r) {
   if (!std::isfinite(r.reward)) return InvalidArgument(where() + ": reward is not finite");
   if (!std::isfinite(r.advantage)) return InvalidArgument(where() + ": advantage is not finite");
   for (const auto& [name, v] : r.rewards) {
-    if (!std::isfinite(v)) return InvalidArgument(where() + ": reward component " + name + " is not finite");
+    if (!std::isfinite(v))
+      return InvalidArgument(where() + ": reward component " + name + " is not finite");
   }
   return Status::Ok();
 }
@@ -56,8 +56,8 @@ struct RolloutWriter::Impl {
 
   Status WriteBatch(std::vector<RolloutRecord>& rows, Stmt& insert) {
     RLZ_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    double now = std::chrono::duration<double>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+    double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (auto& r : rows) {
       nlohmann::json rewards = nlohmann::json::object();
       for (const auto& [k, v] : r.rewards) rewards[k] = v;
@@ -115,8 +115,10 @@ struct RolloutWriter::Impl {
       lock.lock();
       in_flight = false;
       if (insert_or.ok()) {
-        if (st.ok()) rows_written += static_cast<long long>(batch.size());
-        else if (error.ok()) error = st;
+        if (st.ok())
+          rows_written += static_cast<long long>(batch.size());
+        else if (error.ok())
+          error = st;
       }
       cv_idle.notify_all();
     }
@@ -140,9 +142,10 @@ StatusOr<std::unique_ptr<RolloutWriter>> RolloutWriter::Open(const std::string& 
   RLZ_ASSIGN_OR_RETURN(impl->db, Db::Open(db_path, /*read_only=*/false));
   RLZ_RETURN_IF_ERROR(impl->db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
   RLZ_RETURN_IF_ERROR(impl->db.Exec(internal::kCreateSchemaSql));
-  RLZ_RETURN_IF_ERROR(impl->db.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES "
-                                    "('schema_version', '" +
-                                    std::to_string(internal::kSchemaVersion) + "')"));
+  RLZ_RETURN_IF_ERROR(
+      impl->db.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES "
+                    "('schema_version', '" +
+                    std::to_string(internal::kSchemaVersion) + "')"));
   return std::unique_ptr<RolloutWriter>(new RolloutWriter(std::move(impl)));
 }
 

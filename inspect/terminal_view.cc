@@ -50,10 +50,11 @@ std::string CorrectMark(bool correct, bool color) {
 
 // One listing row: id, sample, reward, advantage, correct, finish, excerpt.
 std::string ListRow(const RolloutRecord& r, bool color) {
-  return "  #" + PadRight(std::to_string(r.id), 7) + " s" + PadRight(std::to_string(r.sample_index), 3) +
-         " r=" + PadLeft(Fmt("%.3f", r.reward), 7) + " A=" + PadLeft(Fmt("%+.2f", r.advantage), 6) +
-         "  " + CorrectMark(r.correct, color) + "  " + PadRight(SanitizeForTerminal(r.finish_reason), 7) +
-         " " + Excerpt(r.completion, 80) + "\n";
+  return "  #" + PadRight(std::to_string(r.id), 7) + " s" +
+         PadRight(std::to_string(r.sample_index), 3) + " r=" + PadLeft(Fmt("%.3f", r.reward), 7) +
+         " A=" + PadLeft(Fmt("%+.2f", r.advantage), 6) + "  " + CorrectMark(r.correct, color) +
+         "  " + PadRight(SanitizeForTerminal(r.finish_reason), 7) + " " +
+         Excerpt(r.completion, 80) + "\n";
 }
 
 }  // namespace
@@ -205,15 +206,16 @@ std::string FormatRolloutList(const std::vector<RolloutRecord>& rows, bool color
     mean /= static_cast<double>(group.size());
     out += Paint("  prompt " + SanitizeForTerminal(group[0]->prompt_id), kBold, color) + "  (" +
            std::to_string(group.size()) + " samples, mean reward " + Fmt("%.3f", mean) + ", " +
-           std::to_string(correct) + " correct)  " + Paint(Excerpt(group[0]->prompt, 70), kDim, color) +
-           "\n";
+           std::to_string(correct) + " correct)  " +
+           Paint(Excerpt(group[0]->prompt, 70), kDim, color) + "\n";
     for (const auto* r : group) out += ListRow(*r, color);
     group.clear();
   };
   for (const auto& r : rows) {
     if (first || r.step != step || r.prompt_id != prompt) {
       flush_group();
-      if (first || r.step != step) out += Paint("step " + std::to_string(r.step), kBold, color) + "\n";
+      if (first || r.step != step)
+        out += Paint("step " + std::to_string(r.step), kBold, color) + "\n";
       step = r.step;
       prompt = r.prompt_id;
       first = false;
@@ -227,20 +229,22 @@ std::string FormatRolloutList(const std::vector<RolloutRecord>& rows, bool color
 
 std::string FormatRolloutDetail(const RolloutRecord& r, bool color, ColorBy by) {
   std::string out;
-  out += Paint("rollout #" + std::to_string(r.id), kBold, color) + "  step " + std::to_string(r.step) +
-         "  weights v" + std::to_string(r.weights_version) + "  prompt " +
-         SanitizeForTerminal(r.prompt_id) + "  sample " + std::to_string(r.sample_index) + "  run " +
-         SanitizeForTerminal(r.run_id) + "\n";
+  out += Paint("rollout #" + std::to_string(r.id), kBold, color) + "  step " +
+         std::to_string(r.step) + "  weights v" + std::to_string(r.weights_version) + "  prompt " +
+         SanitizeForTerminal(r.prompt_id) + "  sample " + std::to_string(r.sample_index) +
+         "  run " + SanitizeForTerminal(r.run_id) + "\n";
   out += RewardLine(r) + "  " + CorrectMark(r.correct, color) + "\n";
-  out += "finish " + SanitizeForTerminal(r.finish_reason) + "  tokens " + std::to_string(r.token_ids.size()) +
-         "  generate " + Fmt("%.1f", r.generate_ms) + " ms  verify " + Fmt("%.1f", r.verify_ms) + " ms\n";
+  out += "finish " + SanitizeForTerminal(r.finish_reason) + "  tokens " +
+         std::to_string(r.token_ids.size()) + "  generate " + Fmt("%.1f", r.generate_ms) +
+         " ms  verify " + Fmt("%.1f", r.verify_ms) + " ms\n";
   out += "answer: " + SanitizeForTerminal(r.extracted_answer) + "\n";
   out += "verifier: " + SanitizeForTerminal(r.verifier_reason) + "\n";
   out += Paint("--- prompt ---", kDim, color) + "\n" + SanitizeForTerminal(r.prompt) + "\n";
   out += Paint("--- completion ---", kDim, color);
   if (color && !r.token_texts.empty()) {
     out += by == ColorBy::kLogprob
-               ? "  (by log-prob: plain p>=.75, \x1b[33myellow\x1b[0m >=.5, \x1b[38;5;208morange\x1b[0m >=.25, "
+               ? "  (by log-prob: plain p>=.75, \x1b[33myellow\x1b[0m >=.5, "
+                 "\x1b[38;5;208morange\x1b[0m >=.25, "
                  "\x1b[31mred\x1b[0m <.25)"
                : "  (by advantage: \x1b[32mgreen\x1b[0m > 0, \x1b[31mred\x1b[0m < 0)";
   }

@@ -85,12 +85,13 @@ StatusOr<std::unique_ptr<TfEventsWriter>> TfEventsWriter::Open(const std::string
   host[sizeof host - 1] = '\0';
   std::error_code ec;
   std::filesystem::create_directories(run_dir, ec);
-  std::string path = (std::filesystem::path(run_dir) /
-                      ("events.out.tfevents." + std::to_string(static_cast<long long>(wall_time)) +
-                       "." + host))
-                         .string();
+  std::string path =
+      (std::filesystem::path(run_dir) /
+       ("events.out.tfevents." + std::to_string(static_cast<long long>(wall_time)) + "." + host))
+          .string();
   std::FILE* f = std::fopen(path.c_str(), "ab");
-  if (f == nullptr) return Unavailable(path + ": cannot create event file: " + std::strerror(errno));
+  if (f == nullptr)
+    return Unavailable(path + ": cannot create event file: " + std::strerror(errno));
   std::unique_ptr<TfEventsWriter> w(new TfEventsWriter(f, path));
   RLZ_RETURN_IF_ERROR(w->WriteRecord(EncodeFileVersionEvent(wall_time)));
   RLZ_RETURN_IF_ERROR(w->Flush());

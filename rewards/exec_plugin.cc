@@ -121,8 +121,9 @@ std::vector<StatusOr<VerifyResult>> ExecPlugin::VerifyBatch(const std::vector<Js
   if (samples.empty()) return out;
   // A plugin that died since the last call is restarted now.
   if (pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == pid_) {
-    pid_ = -1;
-    StopLocked(false);
+    pid_ = -1;  // reaped: only the socket is left to close
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
   }
   if (pid_ <= 0) {
     Status st = StartLocked();

@@ -1,6 +1,8 @@
 // rewards/grpc_plugin.cc
 #include "rewards/grpc_plugin.h"
 
+#include <algorithm>
+
 #include <grpcpp/grpcpp.h>
 
 #include "rewards/grpc_status.h"
@@ -63,25 +65,31 @@ StatusOr<VerifyResult> GrpcPlugin::Verify(const Json& sample, const Deadline& de
 
 std::vector<StatusOr<VerifyResult>> GrpcPlugin::VerifyBatch(const std::vector<Json>& samples,
                                                             const Deadline& deadline) const {
+  // Chunks keep each request under the servers' batch and message limits
+  // (rlzero's own server takes up to 4096 samples per batch).
+  constexpr size_t kChunk = 1024;
   std::vector<StatusOr<VerifyResult>> out;
-  if (samples.empty()) return out;
-  rlzero::v1::VerifyBatchRequest req;
-  req.set_task(task_);
-  for (const Json& s : samples)
-    req.add_samples_json(s.dump(-1, ' ', false, Json::error_handler_t::replace));
-  req.set_timeout_ms(deadline.RemainingMs());
-  rlzero::v1::VerifyBatchResponse resp;
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, deadline);
+  out.reserve(samples.size());
   std::string where = "grpc plugin " + address_ + " task '" + task_ + "'";
-  grpc::Status st = impl_->stub->VerifyBatch(&ctx, req, &resp);
-  Status failure = FromGrpcStatus(st, where);
-  if (st.ok() && resp.results_size() != static_cast<int>(samples.size()))
-    failure = DataLoss(where + ": " + std::to_string(resp.results_size()) + " results for " +
-                       std::to_string(samples.size()) + " samples");
-  for (size_t i = 0; i < samples.size(); ++i) {
-    if (!failure.ok()) out.push_back(failure);
-    else out.push_back(FromProto(resp.results(static_cast<int>(i)), where));
+  for (size_t begin = 0; begin < samples.size(); begin += kChunk) {
+    size_t end = std::min(samples.size(), begin + kChunk);
+    rlzero::v1::VerifyBatchRequest req;
+    req.set_task(task_);
+    for (size_t i = begin; i < end; ++i)
+      req.add_samples_json(samples[i].dump(-1, ' ', false, Json::error_handler_t::replace));
+    req.set_timeout_ms(deadline.RemainingMs());
+    rlzero::v1::VerifyBatchResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, deadline);
+    grpc::Status st = impl_->stub->VerifyBatch(&ctx, req, &resp);
+    Status failure = FromGrpcStatus(st, where);
+    if (st.ok() && resp.results_size() != static_cast<int>(end - begin))
+      failure = DataLoss(where + ": " + std::to_string(resp.results_size()) + " results for " +
+                         std::to_string(end - begin) + " samples");
+    for (size_t i = begin; i < end; ++i) {
+      if (!failure.ok()) out.push_back(failure);
+      else out.push_back(FromProto(resp.results(static_cast<int>(i - begin)), where));
+    }
   }
   return out;
 }

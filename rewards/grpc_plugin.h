@@ -2,7 +2,8 @@
 // implements rlzero.v1.VerifierService (proto/rlzero/v1/verifier.proto),
 // e.g. examples/plugins/python_verifier.py or `rlzero verifier-server`.
 //
-// Verify sends one VerifyRequest, VerifyBatch one VerifyBatchRequest, each
+// Verify sends one VerifyRequest, VerifyBatch one VerifyBatchRequest per
+// 1024 samples, each
 // with the gRPC deadline set to the call's Deadline (and timeout_ms = the time
 // left, so the server can bound its own work). A failed RPC fails every
 // sample of the call with the mapped Status (UNAVAILABLE when the server is

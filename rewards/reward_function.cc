@@ -1,9 +1,12 @@
 // rewards/reward_function.cc
 #include "rewards/reward_function.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <thread>
 
 namespace rlzero::rewards {
 
@@ -77,11 +80,12 @@ Json Reward::ToJson() const {
   return Json{{"reward", total}, {"components", std::move(comps)}};
 }
 
-RewardFunction::RewardFunction(std::vector<Component> components)
-    : components_(std::move(components)) {}
+RewardFunction::RewardFunction(std::vector<Component> components, int threads)
+    : components_(std::move(components)), threads_(std::max(1, threads)) {}
 
 StatusOr<std::unique_ptr<RewardFunction>> RewardFunction::Create(
-    const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env) {
+    const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env,
+    int threads) {
   std::vector<Component> comps;
   for (size_t i = 0; i < specs.size(); ++i) {
     const RewardComponentSpec& s = specs[i];
@@ -90,7 +94,7 @@ StatusOr<std::unique_ptr<RewardFunction>> RewardFunction::Create(
     comps.push_back(Component{s.scorer.name, s.weight, s.scorer.timeout_ms, s.scorer.is_plugin(),
                               std::move(v)});
   }
-  return std::make_unique<RewardFunction>(std::move(comps));
+  return std::make_unique<RewardFunction>(std::move(comps), threads);
 }
 
 Reward RewardFunction::Score(const Json& sample) const { return ScoreBatch({sample})[0]; }
@@ -128,11 +132,24 @@ std::vector<Reward> RewardFunction::ScoreBatch(const std::vector<Json>& samples)
       int64_t ms = MsSince(start);
       for (auto& e : elapsed) e = ms;
     } else {
-      for (size_t i = 0; i < samples.size(); ++i) {
+      results.assign(samples.size(), Internal("not scored"));
+      auto score_one = [&](size_t i) {
         auto start = std::chrono::steady_clock::now();
         Deadline deadline = Deadline::In(c.timeout_ms);
-        results.push_back(call([&] { return c.scorer->Verify(samples[i], deadline); }));
+        results[i] = call([&] { return c.scorer->Verify(samples[i], deadline); });
         elapsed[i] = MsSince(start);
+      };
+      size_t n_threads = std::min<size_t>(static_cast<size_t>(threads_), samples.size());
+      if (n_threads <= 1) {
+        for (size_t i = 0; i < samples.size(); ++i) score_one(i);
+      } else {
+        std::atomic<size_t> next{0};
+        std::vector<std::thread> pool;
+        for (size_t t = 0; t < n_threads; ++t)
+          pool.emplace_back([&] {
+            for (size_t i; (i = next++) < samples.size();) score_one(i);
+          });
+        for (auto& th : pool) th.join();
       }
     }
     for (size_t i = 0; i < samples.size(); ++i) {

@@ -79,10 +79,14 @@ class RewardFunction {
     std::shared_ptr<verifiers::Verifier> scorer;
   };
 
-  explicit RewardFunction(std::vector<Component> components);
+  // threads: how many samples an in-tree component scores at once in
+  // ScoreBatch (plugins get the whole batch in one call and parallelise
+  // themselves). 1 = serial.
+  explicit RewardFunction(std::vector<Component> components, int threads = 1);
   // Builds every component; the first that cannot be built is the error.
   static StatusOr<std::unique_ptr<RewardFunction>> Create(
-      const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env);
+      const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env,
+      int threads = 1);
 
   Reward Score(const Json& sample) const;
   std::vector<Reward> ScoreBatch(const std::vector<Json>& samples) const;
@@ -90,6 +94,7 @@ class RewardFunction {
 
  private:
   std::vector<Component> components_;
+  int threads_;
 };
 
 }  // namespace rlzero::rewards

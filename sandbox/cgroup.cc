@@ -64,7 +64,8 @@ std::string ProbeController(const std::string& controller, std::string* why) {
   std::string root = base + (own == "/" ? "" : own);
   std::string test = root + "/rlzero-probe-" + std::to_string(getpid());
   if (mkdir(test.c_str(), 0755) != 0 && errno != EEXIST) {
-    *why += controller + ": cannot create a group under " + root + " (" + std::strerror(errno) + "); ";
+    *why +=
+        controller + ": cannot create a group under " + root + " (" + std::strerror(errno) + "); ";
     return "";
   }
   rmdir(test.c_str());
@@ -77,6 +78,8 @@ CgroupRoots CgroupRoots::Detect() {
   CgroupRoots r;
   r.memory = ProbeController("memory", &r.why_not);
   r.pids = ProbeController("pids", &r.why_not);
+  while (!r.why_not.empty() && (r.why_not.back() == ' ' || r.why_not.back() == ';'))
+    r.why_not.pop_back();
   return r;
 }
 
@@ -84,10 +87,12 @@ StatusOr<std::unique_ptr<JailCgroup>> JailCgroup::Create(const CgroupRoots& root
   std::unique_ptr<JailCgroup> cg(new JailCgroup());
   std::string name = "/rlzero-sbx-" + std::to_string(getpid()) + "-" + std::to_string(g_counter++);
   std::string mem = roots.memory + name;
-  if (mkdir(mem.c_str(), 0755) != 0) return Internal("cgroup: mkdir " + mem + ": " + std::strerror(errno));
+  if (mkdir(mem.c_str(), 0755) != 0)
+    return Internal("cgroup: mkdir " + mem + ": " + std::strerror(errno));
   cg->memory_ = mem;
   std::string pids = roots.pids + name;
-  if (mkdir(pids.c_str(), 0755) != 0) return Internal("cgroup: mkdir " + pids + ": " + std::strerror(errno));
+  if (mkdir(pids.c_str(), 0755) != 0)
+    return Internal("cgroup: mkdir " + pids + ": " + std::strerror(errno));
   cg->pids_ = pids;
   return cg;
 }
@@ -119,7 +124,8 @@ Status JailCgroup::SetLimits(int64_t memory_bytes, int64_t max_pids) {
   // Swap accounting may be off (no memsw files): then the memory limit alone.
   struct stat st;
   std::string memsw = memory_ + "/memory.memsw.limit_in_bytes";
-  if (stat(memsw.c_str(), &st) == 0) RLZ_RETURN_IF_ERROR(WriteFile(memsw, std::to_string(memory_bytes)));
+  if (stat(memsw.c_str(), &st) == 0)
+    RLZ_RETURN_IF_ERROR(WriteFile(memsw, std::to_string(memory_bytes)));
   return WriteFile(pids_ + "/pids.max", std::to_string(max_pids));
 }
 

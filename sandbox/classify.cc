@@ -40,7 +40,8 @@ void Classify(const Observation& obs, RunResult* r) {
   const int st = obs.wait_status;
   if (WIFSIGNALED(st)) {
     int sig = WTERMSIG(st);
-    if (sig == SIGXCPU || (sig == SIGKILL && obs.cpu_limit_ms > 0 && obs.cpu_ms >= obs.cpu_limit_ms)) {
+    if (sig == SIGXCPU ||
+        (sig == SIGKILL && obs.cpu_limit_ms > 0 && obs.cpu_ms >= obs.cpu_limit_ms)) {
       r->status = RunStatus::kTimeout;
     } else if (obs.cgroup_oom || HasMarker(obs, r->stderr_data)) {
       r->status = RunStatus::kMemoryLimit;

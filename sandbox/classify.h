@@ -28,7 +28,7 @@ struct Observation {
   bool output_exceeded = false;  // a stream went over its cap
   bool cgroup_oom = false;
   int64_t cpu_ms = 0;
-  int64_t cpu_limit_ms = 0;      // RLIMIT_CPU in ms (rounded up to whole seconds)
+  int64_t cpu_limit_ms = 0;  // RLIMIT_CPU in ms (rounded up to whole seconds)
   std::vector<std::string> memory_error_markers;
 };
 

@@ -31,26 +31,46 @@ CArgv::CArgv(std::vector<std::string> s) : strings(std::move(s)) {
 
 const char* JailStageName(int32_t stage) {
   switch (stage) {
-    case kStageGo: return "waiting for the uid map";
-    case kStagePrivateMounts: return "making mounts private";
-    case kStageRootTmpfs: return "mounting the root tmpfs";
-    case kStageBind: return "bind-mounting a host path";
-    case kStageRemountRo: return "remounting a bind read-only";
-    case kStageSymlink: return "creating a symlink";
-    case kStageDevice: return "binding a device node";
-    case kStageProc: return "mounting a fresh /proc";
-    case kStageWorkTmpfs: return "mounting the work tmpfs";
-    case kStagePivotRoot: return "pivot_root into the private root";
-    case kStageRequest: return "reading the request";
-    case kStageSource: return "writing the program";
-    case kStageFork: return "forking the program";
-    case kStageRlimit: return "setting rlimits";
-    case kStageSetuid: return "dropping to the sandbox uid";
-    case kStageNoNewPrivs: return "setting no_new_privs";
-    case kStageSeccomp: return "loading the seccomp filter";
-    case kStageExec: return "executing the command";
-    case kStageHostname: return "setting the hostname";
-    case kStageWait: return "waiting for the program";
+    case kStageGo:
+      return "waiting for the uid map";
+    case kStagePrivateMounts:
+      return "making mounts private";
+    case kStageRootTmpfs:
+      return "mounting the root tmpfs";
+    case kStageBind:
+      return "bind-mounting a host path";
+    case kStageRemountRo:
+      return "remounting a bind read-only";
+    case kStageSymlink:
+      return "creating a symlink";
+    case kStageDevice:
+      return "binding a device node";
+    case kStageProc:
+      return "mounting a fresh /proc";
+    case kStageWorkTmpfs:
+      return "mounting the work tmpfs";
+    case kStagePivotRoot:
+      return "pivot_root into the private root";
+    case kStageRequest:
+      return "reading the request";
+    case kStageSource:
+      return "writing the program";
+    case kStageFork:
+      return "forking the program";
+    case kStageRlimit:
+      return "setting rlimits";
+    case kStageSetuid:
+      return "dropping to the sandbox uid";
+    case kStageNoNewPrivs:
+      return "setting no_new_privs";
+    case kStageSeccomp:
+      return "loading the seccomp filter";
+    case kStageExec:
+      return "executing the command";
+    case kStageHostname:
+      return "setting the hostname";
+    case kStageWait:
+      return "waiting for the program";
   }
   return "unknown stage";
 }
@@ -115,7 +135,8 @@ void TouchFile(const char* path) {
 }
 
 void BuildRoot(const JailSpec& s) {
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) Fail(kStagePrivateMounts, errno);
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    Fail(kStagePrivateMounts, errno);
   const char* root = s.root_mount_point.c_str();
   if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, s.root_tmpfs_options.c_str()) != 0)
     Fail(kStageRootTmpfs, errno);
@@ -155,10 +176,11 @@ void BuildRoot(const JailSpec& s) {
     Fail(kStageWorkTmpfs, errno);
   if (!s.tmp_link.empty() && symlink(s.work_dir.c_str() + 1, s.tmp_link.c_str()) != 0)
     Fail(kStageSymlink, errno, -1);
-  if (chdir(root) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
-      umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
+  if (chdir(root) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 || umount2(".", MNT_DETACH) != 0 ||
+      chdir("/") != 0)
     Fail(kStagePivotRoot, errno);
-  if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+  if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+            nullptr) != 0)
     Fail(kStageRemountRo, errno, -1);
   if (sethostname("sandbox", 7) != 0) Fail(kStageHostname, errno);
 }
@@ -169,8 +191,10 @@ void BuildRoot(const JailSpec& s) {
 void WipeCallerStrings(const JailSpec& s) {
   if (environ != nullptr)
     for (char** e = environ; *e != nullptr; ++e) memset(*e, 0, strlen(*e));
-  if (s.arg_end > s.arg_start) memset(reinterpret_cast<void*>(s.arg_start), 0, s.arg_end - s.arg_start);
-  if (s.env_end > s.env_start) memset(reinterpret_cast<void*>(s.env_start), 0, s.env_end - s.env_start);
+  if (s.arg_end > s.arg_start)
+    memset(reinterpret_cast<void*>(s.arg_start), 0, s.arg_end - s.arg_start);
+  if (s.env_end > s.env_start)
+    memset(reinterpret_cast<void*>(s.env_start), 0, s.env_end - s.env_start);
 }
 
 bool SetCaps(bool keep_permitted) {
@@ -212,8 +236,8 @@ struct StepFailure {
 };
 
 // In the forked step child: become the program. Never returns.
-[[noreturn]] void ExecStep(const JailSpec& s, const CArgv& argv, int stdin_fd,
-                           int64_t memory_bytes, int64_t cpu_ms, int err_fd) {
+[[noreturn]] void ExecStep(const JailSpec& s, const CArgv& argv, int stdin_fd, int64_t memory_bytes,
+                           int64_t cpu_ms, int err_fd) {
   auto fail = [&](int32_t stage) {
     StepFailure f{stage, errno};
     WriteFull(err_fd, &f, sizeof f);
@@ -239,13 +263,17 @@ struct StepFailure {
       {RLIMIT_CPU, static_cast<rlim_t>(cpu_s), static_cast<rlim_t>(cpu_s + 1)},
       {RLIMIT_NPROC, static_cast<rlim_t>(s.max_processes), static_cast<rlim_t>(s.max_processes)},
       {RLIMIT_NOFILE, static_cast<rlim_t>(s.max_open_files), static_cast<rlim_t>(s.max_open_files)},
-      {RLIMIT_FSIZE, static_cast<rlim_t>(s.max_file_size_bytes), static_cast<rlim_t>(s.max_file_size_bytes)},
+      {RLIMIT_FSIZE, static_cast<rlim_t>(s.max_file_size_bytes),
+       static_cast<rlim_t>(s.max_file_size_bytes)},
+      {RLIMIT_STACK, static_cast<rlim_t>(s.stack_bytes), static_cast<rlim_t>(s.stack_bytes)},
       {RLIMIT_CORE, 0, 0},
       {RLIMIT_MEMLOCK, 0, 0},
       {RLIMIT_MSGQUEUE, 0, 0},
   };
   for (const Lim& l : lims) {
-    struct rlimit rl{l.soft, l.hard};
+    struct rlimit rl {
+      l.soft, l.hard
+    };
     if (setrlimit(l.res, &rl) != 0) fail(kStageRlimit);
   }
   // Namespaces: init already is the sandbox uid without capabilities.
@@ -268,6 +296,24 @@ struct StepFailure {
   _exit(127);
 }
 
+struct StepArgs {
+  const JailSpec* spec;
+  const CArgv* argv;
+  int stdin_fd;
+  int64_t memory_bytes;
+  int64_t cpu_ms;
+  int err_read_fd, err_write_fd;
+};
+
+// The step child's stack (it shares init's memory until execve).
+alignas(64) char g_step_stack[256 * 1024];
+
+int StepEntry(void* p) {
+  const StepArgs* a = static_cast<const StepArgs*>(p);
+  close(a->err_read_fd);  // our own fd table (no CLONE_FILES)
+  ExecStep(*a->spec, *a->argv, a->stdin_fd, a->memory_bytes, a->cpu_ms, a->err_write_fd);
+}
+
 // Runs one step to its end and reports it. Returns whether it exited 0.
 bool RunStep(const JailSpec& s, int32_t step, const CArgv& argv, int stdin_fd, int64_t memory_bytes,
              int64_t cpu_ms) {
@@ -277,12 +323,13 @@ bool RunStep(const JailSpec& s, int32_t step, const CArgv& argv, int stdin_fd, i
   start.kind = kStepStart;
   start.step = step;
   Report(start);
-  long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0);
+  // vfork-style, as posix_spawn does: the child borrows init's memory on its
+  // own stack until execve, so no page tables are copied (init is a copy of
+  // the host process, which may be large). init sleeps until the exec.
+  StepArgs args{&s, &argv, stdin_fd, memory_bytes, cpu_ms, errp[0], errp[1]};
+  int pid =
+      clone(StepEntry, g_step_stack + sizeof g_step_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   if (pid < 0) Fail(kStageFork, errno);
-  if (pid == 0) {
-    close(errp[0]);
-    ExecStep(s, argv, stdin_fd, memory_bytes, cpu_ms, errp[1]);
-  }
   close(errp[1]);
   StepFailure f;
   bool exec_failed = ReadFull(errp[0], &f, sizeof f);
@@ -326,10 +373,18 @@ void ArrangeJailFds(const int src[5]) {
 void JailMain(const JailSpec& s) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // No host signal handler may run in here: as PID 1 with default actions,
+  // every signal from inside the jail is dropped by the kernel.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < 65; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
   char go = 0;
   if (!ReadFull(kCtrlFd, &go, 1)) _exit(0);  // host gone before we started
   if (s.use_namespaces) {
-    if (unshare(CLONE_NEWCGROUP) != 0) Fail(kStagePrivateMounts, errno);  // we are in our cgroup now
+    if (unshare(CLONE_NEWCGROUP) != 0)
+      Fail(kStagePrivateMounts, errno);  // we are in our cgroup now
     BecomeSandboxUserKeepingCaps(s);
     BuildRoot(s);
     DropAllCaps();
@@ -347,7 +402,8 @@ void JailMain(const JailSpec& s) {
       static_cast<size_t>(h.language) >= s.languages.size())
     Fail(kStageRequest, EINVAL);
   const JailLanguage& lang = s.languages[static_cast<size_t>(h.language)];
-  int fd = open(lang.source_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int fd =
+      open(lang.source_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) Fail(kStageSource, errno);
   char buf[65536];
   uint64_t left = h.source_len;

@@ -41,8 +41,8 @@ struct CArgv {
 struct MountOp {
   enum Kind { kBindDir, kBindFile, kSymlink, kDevice };
   Kind kind;
-  std::string path;    // inside the jail (absolute)
-  std::string source;  // host path (bind) or link target (symlink)
+  std::string path;                // inside the jail (absolute)
+  std::string source;              // host path (bind) or link target (symlink)
   unsigned long locked_flags = 0;  // MS_NOSUID|MS_NODEV|MS_NOEXEC|atime bits to keep
 };
 
@@ -59,13 +59,13 @@ struct JailSpec {
   bool use_namespaces = true;
   std::string root_mount_point = "/tmp";  // (host path) the new root's tmpfs is mounted here
   std::string root_tmpfs_options = "size=1m,nr_inodes=4096,mode=0755";
-  std::string work_dir = "/sandbox";      // as the program sees it
-  std::string work_dir_in_root;           // root_mount_point + work_dir (namespaces mode)
+  std::string work_dir = "/sandbox";  // as the program sees it
+  std::string work_dir_in_root;       // root_mount_point + work_dir (namespaces mode)
   std::string work_tmpfs_options;
   std::string proc_dir, dev_dir, tmp_link;  // under root_mount_point
   std::vector<MountOp> mounts;
   std::vector<std::string> mount_paths;  // root_mount_point + op.path, parallel to mounts
-  std::unique_ptr<CArgv> env;  // the program's whole environment
+  std::unique_ptr<CArgv> env;            // the program's whole environment
   std::vector<JailLanguage> languages;
   std::vector<sock_filter> seccomp;
   int inside_uid = 1000, inside_gid = 1000;  // -1: keep (rlimits-only as non-root)
@@ -74,6 +74,7 @@ struct JailSpec {
   int64_t max_processes = 64;
   int64_t max_open_files = 64;
   int64_t max_file_size_bytes = 16 << 20;
+  int64_t stack_bytes = 8 << 20;
 };
 
 // Fixed fd numbers inside init.
@@ -98,10 +99,26 @@ enum JailReportKind : int32_t { kReady = 1, kStepStart = 2, kStepEnd = 3, kSetup
 enum JailStep : int32_t { kCompileStep = 0, kRunStep = 1 };
 // Where setup failed (for kSetupError); names in JailStageName.
 enum JailStage : int32_t {
-  kStageGo = 1, kStagePrivateMounts, kStageRootTmpfs, kStageBind, kStageRemountRo, kStageSymlink,
-  kStageDevice, kStageProc, kStageWorkTmpfs, kStagePivotRoot, kStageRequest, kStageSource,
-  kStageFork, kStageRlimit, kStageSetuid, kStageNoNewPrivs, kStageSeccomp, kStageExec,
-  kStageHostname, kStageWait,
+  kStageGo = 1,
+  kStagePrivateMounts,
+  kStageRootTmpfs,
+  kStageBind,
+  kStageRemountRo,
+  kStageSymlink,
+  kStageDevice,
+  kStageProc,
+  kStageWorkTmpfs,
+  kStagePivotRoot,
+  kStageRequest,
+  kStageSource,
+  kStageFork,
+  kStageRlimit,
+  kStageSetuid,
+  kStageNoNewPrivs,
+  kStageSeccomp,
+  kStageExec,
+  kStageHostname,
+  kStageWait,
 };
 const char* JailStageName(int32_t stage);
 
@@ -110,9 +127,9 @@ struct JailReport {
   int32_t kind = 0;
   int32_t step = 0;
   int32_t wait_status = 0;
-  int32_t stage = 0;   // kSetupError
-  int32_t err = 0;     // errno, kSetupError
-  int32_t index = 0;   // mount op index for bind errors
+  int32_t stage = 0;  // kSetupError
+  int32_t err = 0;    // errno, kSetupError
+  int32_t index = 0;  // mount op index for bind errors
   int64_t utime_us = 0;
   int64_t stime_us = 0;
   int64_t maxrss_kb = 0;

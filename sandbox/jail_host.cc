@@ -10,8 +10,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
 #include "sandbox/classify.h"
@@ -101,7 +102,8 @@ std::vector<std::string> Substitute(const std::vector<std::string>& tmpl, const 
                                     const std::string& source) {
   std::vector<std::string> out;
   for (std::string s : tmpl) {
-    for (auto [key, value] : {std::pair<std::string, std::string>{"{source}", source}, {"{dir}", dir}}) {
+    for (auto [key, value] :
+         {std::pair<std::string, std::string>{"{source}", source}, {"{dir}", dir}}) {
       size_t at;
       while ((at = s.find(key)) != std::string::npos) s.replace(at, key.size(), value);
     }
@@ -112,9 +114,9 @@ std::vector<std::string> Substitute(const std::vector<std::string>& tmpl, const 
 
 // Which namespace the host refuses, with how to enable it ("" when all work).
 std::string ProbeNamespaces() {
-  const std::pair<int, const char*> kinds[] = {
-      {CLONE_NEWUSER, "user"}, {CLONE_NEWPID, "PID"},  {CLONE_NEWNS, "mount"},
-      {CLONE_NEWNET, "network"}, {CLONE_NEWIPC, "IPC"}, {CLONE_NEWUTS, "UTS"}};
+  const std::pair<int, const char*> kinds[] = {{CLONE_NEWUSER, "user"}, {CLONE_NEWPID, "PID"},
+                                               {CLONE_NEWNS, "mount"},  {CLONE_NEWNET, "network"},
+                                               {CLONE_NEWIPC, "IPC"},   {CLONE_NEWUTS, "UTS"}};
   pid_t pid = fork();
   if (pid < 0) return "fork failed while probing namespaces: " + Errno(errno);
   if (pid == 0) {
@@ -128,10 +130,12 @@ std::string ProbeNamespaces() {
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return "";
   int code = WIFEXITED(st) ? WEXITSTATUS(st) - 10 : -1;
   std::string which = code >= 0 && code < 6 ? kinds[code].second : "some";
-  return which + " namespaces are not available to this process (unshare failed). The sandbox "
+  return which +
+         " namespaces are not available to this process (unshare failed). The sandbox "
          "needs user, PID, mount, network, IPC and UTS namespaces. To enable them: on the host, "
          "sysctl -w user.max_user_namespaces=15000 and (Debian/Ubuntu) "
-         "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0; in "
+         "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0; "
+         "in "
          "Docker, run with --security-opt seccomp=unconfined (the default profile blocks unshare) "
          "or --privileged. Or choose sandbox.isolation: rlimits_only explicitly (NOT isolated).";
 }
@@ -161,7 +165,9 @@ Status WriteProcFile(pid_t pid, const char* name, const std::string& value) {
 
 // Blocking read of one report with a timeout. false on EOF / timeout / error.
 bool ReadReport(int fd, JailReport* r, int64_t timeout_ms) {
-  struct pollfd p{fd, POLLIN, 0};
+  struct pollfd p {
+    fd, POLLIN, 0
+  };
   int rc;
   do {
     rc = poll(&p, 1, static_cast<int>(timeout_ms));
@@ -252,8 +258,13 @@ StatusOr<std::unique_ptr<JailFactory>> JailFactory::Create(const SandboxConfig& 
     if (!f->cgroup_roots_.usable()) {
       if (config.cgroup == "require")
         return FailedPrecondition("sandbox: cgroup: require, but " + f->cgroup_roots_.why_not +
-                                  "mount cgroup v1 memory and pids hierarchies writable by this "
+                                  ". Mount cgroup v1 memory and pids hierarchies writable by this "
                                   "user, or set sandbox.cgroup: auto/off");
+      // Said once per sandbox, never silently: limits are rlimits only.
+      std::fprintf(stderr,
+                   "rlzero sandbox: note: no cgroups (%s); memory and process limits are "
+                   "rlimits only (RLIMIT_AS, RLIMIT_NPROC per jail)\n",
+                   f->cgroup_roots_.why_not.c_str());
       f->cgroup_roots_ = CgroupRoots();
     }
   }
@@ -261,7 +272,7 @@ StatusOr<std::unique_ptr<JailFactory>> JailFactory::Create(const SandboxConfig& 
   // the step named, not on every run.
   auto trial = f->Spawn();
   if (!trial.ok())
-    return FailedPrecondition("sandbox: a trial jail failed: " + trial.status().message());
+    return FailedPrecondition(trial.status().message() + " (in the trial jail at start-up)");
   return f;
 }
 
@@ -300,6 +311,7 @@ std::unique_ptr<JailSpec> JailFactory::BuildSpec(const std::string& work_dir) co
   s->max_processes = c.max_processes;
   s->max_open_files = c.max_open_files;
   s->max_file_size_bytes = c.max_file_size_mb << 20;
+  s->stack_bytes = c.stack_size_mb << 20;
   s->languages.resize(language_names_.size());
   for (size_t i = 0; i < language_names_.size(); ++i) {
     const LanguageSpec& ls = c.languages.at(language_names_[i]);
@@ -365,8 +377,10 @@ StatusOr<std::unique_ptr<Jail>> JailFactory::Spawn() const {
   if (pid < 0) return Internal("sandbox: clone: " + Errno(clone_errno));
   jail->pid_ = static_cast<pid_t>(pid);
   if (isolated()) {
-    std::string uid_line = std::to_string(kInsideUid) + " " + std::to_string(config_.outside_uid) + " 1\n";
-    std::string gid_line = std::to_string(kInsideGid) + " " + std::to_string(config_.outside_gid) + " 1\n";
+    std::string uid_line =
+        std::to_string(kInsideUid) + " " + std::to_string(config_.outside_uid) + " 1\n";
+    std::string gid_line =
+        std::to_string(kInsideGid) + " " + std::to_string(config_.outside_gid) + " 1\n";
     RLZ_RETURN_IF_ERROR(WriteProcFile(jail->pid_, "uid_map", uid_line));
     RLZ_RETURN_IF_ERROR(WriteProcFile(jail->pid_, "gid_map", gid_line));
   }
@@ -407,7 +421,8 @@ void Jail::KillAndReap() {
 
 RunResult Jail::Execute(const RunRequest& req, int language_index) {
   const SandboxConfig& c = factory_->config();
-  const LanguageSpec& lang = c.languages.at(factory_->language_names_[static_cast<size_t>(language_index)]);
+  const LanguageSpec& lang =
+      c.languages.at(factory_->language_names_[static_cast<size_t>(language_index)]);
   RunResult result;
   result.isolated = factory_->isolated();
   Observation obs;
@@ -424,7 +439,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
     return result;
   };
   if (cgroup_) {
-    int64_t mem = std::max(memory_bytes, lang.compile.empty() ? 0 : lang.compile_memory_limit_mb << 20);
+    int64_t mem =
+        std::max(memory_bytes, lang.compile.empty() ? 0 : lang.compile_memory_limit_mb << 20);
     Status st = cgroup_->SetLimits(mem + (c.tmpfs_size_mb << 20) + (64 << 20), c.max_processes + 8);
     if (!st.ok()) return fail(st.message());
   }
@@ -434,7 +450,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   h.memory_limit_bytes = memory_bytes;
   h.source_len = req.source.size();
   Clock::time_point sent = Clock::now();
-  if (!WriteAll(ctrl_fd_, &h, sizeof h) || !WriteAll(ctrl_fd_, req.source.data(), req.source.size()))
+  if (!WriteAll(ctrl_fd_, &h, sizeof h) ||
+      !WriteAll(ctrl_fd_, req.source.data(), req.source.size()))
     return fail("the jail died while receiving the program: " + Errno(errno));
   CloseFd(&ctrl_fd_);
 
@@ -453,8 +470,10 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   int* out_fds[2] = {&stdout_fd_, &stderr_fd_};
   char chunk[65536];
 
+  // Reads what is there (a bounded number of chunks, so a fast writer cannot
+  // keep us here); stops at the cap.
   auto read_stream = [&](int i) {
-    for (;;) {
+    for (int k = 0; k < 16 && !obs.output_exceeded; ++k) {
       ssize_t n = read(*out_fds[i], chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return;  // EAGAIN
@@ -470,9 +489,11 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   };
 
   while (!done) {
-    int64_t left_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left_ms <= 0) {
+    // Never early: expire only at or after the deadline, poll rounded up.
+    int64_t left_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
+    int64_t left_ms = (left_us + 999) / 1000;
+    if (left_us <= 0) {
       if (run_started || obs.compile_step) {
         obs.wall_timeout = true;
       } else {
@@ -530,7 +551,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
         if (got < 0) break;  // EAGAIN
         if (got != static_cast<ssize_t>(sizeof r) || r.magic != kWireMagic) {
           if (!done && setup_error.empty())
-            setup_error = got == 0 ? "the jail's init died unexpectedly" : "garbled report from the jail";
+            setup_error =
+                got == 0 ? "the jail's init died unexpectedly" : "garbled report from the jail";
           done = true;
           break;
         }
@@ -578,7 +600,8 @@ RunResult Jail::Execute(const RunRequest& req, int language_index) {
   // Drain what the program wrote before it ended. Every writer is dead now
   // (namespaces) so EOF comes at once; rlimits-only waits a bounded time.
   Clock::time_point drain_start = Clock::now();
-  while ((stdout_fd_ >= 0 || stderr_fd_ >= 0) && MsSince(drain_start) < kDrainTimeoutMs) {
+  while ((stdout_fd_ >= 0 || stderr_fd_ >= 0) && !obs.output_exceeded &&
+         MsSince(drain_start) < kDrainTimeoutMs) {
     struct pollfd p[2];
     int idx[2];
     int n = 0;

@@ -21,13 +21,20 @@ namespace rlzero::sandbox {
 
 const char* RunStatusName(RunStatus s) {
   switch (s) {
-    case RunStatus::kOk: return "ok";
-    case RunStatus::kRuntimeError: return "runtime_error";
-    case RunStatus::kTimeout: return "timeout";
-    case RunStatus::kMemoryLimit: return "memory_limit";
-    case RunStatus::kOutputLimit: return "output_limit";
-    case RunStatus::kSignal: return "signal";
-    case RunStatus::kSandboxError: return "sandbox_error";
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kRuntimeError:
+      return "runtime_error";
+    case RunStatus::kTimeout:
+      return "timeout";
+    case RunStatus::kMemoryLimit:
+      return "memory_limit";
+    case RunStatus::kOutputLimit:
+      return "output_limit";
+    case RunStatus::kSignal:
+      return "signal";
+    case RunStatus::kSandboxError:
+      return "sandbox_error";
   }
   return "sandbox_error";
 }
@@ -60,7 +67,8 @@ class PooledSandbox : public Sandbox {
     if (lang < 0) {
       std::string known;
       for (const auto& [name, spec] : c.languages) known += (known.empty() ? "" : ", ") + name;
-      return InvalidArgument("sandbox: unknown language '" + req.language + "' (configured: " + known + ")");
+      return InvalidArgument("sandbox: unknown language '" + req.language +
+                             "' (configured: " + known + ")");
     }
     if (req.time_limit_ms < 1 || req.time_limit_ms > c.max_time_limit_ms)
       return InvalidArgument("sandbox: time_limit_ms " + std::to_string(req.time_limit_ms) +
@@ -81,7 +89,8 @@ class PooledSandbox : public Sandbox {
     std::unique_lock<std::mutex> lk(mu_);
     if (running_ >= c.max_concurrency) {
       if (queued_ >= c.max_queue)
-        return ResourceExhausted("sandbox: queue full (" + std::to_string(c.max_queue) + " waiting)");
+        return ResourceExhausted("sandbox: queue full (" + std::to_string(c.max_queue) +
+                                 " waiting)");
       ++queued_;
       cv_.wait(lk, [&] { return running_ < c.max_concurrency || stop_; });
       --queued_;

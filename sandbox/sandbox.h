@@ -15,6 +15,7 @@
 // Thread safety: Sandbox::Run may be called from many threads at once; the
 // implementation bounds concurrency (SandboxConfig::max_concurrency) and
 // queues the rest (up to SandboxConfig::max_queue, then RESOURCE_EXHAUSTED).
+// Destroying a Sandbox while Run calls are in flight is a programmer error.
 #pragma once
 
 #include <cstdint>
@@ -26,23 +27,23 @@
 namespace rlzero::sandbox {
 
 enum class RunStatus {
-  kOk,             // exited 0
-  kRuntimeError,   // non-zero exit (exit_code set); also a failed compile step
-  kTimeout,        // wall or CPU time limit
-  kMemoryLimit,    // address space / cgroup memory
-  kOutputLimit,    // stdout or stderr over its cap (partial output kept)
-  kSignal,         // killed by a signal (signal set)
-  kSandboxError,   // the sandbox itself failed, not the program
+  kOk,            // exited 0
+  kRuntimeError,  // non-zero exit (exit_code set); also a failed compile step
+  kTimeout,       // wall or CPU time limit
+  kMemoryLimit,   // address space / cgroup memory
+  kOutputLimit,   // stdout or stderr over its cap (partial output kept)
+  kSignal,        // killed by a signal (signal set)
+  kSandboxError,  // the sandbox itself failed, not the program
 };
 const char* RunStatusName(RunStatus s);  // "ok", "runtime_error", ...
 
 struct RunRequest {
   std::string language = "python";  // a language from the sandbox config
-  std::string source;                // program text
+  std::string source;               // program text
   std::string stdin_data;
-  int64_t time_limit_ms = 10000;     // wall clock (CPU limit: the same, rounded up to 1 s)
+  int64_t time_limit_ms = 10000;  // wall clock (CPU limit: the same, rounded up to 1 s)
   int64_t memory_limit_mb = 512;
-  int64_t output_limit_kb = 1024;    // per stream
+  int64_t output_limit_kb = 1024;  // per stream
 };
 
 struct RunResult {

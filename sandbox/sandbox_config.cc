@@ -38,6 +38,7 @@ SandboxConfig SandboxConfig::FromConfig(ConfigReader& r) {
   r.Get("max_processes", &c.max_processes);
   r.Get("max_open_files", &c.max_open_files);
   r.Get("max_file_size_mb", &c.max_file_size_mb);
+  r.Get("stack_size_mb", &c.stack_size_mb);
   r.Get("cgroup", &c.cgroup);
   r.Get("ro_binds", &c.ro_binds);
   r.Get("max_time_limit_ms", &c.max_time_limit_ms);
@@ -77,7 +78,8 @@ Status SandboxConfig::Validate() const {
     return bad("isolation: '" + isolation + "' is not one of namespaces, rlimits_only");
   if (cgroup != "auto" && cgroup != "off" && cgroup != "require")
     return bad("cgroup: '" + cgroup + "' is not one of auto, off, require");
-  if (max_concurrency < 1 || max_concurrency > 1024) return bad("max_concurrency: must be in [1, 1024]");
+  if (max_concurrency < 1 || max_concurrency > 1024)
+    return bad("max_concurrency: must be in [1, 1024]");
   if (max_queue < 0) return bad("max_queue: must be >= 0");
   if (prefork < 0 || prefork > 256) return bad("prefork: must be in [0, 256]");
   if (outside_uid <= 0 || outside_gid <= 0)
@@ -86,6 +88,7 @@ Status SandboxConfig::Validate() const {
   if (max_processes < 1) return bad("max_processes: must be >= 1");
   if (max_open_files < 4) return bad("max_open_files: must be >= 4");
   if (max_file_size_mb < 1) return bad("max_file_size_mb: must be >= 1");
+  if (stack_size_mb < 1) return bad("stack_size_mb: must be >= 1");
   for (const auto& p : ro_binds)
     if (p.empty() || p[0] != '/' || p.find("..") != std::string::npos || p == "/")
       return bad("ro_binds: '" + p + "' must be an absolute path other than /, without '..'");

@@ -38,24 +38,24 @@ struct SandboxConfig {
   // "namespaces" (default) or "rlimits_only" (NOT isolated: rlimits, seccomp
   // and a private work dir only; every run says so).
   std::string isolation = "namespaces";
-  int max_concurrency = 2;   // runs at once
-  int max_queue = 1024;      // runs waiting for a slot; beyond: RESOURCE_EXHAUSTED
-  int prefork = 2;           // jails kept set up and waiting (0: spawn on demand)
+  int max_concurrency = 2;  // runs at once
+  int max_queue = 1024;     // runs waiting for a slot; beyond: RESOURCE_EXHAUSTED
+  int prefork = 2;          // jails kept set up and waiting (0: spawn on demand)
   // Host uid/gid the sandbox uid maps to (a user that owns nothing: nobody).
   int64_t outside_uid = 65534;
   int64_t outside_gid = 65534;
-  int64_t tmpfs_size_mb = 64;       // work dir size
-  int64_t max_processes = 64;       // RLIMIT_NPROC inside the jail's user namespace
-  int64_t max_open_files = 64;      // RLIMIT_NOFILE
-  int64_t max_file_size_mb = 16;    // RLIMIT_FSIZE
+  int64_t tmpfs_size_mb = 64;     // work dir size
+  int64_t max_processes = 64;     // RLIMIT_NPROC inside the jail's user namespace
+  int64_t max_open_files = 64;    // RLIMIT_NOFILE
+  int64_t max_file_size_mb = 16;  // RLIMIT_FSIZE
+  int64_t stack_size_mb = 8;      // RLIMIT_STACK (set, never inherited from the host)
   // "auto": use cgroup v1 memory + pids when creatable, "off", or "require".
   std::string cgroup = "auto";
   // Host paths shown read-only inside (symlinks are recreated as symlinks);
   // missing ones are skipped.
-  std::vector<std::string> ro_binds = {"/bin",          "/lib",          "/lib64",
-                                       "/usr/bin",      "/usr/lib",      "/usr/lib64",
-                                       "/usr/libexec",  "/usr/include",  "/etc/alternatives",
-                                       "/etc/ld.so.cache"};
+  std::vector<std::string> ro_binds = {
+      "/bin",       "/lib",         "/lib64",       "/usr/bin",          "/usr/lib",
+      "/usr/lib64", "/usr/libexec", "/usr/include", "/etc/alternatives", "/etc/ld.so.cache"};
   // Request bounds (INVALID_ARGUMENT beyond).
   int64_t max_time_limit_ms = 120000;
   int64_t max_memory_limit_mb = 16384;

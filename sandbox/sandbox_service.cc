@@ -5,7 +5,8 @@ namespace rlzero::sandbox {
 
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(static_cast<int>(status.code())), status.message());
+  return grpc::Status(static_cast<grpc::StatusCode>(static_cast<int>(status.code())),
+                      status.message());
 }
 
 grpc::Status SandboxServiceImpl::Run(grpc::ServerContext*, const rlzero::v1::SandboxRunRequest* in,

@@ -81,11 +81,14 @@ StatusOr<std::vector<std::string>> DecodeStrings(const std::string& b) {
   std::vector<std::string> out;
   size_t pos = 0;
   while (pos < b.size()) {
-    if (b.size() - pos < 4) return DataLoss("token_texts blob: truncated length at byte " + std::to_string(pos));
+    if (b.size() - pos < 4)
+      return DataLoss("token_texts blob: truncated length at byte " + std::to_string(pos));
     uint32_t n;
     std::memcpy(&n, b.data() + pos, 4);
     pos += 4;
-    if (b.size() - pos < n) return DataLoss("token_texts blob: token of " + std::to_string(n) + " bytes overruns the blob at byte " + std::to_string(pos));
+    if (b.size() - pos < n)
+      return DataLoss("token_texts blob: token of " + std::to_string(n) +
+                      " bytes overruns the blob at byte " + std::to_string(pos));
     out.emplace_back(b.data() + pos, n);
     pos += n;
   }

@@ -59,7 +59,10 @@ class Stmt {
   // Returns true while a row is available, false when done; errors set *st.
   bool Step(Status* st);
   Status Run();  // Step to completion, then Reset.
-  void Reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
 
   int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
   double Real(int c) const { return sqlite3_column_double(s_, c); }

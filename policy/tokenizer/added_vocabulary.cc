@@ -5,6 +5,7 @@
 
 #include <utf8proc.h>
 
+#include "policy/tokenizer/bpe_model.h"
 #include "policy/tokenizer/utf8.h"
 
 namespace rlzero::tokenizer_internal {
@@ -57,6 +58,7 @@ void AddedVocabulary::Trie::Insert(const std::string& s, int32_t token) {
       auto& ch = nodes[node].children;
       ch.insert(std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1})),
                 {b, c});
+      if (node == 0) root[b] = c;
     }
     node = c;
   }
@@ -64,6 +66,7 @@ void AddedVocabulary::Trie::Insert(const std::string& s, int32_t token) {
 }
 
 int32_t AddedVocabulary::Trie::Child(int32_t node, uint8_t b) const {
+  if (node == 0) return root[b];
   const auto& ch = nodes[node].children;
   auto it = std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1}));
   return (it != ch.end() && it->first == b) ? it->second : -1;
@@ -82,7 +85,9 @@ StatusOr<AddedVocabulary> AddedVocabulary::FromJson(const nlohmann::json& j,
       return InvalidArgument(at + ": expected {\"id\": int, \"content\": string, ...}");
     AddedToken t;
     int64_t id = e["id"].get<int64_t>();
-    if (id < 0 || id > INT32_MAX) return InvalidArgument(at + ": id out of range");
+    if (id < 0 || id > kMaxTokenId)
+      return InvalidArgument(at + ": id " + std::to_string(id) + " out of range [0, " +
+                             std::to_string(kMaxTokenId) + "]");
     t.id = static_cast<int32_t>(id);
     t.content = e["content"].get<std::string>();
     if (t.content.empty()) return InvalidArgument(at + ": empty content");
@@ -128,7 +133,7 @@ int32_t AddedVocabulary::LongestAt(const Trie& trie, std::string_view text, size
 void AddedVocabulary::Split(std::string_view text, bool normalized,
                             std::vector<Segment>* out) const {
   const Trie& trie = normalized ? normalized_trie_ : raw_trie_;
-  if (trie.nodes[0].children.empty()) {
+  if (trie.nodes.size() == 1) {
     if (!text.empty()) out->push_back({text, -1});
     return;
   }

@@ -13,6 +13,7 @@
 // Thread safety: immutable after FromJson.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -58,6 +59,8 @@ class AddedVocabulary {
   };
   struct Trie {
     std::vector<Node> nodes{Node{}};
+    std::array<int32_t, 256> root;  // children of the root, by byte (-1: none)
+    Trie() { root.fill(-1); }
     void Insert(const std::string& s, int32_t token);
     int32_t Child(int32_t node, uint8_t b) const;
   };

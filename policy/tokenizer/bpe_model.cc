@@ -1,7 +1,6 @@
 // policy/tokenizer/bpe_model.cc: see bpe_model.h.
 #include "policy/tokenizer/bpe_model.h"
 
-#include <mutex>
 #include <algorithm>
 #include <functional>
 
@@ -10,10 +9,6 @@
 
 namespace rlzero::tokenizer_internal {
 namespace {
-
-uint64_t PairKey(int32_t a, int32_t b) {
-  return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
-}
 
 // Splits a merge line "a b" into its two parts (exactly one space).
 bool SplitMergeString(const std::string& line, std::string* a, std::string* b) {
@@ -29,7 +24,11 @@ bool SplitMergeString(const std::string& line, std::string* a, std::string* b) {
 StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, bool byte_level,
                                                        const std::string& where) {
   if (!j.is_object()) return InvalidArgument(where + ": expected an object");
-  std::string type = j.value("type", std::string("BPE"));
+  std::string type = "BPE";
+  if (j.contains("type")) {
+    if (!j["type"].is_string()) return InvalidArgument(where + ".type: expected a string");
+    type = j["type"].get<std::string>();
+  }
   if (type != "BPE")
     return Unimplemented(where + ": model type \"" + type + "\" is not supported (only BPE)");
   auto non_empty_string = [&](const char* key) {
@@ -58,9 +57,9 @@ StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, 
     if (!it.value().is_number_integer())
       return InvalidArgument(where + ".vocab[\"" + it.key() + "\"]: id must be an integer");
     int64_t id = it.value().get<int64_t>();
-    if (id < 0 || id > INT32_MAX)
+    if (id < 0 || id > kMaxTokenId)
       return InvalidArgument(where + ".vocab[\"" + it.key() + "\"]: id " + std::to_string(id) +
-                             " out of range");
+                             " out of range [0, " + std::to_string(kMaxTokenId) + "]");
     m->vocab_.emplace(it.key(), static_cast<int32_t>(id));
     if (id > m->max_id_) m->max_id_ = id;
   }
@@ -89,7 +88,7 @@ StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, 
   auto mit = j.find("merges");
   if (mit != j.end() && !mit->is_null()) {
     if (!mit->is_array()) return InvalidArgument(where + ".merges: expected an array");
-    m->merges_.reserve(mit->size());
+    m->merges_.Reserve(mit->size());
     std::string a, b;
     for (size_t rank = 0; rank < mit->size(); ++rank) {
       const auto& e = (*mit)[rank];
@@ -108,8 +107,7 @@ StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, 
         return InvalidArgument(at + ": merge \"" + a + "\" + \"" + b +
                                "\" uses a token missing from the vocab");
       // The first (lowest) rank of a pair wins if a file repeats it.
-      m->merges_.emplace(PairKey(ia->second, ib->second),
-                         MergeResult{static_cast<int32_t>(rank), ic->second});
+      m->merges_.Insert(ia->second, ib->second, {static_cast<int32_t>(rank), ic->second});
     }
   }
   return m;
@@ -173,7 +171,7 @@ void BpeModel::Merge(std::string_view piece, std::vector<int32_t>* ids) const {
   thread_local std::vector<Cand> heap_storage;
   init.clear();
   InitialSymbols(piece, &init);
-  if (init.size() <= 1 || merges_.empty()) {
+  if (init.size() <= 1 || merges_.size() == 0) {
     ids->insert(ids->end(), init.begin(), init.end());
     return;
   }
@@ -186,9 +184,9 @@ void BpeModel::Merge(std::string_view piece, std::vector<int32_t>* ids) const {
   auto push = [&](int32_t pos) {
     int32_t nx = syms[pos].next;
     if (nx < 0) return;
-    auto it = merges_.find(PairKey(syms[pos].id, syms[nx].id));
-    if (it == merges_.end()) return;
-    heap.push_back({it->second.rank, pos, syms[pos].id, syms[nx].id});
+    const PairTable::Value* m = merges_.Find(syms[pos].id, syms[nx].id);
+    if (m == nullptr) return;
+    heap.push_back({m->rank, pos, syms[pos].id, syms[nx].id});
     std::push_heap(heap.begin(), heap.end(), later);
   };
   for (int32_t i = 0; i + 1 < n; ++i) push(i);
@@ -202,7 +200,7 @@ void BpeModel::Merge(std::string_view piece, std::vector<int32_t>* ids) const {
     int32_t nx = syms[c.pos].next;
     if (nx < 0 || syms[nx].id != c.right) continue;
     // Merge pos and nx into pos.
-    syms[c.pos].id = merges_.find(PairKey(c.left, c.right))->second.id;
+    syms[c.pos].id = merges_.Find(c.left, c.right)->id;
     dead[nx] = 1;
     syms[c.pos].next = syms[nx].next;
     if (syms[nx].next >= 0) syms[syms[nx].next].prev = c.pos;
@@ -218,20 +216,10 @@ void BpeModel::EncodePiece(std::string_view piece, std::vector<int32_t>* ids,
     Merge(piece, ids);
     return;
   }
-  {
-    std::shared_lock<std::shared_mutex> lock(cache_mu_);
-    auto it = cache_.find(piece);
-    if (it != cache_.end()) {
-      ids->insert(ids->end(), it->second.begin(), it->second.end());
-      return;
-    }
-  }
+  if (cache_.Lookup(piece, ids)) return;
   size_t start = ids->size();
   Merge(piece, ids);
-  std::unique_lock<std::shared_mutex> lock(cache_mu_);
-  if (cache_.size() >= kMaxCacheEntries || cache_.count(piece)) return;
-  cache_keys_.push_back(std::make_unique<std::string>(piece));
-  cache_.emplace(*cache_keys_.back(), std::vector<int32_t>(ids->begin() + start, ids->end()));
+  cache_.Insert(piece, ids->data() + start, ids->size() - start);
 }
 
 }  // namespace rlzero::tokenizer_internal

@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,8 +32,14 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "policy/tokenizer/pair_table.h"
+#include "policy/tokenizer/word_cache.h"
 
 namespace rlzero::tokenizer_internal {
+
+// Ids above this are rejected at load (real vocabularies stay below 2^20):
+// the per-id tables must stay small whatever a file claims.
+constexpr int64_t kMaxTokenId = (int64_t{1} << 22) - 1;
 
 class BpeModel {
  public:
@@ -54,10 +59,6 @@ class BpeModel {
   int64_t max_id() const { return max_id_; }
 
  private:
-  struct MergeResult {
-    int32_t rank;
-    int32_t id;
-  };
   void Merge(std::string_view piece, std::vector<int32_t>* ids) const;
   // Initial symbol ids of piece (character-level); false if a symbol is unknown
   // and dropped.
@@ -71,16 +72,12 @@ class BpeModel {
   std::unordered_map<std::string, int32_t> raw_vocab_;  // byte-level: raw bytes -> id
   std::vector<const std::string*> id_to_token_;         // into vocab_ keys
   int32_t byte_ids_[256];                               // byte-level: id of each byte
-  std::unordered_map<uint64_t, MergeResult> merges_;    // (left << 32 | right)
+  PairTable merges_;                                    // (left, right) -> (rank, id)
   int64_t max_id_ = -1;
 
-  // Word cache: piece bytes -> ids. Keys are owned strings; lookups by view
-  // go through a std::string_view-keyed index into them.
+  // Word cache: piece bytes -> ids, for pieces up to 256 bytes.
   static constexpr size_t kMaxCachedPieceBytes = 256;
-  static constexpr size_t kMaxCacheEntries = 1 << 18;
-  mutable std::shared_mutex cache_mu_;
-  mutable std::unordered_map<std::string_view, std::vector<int32_t>> cache_;
-  mutable std::vector<std::unique_ptr<std::string>> cache_keys_;
+  mutable WordCache cache_{1 << 18};
 };
 
 }  // namespace rlzero::tokenizer_internal

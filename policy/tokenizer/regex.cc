@@ -28,14 +28,56 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
+// Unicode White_Space, which is what \s means to Oniguruma (used by Hugging
+// Face tokenizers for Split) and to Rust's regex. PCRE2 10.42's \s under UCP
+// adds U+180E (MONGOLIAN VOWEL SEPARATOR, no longer a space since Unicode
+// 6.3), so \s and \S are spelled out.
+constexpr const char* kWhiteSpaceItems =
+    "\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}"
+    "\\x{205F}\\x{3000}";
+
 }  // namespace
+
+std::string RewriteWhitespaceClasses(const std::string& pattern) {
+  std::string out;
+  out.reserve(pattern.size() + 64);
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      char n = pattern[i + 1];
+      if (n == 's') {
+        out += in_class ? std::string(kWhiteSpaceItems) : "[" + std::string(kWhiteSpaceItems) + "]";
+      } else if (n == 'S' && !in_class) {
+        out += "[^" + std::string(kWhiteSpaceItems) + "]";
+      } else {
+        out.push_back(c);
+        out.push_back(n);  // any other escape, \S inside a class included, stays
+      }
+      ++i;
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      out.push_back(c);
+      // A ']' right after '[' or '[^' is a literal member.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out.push_back(pattern[++i]);
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out.push_back(pattern[++i]);
+      continue;
+    }
+    if (in_class && c == ']') in_class = false;
+    out.push_back(c);
+  }
+  return out;
+}
 
 StatusOr<std::unique_ptr<Regex>> Regex::Compile(const std::string& pattern, bool literal) {
   // PCRE2_LITERAL does not combine with PCRE2_UCP (and needs no classes).
   uint32_t options = PCRE2_UTF | PCRE2_NO_UTF_CHECK | (literal ? PCRE2_LITERAL : PCRE2_UCP);
   int err = 0;
   PCRE2_SIZE err_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+  const std::string compiled = literal ? pattern : RewriteWhitespaceClasses(pattern);
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(compiled.data()), compiled.size(),
                                    options, &err, &err_offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR buf[256];

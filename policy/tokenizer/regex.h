@@ -2,6 +2,8 @@
 // available) that finds all non-overlapping matches in a UTF-8 string, as
 // Hugging Face tokenizers' Split pre-tokenizer needs (its patterns use \p{L},
 // \p{N} and lookahead, beyond std::regex and RE2).
+// \s means Unicode White_Space, as in Oniguruma (which Hugging Face
+// tokenizers uses for Split) and Rust: PCRE2 10.42 would add U+180E.
 // Contract: subjects are valid UTF-8 (the tokenizer repairs input first).
 // Empty matches are skipped. A match error (e.g. the JIT stack limit on a
 // pathological subject) ends matching early and is reported by FindAll.
@@ -36,5 +38,10 @@ class Regex {
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code_8*
 };
+
+// The pattern with \s and \S (outside character classes; \s inside them too)
+// spelled out as Unicode White_Space, Oniguruma's and Rust's meaning. Compile
+// applies it; exposed for tests.
+std::string RewriteWhitespaceClasses(const std::string& pattern);
 
 }  // namespace rlzero::tokenizer_internal

@@ -187,6 +187,17 @@ Tokenizer::Tokenizer(std::unique_ptr<TokenizerImpl> impl) : impl_(std::move(impl
 Tokenizer::~Tokenizer() = default;
 
 StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Load(const std::string& path) {
+  // The components check every field they read; this catch is the backstop
+  // that keeps a JSON type error in a malformed file (or bad_alloc) from
+  // crossing the library boundary as an exception.
+  try {
+    return LoadImpl(path);
+  } catch (const std::exception& e) {
+    return InvalidArgument(path + ": malformed tokenizer files: " + e.what());
+  }
+}
+
+StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::LoadImpl(const std::string& path) {
   using namespace tokenizer_internal;
   std::string file = path, dir;
   if (IsDirectory(path)) {

@@ -59,6 +59,7 @@ class Tokenizer {
 
  private:
   explicit Tokenizer(std::unique_ptr<tokenizer_internal::TokenizerImpl> impl);
+  static StatusOr<std::unique_ptr<Tokenizer>> LoadImpl(const std::string& path);
   std::vector<int32_t> EncodeImpl(const std::string& text, bool add_special_tokens,
                                   bool use_cache) const;
   std::unique_ptr<tokenizer_internal::TokenizerImpl> impl_;

@@ -1,7 +1,8 @@
 // tests/data/converters_test.cc: the dataset converters on records written
-// as the datasets publish them (the GSM8K record is the test split's first,
-// whose gold answer is 18; the others are shortened). Golden values follow
-// the datasets' documented formats.
+// as the datasets publish them. The GSM8K record is the test split's first
+// (gold answer 18), shortened (GSM8K is MIT); the others are made-up records
+// in the published shapes. Golden values follow the datasets' documented
+// formats.
 #include "data/converters.h"
 
 #include <fstream>

@@ -55,10 +55,17 @@ TEST(DataCommandTest, ConvertsStdinAndReportsBadLines) {
 }
 
 TEST(DataCommandTest, SharedDatasetsConvertCompletely) {
-  const std::string dir = std::string(RLZERO_SOURCE_DIR) + "/../../shared/data";
-  struct stat st;
-  if (::stat((dir + "/gsm8k_test.jsonl").c_str(), &st) != 0)
-    GTEST_SKIP() << "no ../shared/data beside the checkout";
+  // ../shared/data beside the checkout (a worktree one level deeper also works).
+  std::string dir;
+  for (const char* rel : {"/../shared/data", "/../../shared/data"}) {
+    struct stat st;
+    std::string d = std::string(RLZERO_SOURCE_DIR) + rel;
+    if (::stat((d + "/gsm8k_test.jsonl").c_str(), &st) == 0) {
+      dir = d;
+      break;
+    }
+  }
+  if (dir.empty()) GTEST_SKIP() << "no ../shared/data beside the checkout";
   struct Case {
     std::string cmd;
     size_t n;

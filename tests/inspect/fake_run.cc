@@ -26,7 +26,9 @@ std::vector<std::string> Tokenize(const std::string& text) {
       flush();
       cur += c;
     } else if (alnum) {
-      if (!cur.empty() && !std::isalnum(static_cast<unsigned char>(cur.back())) && cur != " " && cur != "\n") flush();
+      if (!cur.empty() && !std::isalnum(static_cast<unsigned char>(cur.back())) && cur != " " &&
+          cur != "\n")
+        flush();
       cur += c;
     } else {
       flush();
@@ -69,9 +71,11 @@ Status WriteFakeRun(const std::string& run_dir, const FakeRunOptions& o) {
         r.completion = formatted ? think + "\n<answer>" + std::to_string(answer) + "</answer>"
                                  : think + " so the answer is " + std::to_string(answer);
         if (s == 1 && p == 1 && k == 0) {
-          r.completion = "</script><script>document.body.setAttribute('data-pwned','yes')</script>"
-                         "<img src=x onerror=\"document.body.setAttribute('data-pwned','yes')\">"
-                         "\x1b[31mred\x1b[0m <answer>" + std::to_string(answer) + "</answer>";
+          r.completion =
+              "</script><script>document.body.setAttribute('data-pwned','yes')</script>"
+              "<img src=x onerror=\"document.body.setAttribute('data-pwned','yes')\">"
+              "\x1b[31mred\x1b[0m <answer>" +
+              std::to_string(answer) + "</answer>";
         }
         r.token_texts = Tokenize(r.completion);
         for (size_t i = 0; i < r.token_texts.size(); ++i) {
@@ -86,8 +90,9 @@ Status WriteFakeRun(const std::string& run_dir, const FakeRunOptions& o) {
         r.correct = correct;
         r.finish_reason = formatted ? "stop" : "length";
         r.extracted_answer = formatted ? std::to_string(answer) : "";
-        r.verifier_reason = !formatted ? "no <answer> tag" : correct ? "equal to " + std::to_string(a + b)
-                                                                     : std::to_string(answer) + " != " + std::to_string(a + b);
+        r.verifier_reason = !formatted ? "no <answer> tag"
+                            : correct  ? "equal to " + std::to_string(a + b)
+                                       : std::to_string(answer) + " != " + std::to_string(a + b);
         r.generate_ms = 40.0 + static_cast<double>(r.token_texts.size());
         r.verify_ms = 0.1;
         group.push_back(std::move(r));
@@ -109,18 +114,17 @@ Status WriteFakeRun(const std::string& run_dir, const FakeRunOptions& o) {
     RLZ_RETURN_IF_ERROR(writer->WriteStep(std::move(rows)));
     if (sink) {
       double t = static_cast<double>(s);
-      RLZ_RETURN_IF_ERROR(sink->Write(
-          s, {{"reward/mean", sum_reward / n},
-              {"reward/correctness", sum_correct / n},
-              {"reward/format", 0.5 * (0.5 + 0.5 * t / o.steps)},
-              {"accuracy", sum_correct / n},
-              {"response_length/mean", sum_len / n},
-              {"kl", 0.001 * t * t},
-              {"entropy", 1.2 / t},
-              {"clip_frac", 0.05 + 0.01 * t},
-              {"grad_norm", 2.0 / std::sqrt(t)},
-              {"throughput/tokens_per_s", 1000.0 + 50.0 * t},
-              {"loss", 0.5 / t}}));
+      RLZ_RETURN_IF_ERROR(sink->Write(s, {{"reward/mean", sum_reward / n},
+                                          {"reward/correctness", sum_correct / n},
+                                          {"reward/format", 0.5 * (0.5 + 0.5 * t / o.steps)},
+                                          {"accuracy", sum_correct / n},
+                                          {"response_length/mean", sum_len / n},
+                                          {"kl", 0.001 * t * t},
+                                          {"entropy", 1.2 / t},
+                                          {"clip_frac", 0.05 + 0.01 * t},
+                                          {"grad_norm", 2.0 / std::sqrt(t)},
+                                          {"throughput/tokens_per_s", 1000.0 + 50.0 * t},
+                                          {"loss", 0.5 / t}}));
     }
   }
   return writer->Flush();

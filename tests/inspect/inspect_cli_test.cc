@@ -2,9 +2,9 @@
 // synthetic run dir (fake_run.h): every flag of the contract, JSON fields,
 // colouring and the sanitising of hostile completions.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/inspect/fake_run.h"
@@ -56,8 +56,8 @@ TEST_F(InspectCliTest, StepJsonReturnsThatStepsRolloutsWithContractFields) {
     EXPECT_EQ(j["step"], 1);
     EXPECT_TRUE(j["rewards"].contains("correctness"));
     EXPECT_TRUE(j["rewards"].contains("format"));
-    EXPECT_DOUBLE_EQ(j["reward"].get<double>(),
-                     j["rewards"]["correctness"].get<double>() + j["rewards"]["format"].get<double>());
+    EXPECT_DOUBLE_EQ(j["reward"].get<double>(), j["rewards"]["correctness"].get<double>() +
+                                                    j["rewards"]["format"].get<double>());
   }
   // Sample k of prompt p at step 1 is correct iff (p + k + 1) % 3 != 0.
   EXPECT_EQ(lines[0]["prompt_id"], "p0");
@@ -131,7 +131,8 @@ TEST_F(InspectCliTest, ShowColoursTokensAndNeutralisesHostileEscapes) {
 TEST_F(InspectCliTest, AcrossStepsShowsEveryStepOfOnePrompt) {
   auto r = Inspect("--prompt p0 --across-steps");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"step 1", "step 2", "step 3"}) EXPECT_NE(r.out.find(s), std::string::npos) << s;
+  for (const char* s : {"step 1", "step 2", "step 3"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
   EXPECT_NE(r.out.find("4/4 correct"), std::string::npos);  // last step all correct
   auto bad = Inspect("--across-steps");
   EXPECT_EQ(bad.exit_code, 2);
@@ -178,7 +179,8 @@ TEST_F(InspectCliTest, ReportWritesOneBoundedSelfContainedPage) {
   EXPECT_NE(missing.err.find("/nonexistent/run"), std::string::npos);
   auto no_out = RunCommand(BinPath("rlzero") + " report " + dir_->path());
   EXPECT_EQ(no_out.exit_code, 2);
-  auto unwritable = RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o /nonexistent/dir/r.html");
+  auto unwritable =
+      RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o /nonexistent/dir/r.html");
   EXPECT_EQ(unwritable.exit_code, 1);
   EXPECT_NE(unwritable.err.find("/nonexistent/dir/r.html"), std::string::npos);
 }
@@ -189,11 +191,27 @@ TEST_F(InspectCliTest, ServePrintsItsUrlAndStopsOnSigterm) {
   std::string log = dir_->file("serve.out");
   auto r = RunCommand("(" + BinPath("rlzero") + " serve " + dir_->path() + " --port 0 > " + log +
                       " 2>&1 & pid=$!; for i in $(seq 50); do grep -q url " + log +
-                      " && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo rc=$?; cat " + log + ")");
+                      " && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo rc=$?; cat " +
+                      log + ")");
   EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("{\"url\":\"http://127.0.0.1:"), std::string::npos) << r.out;
   auto bad = RunCommand(BinPath("rlzero") + " serve " + dir_->path() + " --port 70000");
   EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(InspectCliTest, BenchRolloutStorePrintsBothMeasurements) {
+  auto r =
+      RunCommand(BinPath("rlzero") + " bench rollout-store --steps 2 --rows 4 --tokens 8 --dir " +
+                 dir_->file("bench"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["bench"], "rollout-store");
+  for (const char* side : {"store", "baseline_jsonl"}) {
+    for (const char* k : {"rows_per_s", "caller_ms_per_step", "bytes", "query_step_ms"}) {
+      EXPECT_TRUE(j[side].contains(k)) << side << "." << k;
+    }
+    EXPECT_GT(j[side]["bytes"].get<double>(), 0);
+  }
 }
 
 }  // namespace

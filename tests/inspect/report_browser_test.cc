@@ -6,7 +6,6 @@
 // and Chromium logged no console message at all. Skipped only when chromium
 // is not installed (scripts/setup installs it).
 #include <gtest/gtest.h>
-
 #include <httplib.h>
 
 #include <regex>
@@ -42,7 +41,8 @@ class ReportBrowserTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::ScratchDir("browser");
     ASSERT_TRUE(testing::WriteFakeRun(dir_->path()).ok());
-    auto r = RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o " + dir_->file("report.html"));
+    auto r = RunCommand(BinPath("rlzero") + " report " + dir_->path() + " -o " +
+                        dir_->file("report.html"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -57,8 +57,9 @@ class ReportBrowserTest : public ::testing::Test {
     auto r = RunCommand(
         "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run "
         "--disable-background-networking --disable-component-update --disable-sync "
-        "--user-data-dir=" + profile + " --enable-logging=stderr --v=0 " + extra_flags +
-        " --dump-dom '" + url + "'");
+        "--disable-dev-shm-usage "
+        "--user-data-dir=" +
+        profile + " --enable-logging=stderr --v=0 " + extra_flags + " --dump-dom '" + url + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return {r.out, r.err};
   }
@@ -96,7 +97,17 @@ TEST_F(ReportBrowserTest, FilterFromTheUrlHashNarrowsTheList) {
   EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 1u);
   EXPECT_NE(p.dom.find("1 of 36 rollouts"), std::string::npos);
   // The hostile completion is shown as text, not executed.
-  EXPECT_NE(p.dom.find("&lt;/script&gt;&lt;script&gt;document.body.setAttribute"), std::string::npos);
+  EXPECT_NE(p.dom.find("&lt;/script&gt;&lt;script&gt;document.body.setAttribute"),
+            std::string::npos);
+
+  // Values are URL-decoded after splitting on '&': "</script>" encoded.
+  Page enc = Load("file://" + dir_->file("report.html") + "#grep=%3C%2Fscript%3E%3Cscript%3E");
+  ExpectCleanRender(enc);
+  EXPECT_EQ(CountOf(enc.dom, "class=\"rollout-row"), 1u);
+  // A malformed escape is ignored, not a script error.
+  Page bad = Load("file://" + dir_->file("report.html") + "#grep=%E0%A4%A&step=3");
+  ExpectCleanRender(bad);
+  EXPECT_EQ(CountOf(bad.dom, "class=\"rollout-row"), 12u);
 
   Page q = Load("file://" + dir_->file("report.html") + "#step=1&correct=false");
   ExpectCleanRender(q);
@@ -114,6 +125,16 @@ TEST_F(ReportBrowserTest, LivePageFromTheServerRenders) {
   ExpectCleanRender(p);
   EXPECT_EQ(CountOf(p.dom, "class=\"rollout-row"), 12u);
   EXPECT_NE(p.dom.find("<span class=\"live\" id=\"live-badge\">live</span>"), std::string::npos);
+
+  // Started before the run wrote anything: an empty page, still clean.
+  testing::ScratchDir empty("browser_empty");
+  ReportServer early(empty.path(), {});
+  ASSERT_TRUE(early.Start("127.0.0.1", 0).ok());
+  Page e = Load("http://127.0.0.1:" + std::to_string(early.port()) + "/");
+  early.Stop();
+  ExpectCleanRender(e);
+  EXPECT_NE(e.dom.find("0 of 0 rollouts"), std::string::npos);
+  EXPECT_NE(e.dom.find("no metrics yet"), std::string::npos);
 }
 
 TEST_F(ReportBrowserTest, LivePageReloadsWhenTheVersionChanges) {
@@ -130,7 +151,9 @@ TEST_F(ReportBrowserTest, LivePageReloadsWhenTheVersionChanges) {
   ASSERT_NE((*old_data)["version"]["key"], (*new_data)["version"]["key"]);
   std::string page = RenderReportHtml(*old_data, "live", /*live=*/true);
   httplib::Server srv;
-  srv.Get("/", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html"); });
+  srv.Get("/", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(page, "text/html");
+  });
   srv.Get("/api/version", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(DumpJson((*new_data)["version"]), "application/json");
   });

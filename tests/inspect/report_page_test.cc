@@ -1,11 +1,12 @@
 // tests/inspect/report_page_test.cc: the report page's escaping (hostile
 // completions cannot close the data <script> or inject markup), its data
 // round trip, and the bounds of BuildReportData.
+#include "inspect/report_page.h"
+
 #include <gtest/gtest.h>
 
 #include "inspect/metrics_sink.h"
 #include "inspect/report_data.h"
-#include "inspect/report_page.h"
 #include "inspect/rollout_writer.h"
 #include "tests/inspect/fake_run.h"
 #include "tests/inspect/test_run_dir.h"
@@ -71,7 +72,8 @@ TEST(ReportPageTest, PlaceholdersAreFilledOnceAndLiveIsAFlag) {
   EXPECT_NE(html.find("const LIVE = true;"), std::string::npos);
   EXPECT_NE(html.find("<title>T</title>"), std::string::npos);
   // Data that looks like a placeholder stays data (escaped inside the JSON).
-  EXPECT_NE(EmbeddedData(html).find("/*RLZ_LIVE*/false \\u003c!--RLZ_TITLE--\\u003e"), std::string::npos);
+  EXPECT_NE(EmbeddedData(html).find("/*RLZ_LIVE*/false \\u003c!--RLZ_TITLE--\\u003e"),
+            std::string::npos);
   EXPECT_NE(RenderReportHtml({}, "T", false).find("const LIVE = false;"), std::string::npos);
 }
 
@@ -101,7 +103,8 @@ TEST(ReportDataTest, BoundsRolloutsPerStepAndSpreadsSteps) {
   EXPECT_EQ(per_step, (std::map<int64_t, int>{{1, 4}, {3, 4}, {5, 4}}));
   EXPECT_EQ(d["limits"]["included_rollouts"], 12);
   EXPECT_EQ(d["prompts"].size(), 2u);
-  EXPECT_EQ(d["prompts"]["p0"], "What is 3 + 11? Think in <think></think>, answer in <answer></answer>.");
+  EXPECT_EQ(d["prompts"]["p0"],
+            "What is 3 + 11? Think in <think></think>, answer in <answer></answer>.");
   EXPECT_DOUBLE_EQ(d["metrics"][1]["values"]["kl"].get<double>(), 0.004);  // 0.001 * 2^2
 }
 

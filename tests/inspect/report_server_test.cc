@@ -1,11 +1,12 @@
 // tests/inspect/report_server_test.cc: ReportServer over loopback with
 // cpp-httplib's client: routes, live refresh as new steps land, errors.
-#include <httplib.h>
+#include "inspect/report_server.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+
 #include <nlohmann/json.hpp>
 
-#include "inspect/report_server.h"
 #include "inspect/rollout_writer.h"
 #include "tests/inspect/fake_run.h"
 #include "tests/inspect/test_run_dir.h"
@@ -54,7 +55,7 @@ TEST(ReportServerTest, ServesPageDataAndVersionAndSeesNewSteps) {
   server.Stop();
 }
 
-TEST(ReportServerTest, ReportsABusyPortAndAMissingRunDir) {
+TEST(ReportServerTest, ReportsABusyPortServesAnEmptyRunAndNamesACorruptStore) {
   testing::ScratchDir dir("server2");
   ReportServer a(dir.path(), {});
   ASSERT_TRUE(a.Start("127.0.0.1", 0).ok());
@@ -63,10 +64,26 @@ TEST(ReportServerTest, ReportsABusyPortAndAMissingRunDir) {
   EXPECT_EQ(st.code(), StatusCode::kUnavailable);
   EXPECT_NE(st.message().find(std::to_string(a.port())), std::string::npos);
   httplib::Client client("127.0.0.1", a.port());
-  auto res = client.Get("/api/data");  // empty dir: no run yet
+  // Empty dir (the run has not written yet): an empty page, not an error.
+  auto res = client.Get("/api/data");
   ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 404);
-  EXPECT_NE(res->body.find("neither rollouts.sqlite nor metrics.jsonl"), std::string::npos);
+  EXPECT_EQ(res->status, 200);
+  auto data = nlohmann::json::parse(res->body);
+  EXPECT_EQ(data["rollouts"].size(), 0u);
+  EXPECT_EQ(data["metrics"].size(), 0u);
+  auto page = client.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  // A corrupt store is a 500 naming the file.
+  {
+    FILE* f = std::fopen(dir.file("rollouts.sqlite").c_str(), "w");
+    std::fputs("not a database, just some text that is long enough to look like a file", f);
+    std::fclose(f);
+  }
+  auto bad = client.Get("/api/data");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 500);
+  EXPECT_NE(bad->body.find("rollouts.sqlite"), std::string::npos) << bad->body;
 }
 
 }  // namespace

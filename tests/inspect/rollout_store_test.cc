@@ -1,11 +1,10 @@
 // tests/inspect/rollout_store_test.cc: RolloutWriter + RolloutReader round
 // trips, filters, summaries, validation, crash durability and hostile bytes.
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <cmath>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "inspect/rollout_reader.h"
 #include "inspect/rollout_writer.h"
@@ -89,14 +88,16 @@ TEST(RolloutStoreTest, StoresTokenArraysAsCompactBlobs) {
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(h,
-                               "SELECT typeof(token_ids), length(token_ids), length(token_logprobs), "
-                               "length(token_texts) FROM rollouts", -1, &s, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(h,
+                         "SELECT typeof(token_ids), length(token_ids), length(token_logprobs), "
+                         "length(token_texts) FROM rollouts",
+                         -1, &s, nullptr),
+      SQLITE_OK);
   ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "blob");
-  EXPECT_EQ(sqlite3_column_int(s, 1), 3 * 4);  // int32[3]
-  EXPECT_EQ(sqlite3_column_int(s, 2), 3 * 4);  // float32[3]
+  EXPECT_EQ(sqlite3_column_int(s, 1), 3 * 4);              // int32[3]
+  EXPECT_EQ(sqlite3_column_int(s, 2), 3 * 4);              // float32[3]
   EXPECT_EQ(sqlite3_column_int(s, 3), 3 * 4 + 1 + 5 + 6);  // 3 lengths + "1" " says" " hello"
   sqlite3_finalize(s);
   ASSERT_EQ(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, nullptr), SQLITE_OK);
@@ -104,12 +105,19 @@ TEST(RolloutStoreTest, StoresTokenArraysAsCompactBlobs) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "wal");
   sqlite3_finalize(s);
   // The indexes the inspector relies on exist.
-  ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='rollouts' ORDER BY name", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(
+          h,
+          "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='rollouts' ORDER BY name",
+          -1, &s, nullptr),
+      SQLITE_OK);
   std::vector<std::string> names;
-  while (sqlite3_step(s) == SQLITE_ROW) names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  while (sqlite3_step(s) == SQLITE_ROW)
+    names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
   sqlite3_finalize(s);
   sqlite3_close(h);
-  EXPECT_EQ(names, (std::vector<std::string>{"rollouts_prompt", "rollouts_reward", "rollouts_step"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"rollouts_prompt", "rollouts_reward", "rollouts_step"}));
 }
 
 TEST(RolloutStoreTest, FiltersNarrowTheRows) {
@@ -274,7 +282,9 @@ TEST(RolloutStoreTest, CommittedStepsSurviveAKilledWriterProcess) {
     auto w = RolloutWriter::Open(db);
     if (!w.ok()) _exit(3);
     for (int s = 1; s <= 3; ++s) {
-      if (!(*w)->WriteStep({MakeRollout(s, "p", 0, 1, true), MakeRollout(s, "p", 1, 0, false)}).ok()) _exit(4);
+      if (!(*w)->WriteStep({MakeRollout(s, "p", 0, 1, true), MakeRollout(s, "p", 1, 0, false)})
+               .ok())
+        _exit(4);
     }
     if (!(*w)->Flush().ok()) _exit(5);
     _exit(0);  // no destructor, no checkpoint: like a crash after step 3 committed
@@ -286,6 +296,53 @@ TEST(RolloutStoreTest, CommittedStepsSurviveAKilledWriterProcess) {
   auto r = RolloutReader::Open(db);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)->Count().value(), 6);
+}
+
+TEST(RolloutStoreTest, ReadersDuringWritesSeeWholeStepsOnly) {
+  // One transaction per step: a reader running beside the writer must never
+  // see part of a step.
+  ScratchDir dir("concurrent");
+  std::string db = RolloutStorePath(dir.path());
+  auto w = RolloutWriter::Open(db);
+  ASSERT_TRUE(w.ok());
+  constexpr int kSteps = 40, kRows = 16;
+  std::thread writer([&] {
+    for (int s = 1; s <= kSteps; ++s) {
+      std::vector<RolloutRecord> rows;
+      for (int k = 0; k < kRows; ++k)
+        rows.push_back(MakeRollout(s, "p" + std::to_string(k / 4), k % 4, 1, true));
+      EXPECT_TRUE((*w)->WriteStep(std::move(rows)).ok());
+    }
+    EXPECT_TRUE((*w)->Flush().ok());
+  });
+  auto r = RolloutReader::Open(db);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  int64_t last_count = 0;
+  for (int i = 0; i < 200 && last_count < kSteps * kRows; ++i) {
+    auto summaries = (*r)->Summaries();
+    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    int64_t count = 0;
+    for (const auto& s : *summaries) {
+      EXPECT_EQ(s.rollouts, kRows) << "partial step " << s.step;
+      count += s.rollouts;
+    }
+    EXPECT_GE(count, last_count);
+    last_count = count;
+  }
+  writer.join();
+  EXPECT_EQ((*r)->Count().value(), kSteps * kRows);
+}
+
+TEST(RolloutStoreTest, OpenErrorsNameThePath) {
+  auto w = RolloutWriter::Open("/proc/rlzero-no-such-dir/rollouts.sqlite");
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("/proc/rlzero-no-such-dir/rollouts.sqlite"),
+            std::string::npos)
+      << w.status().message();
+  RolloutWriterOptions bad;
+  bad.max_queued_batches = 0;
+  EXPECT_EQ(RolloutWriter::Open("/tmp/unused.sqlite", bad).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(RolloutStoreTest, ReaderErrorsNameThePath) {

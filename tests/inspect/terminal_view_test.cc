@@ -1,11 +1,12 @@
 // tests/inspect/terminal_view_test.cc: sanitising hostile text for terminals,
 // UTF-8-safe excerpts, the log-prob/advantage colour buckets, and the views'
 // layout on hand-built rollouts.
-#include <cmath>
+#include "inspect/terminal_view.h"
 
 #include <gtest/gtest.h>
 
-#include "inspect/terminal_view.h"
+#include <cmath>
+
 #include "tests/inspect/test_run_dir.h"
 
 namespace rlzero::inspect {
@@ -17,8 +18,12 @@ TEST(SanitizeForTerminalTest, EscapesControlBytesAndKeepsText) {
   EXPECT_EQ(SanitizeForTerminal(std::string("nul\0del\x7f", 8)), "nul\\x00del\\x7f");
   EXPECT_EQ(SanitizeForTerminal("bell\a"), "bell\\x07");
   // UTF-8-encoded C1 CSI (U+009B) and a stray 0x9b byte.
-  EXPECT_EQ(SanitizeForTerminal("x\xc2\x9b" "31m"), "x\\u009b31m");
-  EXPECT_EQ(SanitizeForTerminal("x\x9b" "31m"), "x\\x9b31m");
+  EXPECT_EQ(SanitizeForTerminal("x\xc2\x9b"
+                                "31m"),
+            "x\\u009b31m");
+  EXPECT_EQ(SanitizeForTerminal("x\x9b"
+                                "31m"),
+            "x\\x9b31m");
   // Multi-byte text whose continuation bytes fall in 0x80..0x9f survives:
   // "é" C3 A9, "€" E2 82 AC, "😀" F0 9F 98 80, "中" E4 B8 AD.
   const std::string text = "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xe4\xb8\xad";
@@ -26,7 +31,9 @@ TEST(SanitizeForTerminalTest, EscapesControlBytesAndKeepsText) {
 }
 
 TEST(ExcerptTest, FlattensNewlinesAndCutsOnCodePoints) {
-  EXPECT_EQ(Excerpt("a\nb", 10), "a\xe2\x8f\x8e" "b");
+  EXPECT_EQ(Excerpt("a\nb", 10),
+            "a\xe2\x8f\x8e"
+            "b");
   EXPECT_EQ(Excerpt("abcdef", 3), "abc\xe2\x80\xa6");
   // 3 code points of "€€€€" (3 bytes each), then the ellipsis.
   EXPECT_EQ(Excerpt("\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 3),
@@ -57,7 +64,8 @@ TEST(TerminalViewTest, ListGroupsByStepAndPromptWithGroupStats) {
   rows[2].id = 3;
   std::string out = FormatRolloutList(rows, /*color=*/false);
   EXPECT_EQ(out.find("step 1\n"), 0u);
-  EXPECT_NE(out.find("  prompt a  (2 samples, mean reward 0.500, 1 correct)"), std::string::npos) << out;
+  EXPECT_NE(out.find("  prompt a  (2 samples, mean reward 0.500, 1 correct)"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("step 2\n"), std::string::npos);
   EXPECT_NE(out.find("  #3 "), std::string::npos);
   EXPECT_EQ(out.find('\x1b'), std::string::npos);

@@ -2,18 +2,19 @@
 // vectors (RFC 3720 B.4 and the "123456789" check value), the event wire
 // format against bytes worked out by hand from the protobuf encoding rules,
 // and event files read back by an independent TFRecord/protobuf parser.
+#include "inspect/tfevents_writer.h"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include "inspect/crc32c.h"
 #include "inspect/metrics_log.h"
 #include "inspect/metrics_sink.h"
-#include "inspect/tfevents_writer.h"
 #include "tests/inspect/test_run_dir.h"
 
 namespace rlzero::inspect {
@@ -31,11 +32,11 @@ std::string Hex(const std::string& s) {
 
 TEST(Crc32cTest, MatchesPublishedVectors) {
   EXPECT_EQ(Crc32c(std::string("123456789")), 0xE3069283u);
-  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);       // RFC 3720 B.4
-  EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);      // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);    // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);  // RFC 3720 B.4
   std::string inc;
   for (int i = 0; i < 32; ++i) inc += static_cast<char>(i);
-  EXPECT_EQ(Crc32c(inc), 0x46DD794Eu);                          // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(inc), 0x46DD794Eu);  // RFC 3720 B.4
   EXPECT_EQ(Crc32c(std::string()), 0u);
 }
 
@@ -49,10 +50,17 @@ TEST(TfEventsTest, ScalarEventHasTheExpectedWireBytes) {
   // Event{wall_time: 1.5, step: 7, summary{value{tag: "a", simple_value: 0.5}}}
   //   09 <1.5 as LE double>  10 07  2a 0a  [0a 08 [0a 01 61  15 <0.5 as LE float>]]
   EXPECT_EQ(Hex(EncodeScalarsEvent(1.5, 7, {{"a", 0.5}})),
-            "09000000000000f83f" "1007" "2a0a" "0a08" "0a0161" "150000003f");
+            "09000000000000f83f"
+            "1007"
+            "2a0a"
+            "0a08"
+            "0a0161"
+            "150000003f");
   // Event{wall_time: 1.5, file_version: "brain.Event:2"}
   EXPECT_EQ(Hex(EncodeFileVersionEvent(1.5)),
-            "09000000000000f83f" "1a0d" + Hex("brain.Event:2"));
+            "09000000000000f83f"
+            "1a0d" +
+                Hex("brain.Event:2"));
   // A negative step is a 10-byte varint (int64 two's complement).
   std::string neg = EncodeScalarsEvent(0, -1, {});
   EXPECT_EQ(Hex(neg.substr(9, 11)), "10ffffffffffffffffff01");
@@ -73,8 +81,8 @@ TEST(TfEventsTest, RecordFramingUsesMaskedCrcs) {
 // ---- an independent reader: TFRecord frames, then protobuf fields ----
 
 struct Field {
-  int number;
-  int wire;
+  int number = 0;
+  int wire = 0;
   uint64_t varint = 0;
   std::string bytes;  // length-delimited, fixed32 or fixed64 payload
 };
@@ -95,7 +103,9 @@ std::vector<Field> ParseMessage(const std::string& s) {
   while (p < s.size()) {
     uint64_t key;
     if (!ReadVarint(s, &p, &key)) ADD_FAILURE() << "bad key";
-    Field f{static_cast<int>(key >> 3), static_cast<int>(key & 7)};
+    Field f;
+    f.number = static_cast<int>(key >> 3);
+    f.wire = static_cast<int>(key & 7);
     if (f.wire == 0) {
       ReadVarint(s, &p, &f.varint);
     } else if (f.wire == 1 || f.wire == 5) {
@@ -205,7 +215,8 @@ TEST(MetricsLogTest, SkipsATornLastLineButRejectsBadMiddleLines) {
   }
   auto bad = ReadMetricsJsonl(path);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("metrics.jsonl:2"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("metrics.jsonl:2"), std::string::npos)
+      << bad.status().message();
   EXPECT_TRUE(ReadMetricsJsonl(dir.file("absent.jsonl"))->empty());
 }
 

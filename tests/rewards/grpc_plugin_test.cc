@@ -56,6 +56,16 @@ TEST(GrpcPluginTest, ScoresThroughRlzeroVerifierService) {
   ASSERT_TRUE(batch[1].ok());
   EXPECT_FALSE(batch[1]->correct);
   EXPECT_FALSE(batch[2].ok());  // the sample lacks numbers: that entry fails alone
+  // Larger than one request chunk (1024) and than the server's batch cap
+  // (4096): answered in order, entry by entry.
+  std::vector<Json> many;
+  for (int i = 0; i < 5000; ++i) many.push_back(Sample(i % 2 ? "(1+2)*3" : "1+2+3"));
+  auto all = plugin.VerifyBatch(many, Deadline::In(60000));
+  ASSERT_EQ(all.size(), many.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    ASSERT_TRUE(all[i].ok()) << i << ": " << all[i].status().ToString();
+    EXPECT_EQ(all[i]->correct, i % 2 == 1) << i;
+  }
 }
 
 TEST(GrpcPluginTest, ServiceErrorsMapToStatusCodes) {

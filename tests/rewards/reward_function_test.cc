@@ -90,6 +90,27 @@ TEST(RewardFunctionTest, FailuresAreIsolatedAndScoreZero) {
   }
 }
 
+TEST(RewardFunctionTest, ThreadsGiveTheSameRewardsInOrder) {
+  auto cd = verifiers::MakeVerifier("countdown", Json(nullptr), verifiers::VerifierEnv{});
+  ASSERT_TRUE(cd.ok());
+  std::vector<RewardFunction::Component> comps = {
+      {"cd", 1.0, 1000, false, std::shared_ptr<Verifier>(std::move(cd).value())},
+      C("throws", 1.0, new ThrowingVerifier())};
+  RewardFunction serial(comps, 1), parallel(comps, 4);
+  std::vector<Json> samples;
+  for (int i = 0; i < 100; ++i)
+    samples.push_back(Json{{"response", "<answer>" + std::to_string(i % 7) + "+1</answer>"},
+                           {"numbers", {i % 7, 1}},
+                           {"target", i % 3 == 0 ? i % 7 + 1 : 0}});
+  auto a = serial.ScoreBatch(samples), b = parallel.ScoreBatch(samples);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].total, b[i].total) << i;
+    EXPECT_EQ(a[i].total, i % 3 == 0 ? 1.0 : 0.0) << i;  // hand-derived: x+1 == target
+    EXPECT_TRUE(b[i].components[1].failed);
+  }
+}
+
 StatusOr<RewardsConfig> Parse(const std::string& yaml) {
   auto root = ParseYaml(yaml, "test.yaml");
   if (!root.ok()) return root.status();

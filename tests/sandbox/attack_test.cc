@@ -3,7 +3,9 @@
 // TearDown): no file named with the case's marker in the watched dirs, no
 // live process whose argv or environment holds it, no connection seen by the
 // loopback server, and the sentinel process still alive.
+#include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,8 +16,6 @@
 #include <random>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "host_watch.h"
 #include "sandbox/sandbox.h"
@@ -32,6 +32,22 @@ using rlzero::testing::Sentinel;
 const char kEnvSecret[] = "ENVSECRET7f3a9";
 const char kFileSecret[] = "FILESECRET51c2e";
 
+// Every path under dir (recursive), for a before/after comparison.
+std::set<std::string> Tree(const std::string& dir) {
+  std::set<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    out.insert(dir + "/" + name);
+    if (e->d_type == DT_DIR)
+      for (const auto& p : Tree(dir + "/" + name)) out.insert(p);
+  }
+  closedir(d);
+  return out;
+}
+
 class AttackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -41,6 +57,10 @@ class AttackTest : public ::testing::Test {
     secret_dir_ = "/tmp/rlz-secret-" + std::to_string(getpid());
     mkdir(secret_dir_.c_str(), 0700);
     secret_path_ = secret_dir_ + "/secret.txt";
+    // A private dir nobody else touches: checked for ANY change, not just
+    // marker names (the shared /tmp is only checked for markers).
+    mkdir((secret_dir_ + "/watched").c_str(), 0777);
+    std::ofstream(secret_dir_ + "/watched/existing.txt") << "keep\n";
     std::ofstream(secret_path_) << kFileSecret << "\n";
     inherited_fd_ = open(secret_path_.c_str(), O_RDONLY);  // deliberately not O_CLOEXEC
     inherited_sock_ = socket(AF_INET, SOCK_STREAM, 0);
@@ -59,16 +79,21 @@ class AttackTest : public ::testing::Test {
     close(inherited_fd_);
     close(inherited_sock_);
     unlink(secret_path_.c_str());
+    unlink((secret_dir_ + "/watched/existing.txt").c_str());
+    rmdir((secret_dir_ + "/watched").c_str());
     rmdir(secret_dir_.c_str());
   }
 
   void SetUp() override {
     std::random_device rd;
     marker_ = "rlzatk" + std::to_string(rd()) + std::to_string(rd());
+    watched_before_ = Tree(secret_dir_);
   }
 
   void TearDown() override {
     EXPECT_EQ(MarkerFiles(marker_), std::vector<std::string>{}) << "files left on the host";
+    EXPECT_EQ(Tree(secret_dir_), watched_before_) << "the watched dir changed";
+    EXPECT_EQ(ReadFile(secret_dir_ + "/watched/existing.txt"), "keep\n");
     EXPECT_EQ(MarkerProcesses(marker_), std::vector<pid_t>{}) << "processes survived the run";
     EXPECT_EQ(server_->connections(), 0) << "the loopback server saw a connection";
     EXPECT_TRUE(sentinel_->Alive()) << "the sentinel process was killed";
@@ -82,6 +107,7 @@ class AttackTest : public ::testing::Test {
         {"PORT", std::to_string(server_->port())},
         {"ABSTRACT", server_->abstract_name()},
         {"SECRETPATH", secret_path_},
+        {"WATCHDIR", secret_dir_ + "/watched"},
         {"CALLERDIR", here},
         {"SRCDIR", RLZERO_SOURCE_DIR},
         {"SENTINELPID", std::to_string(sentinel_->pid())},
@@ -111,7 +137,13 @@ class AttackTest : public ::testing::Test {
     return *res;
   }
 
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
   std::string marker_;
+  std::set<std::string> watched_before_;
   static Sandbox* box_;
   static LoopbackServer* server_;
   static Sentinel* sentinel_;
@@ -125,7 +157,9 @@ Sentinel* AttackTest::sentinel_ = nullptr;
 std::string AttackTest::secret_dir_, AttackTest::secret_path_;
 int AttackTest::inherited_fd_ = -1, AttackTest::inherited_sock_ = -1;
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 // --- resource exhaustion -------------------------------------------------
 
@@ -169,7 +203,8 @@ TEST_F(AttackTest, MemorySlowCreep) {
 
 TEST_F(AttackTest, CppMemoryBomb) {
   RunResult r = Attack(
-      "#include <vector>\n#include <cstdio>\nint main(){std::vector<char*> v; for(;;){char* p=new char[1<<20];"
+      "#include <vector>\n#include <cstdio>\nint main(){std::vector<char*> v; for(;;){char* p=new "
+      "char[1<<20];"
       " for(int i=0;i<(1<<20);i+=4096)p[i]=1; v.push_back(p);} }\n",
       3000, "", 128, "cpp");
   EXPECT_EQ(r.status, RunStatus::kMemoryLimit) << RunStatusName(r.status) << r.stderr_data;
@@ -217,9 +252,10 @@ TEST_F(AttackTest, FileSizeLimit) {
   EXPECT_EQ(r.status, RunStatus::kRuntimeError);
   EXPECT_TRUE(Contains(r.stderr_data, "File too large")) << r.stderr_data;
   // ...while a C++ program gets the signal.
-  r = Attack("#include <cstdio>\nint main(){FILE* f=fopen(\"/sandbox/big\",\"wb\"); static char b[1<<20];"
-             " for(int i=0;i<64;++i) fwrite(b,1,sizeof b,f); fclose(f);}\n",
-             3000, "", 256, "cpp");
+  r = Attack(
+      "#include <cstdio>\nint main(){FILE* f=fopen(\"/sandbox/big\",\"wb\"); static char b[1<<20];"
+      " for(int i=0;i<64;++i) fwrite(b,1,sizeof b,f); fclose(f);}\n",
+      3000, "", 256, "cpp");
   EXPECT_EQ(r.status, RunStatus::kSignal);
   EXPECT_EQ(r.signal, SIGXFSZ);
 }
@@ -235,7 +271,11 @@ TEST_F(AttackTest, OpenFilesLimit) {
 // --- filesystem ----------------------------------------------------------
 
 TEST_F(AttackTest, WritesToTmpStayInTheJail) {
-  RunResult r = Attack("open('/tmp/MARKER', 'w').write('x')\nimport os\nprint(os.path.exists('/tmp/MARKER'))\n");
+  RunResult r = Attack(
+      "open('/tmp/MARKER', 'w').write('x')\nimport os\nprint(os.path.exists('/tmp/MARKER'))\n"
+      "for p in ['WATCHDIR/existing.txt', 'WATCHDIR/new.txt']:\n"
+      "    try:\n        open(p, 'w').write('overwritten'); print('wrote', p)\n"
+      "    except OSError:\n        pass\n");
   EXPECT_EQ(r.status, RunStatus::kOk) << r.stderr_data;
   EXPECT_EQ(r.stdout_data, "True\n");  // written inside, not on the host (TearDown)
 }
@@ -243,7 +283,9 @@ TEST_F(AttackTest, WritesToTmpStayInTheJail) {
 TEST_F(AttackTest, WritesToHomeAndCallerDirsFail) {
   RunResult r = Attack(
       "import os\n"
-      "for d in ['/root', os.path.expanduser('~'), 'CALLERDIR', 'SRCDIR', '/', '/usr', '/usr/lib', '/etc',"
+      "for d in ['/root', os.path.expanduser('~'), 'CALLERDIR', 'SRCDIR', 'WATCHDIR', '/', '/usr', "
+      "'/usr/lib', "
+      "'/etc',"
       " '/dev', '/proc', '/dev/shm', '/var/tmp']:\n"
       "    try:\n"
       "        open(os.path.join(d, 'MARKER'), 'w').write('x')\n"
@@ -263,7 +305,8 @@ TEST_F(AttackTest, WritesToHomeAndCallerDirsFail) {
 TEST_F(AttackTest, HostDirsAreNotVisible) {
   RunResult r = Attack(
       "import os\n"
-      "for p in ['/root', '/home', 'CALLERDIR', 'SRCDIR', '/work', '/var', '/sys', '/boot', '/usr/local',"
+      "for p in ['/root', '/home', 'CALLERDIR', 'SRCDIR', '/work', '/var', '/sys', '/boot', "
+      "'/usr/local',"
       " '/etc/passwd', '/run', '/mnt']:\n"
       "    print(p, os.path.exists(p))\n"
       "print(sorted(os.listdir('/')))\n");
@@ -287,22 +330,26 @@ TEST_F(AttackTest, BlockDevicesAreAbsent) {
       "for d in ['/dev/vda', '/dev/sda', '/dev/mem', '/dev/kmsg', '/dev/nvme0n1']:\n"
       "    print(d, os.path.exists(d))\n");
   EXPECT_EQ(r.status, RunStatus::kOk);
-  EXPECT_EQ(r.stdout_data,
-            "['fd', 'null', 'random', 'stderr', 'stdin', 'stdout', 'urandom', 'zero']\n"
-            "/dev/vda False\n/dev/sda False\n/dev/mem False\n/dev/kmsg False\n/dev/nvme0n1 False\n");
+  EXPECT_EQ(
+      r.stdout_data,
+      "['fd', 'null', 'random', 'stderr', 'stdin', 'stdout', 'urandom', 'zero']\n"
+      "/dev/vda False\n/dev/sda False\n/dev/mem False\n/dev/kmsg False\n/dev/nvme0n1 False\n");
 }
 
 // --- environment, processes, descriptors -----------------------------------
 
 TEST_F(AttackTest, CallerEnvironmentIsScrubbed) {
-  RunResult r = Attack("import os\nprint(sorted(os.environ))\nprint(open('/proc/self/environ').read())\n");
+  RunResult r =
+      Attack("import os\nprint(sorted(os.environ))\nprint(open('/proc/self/environ').read())\n");
   EXPECT_EQ(r.status, RunStatus::kOk);
-  EXPECT_EQ(r.stdout_data.substr(0, r.stdout_data.find('\n')), "['HOME', 'LANG', 'PATH', 'TMPDIR']");
+  EXPECT_EQ(r.stdout_data.substr(0, r.stdout_data.find('\n')),
+            "['HOME', 'LANG', 'PATH', 'TMPDIR']");
 }
 
 TEST_F(AttackTest, OtherProcessesProcIsUnreadable) {
   RunResult r = Attack(
-      "import os\npids = [p for p in os.listdir('/proc') if p.isdigit()]\nprint('pids', len(pids))\n"
+      "import os\npids = [p for p in os.listdir('/proc') if p.isdigit()]\nprint('pids', "
+      "len(pids))\n"
       "for p in pids:\n"
       "    for f in ['cmdline', 'environ']:\n"
       "        try:\n            print(p, f, open('/proc/%s/%s' % (p, f), 'rb').read())\n"
@@ -328,7 +375,8 @@ TEST_F(AttackTest, OnlyFdsZeroToTwoAreOpen) {
 TEST_F(AttackTest, RunsUnprivilegedUnderSeccompWithNoNewPrivs) {
   RunResult r = Attack(
       "import os\nprint(os.getuid(), os.geteuid(), os.getgid(), os.getgroups())\n"
-      "st = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)\n"
+      "st = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if "
+      "':\\t' in l)\n"
       "for k in ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp']:\n"
       "    print(k, st[k].strip())\n");
   EXPECT_EQ(r.status, RunStatus::kOk) << r.stderr_data;
@@ -349,8 +397,8 @@ TEST_F(AttackTest, DeniedSyscalls) {
   RunResult r = Attack(
       "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
       "def t(name, rc):\n    print(name, rc, ctypes.get_errno())\n"
-      "t('ptrace', libc.ptrace(0, 0, 0, 0))\n"            // PTRACE_TRACEME
-      "t('unshare', libc.unshare(0x10000000))\n"          // CLONE_NEWUSER
+      "t('ptrace', libc.ptrace(0, 0, 0, 0))\n"    // PTRACE_TRACEME
+      "t('unshare', libc.unshare(0x10000000))\n"  // CLONE_NEWUSER
       "t('unshare_net', libc.unshare(0x40000000))\n"
       "t('mount', libc.mount(b'none', b'/sandbox', b'tmpfs', 0, None))\n"
       "t('chroot', libc.chroot(b'/sandbox'))\n"
@@ -417,7 +465,8 @@ TEST_F(AttackTest, LoopbackConnectionToTheHostFails) {
   RunResult r = Attack(
       "import socket\n"
       "for host in ['127.0.0.1', 'localhost', '::1']:\n"
-      "    try:\n        socket.create_connection((host, PORT), timeout=0.5); print('connected', host)\n"
+      "    try:\n        socket.create_connection((host, PORT), timeout=0.5); print('connected', "
+      "host)\n"
       "    except OSError as e:\n        print('failed', host)\n"
       "s = socket.socket(socket.AF_UNIX)\n"
       "try:\n    s.connect('\\0ABSTRACT'); print('connected abstract')\n"
@@ -430,7 +479,8 @@ TEST_F(AttackTest, OnlyLoopbackInterface) {
   RunResult r = Attack(
       "import socket\nprint([n for _, n in socket.if_nameindex()])\n"
       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-      "try:\n    s.connect(('8.8.8.8', 53)); print('routed')\nexcept OSError:\n    print('unreachable')\n");
+      "try:\n    s.connect(('8.8.8.8', 53)); print('routed')\nexcept OSError:\n    "
+      "print('unreachable')\n");
   EXPECT_EQ(r.status, RunStatus::kOk);
   EXPECT_EQ(r.stdout_data, "['lo']\nunreachable\n");
 }
@@ -438,7 +488,9 @@ TEST_F(AttackTest, OnlyLoopbackInterface) {
 // --- crashes, stdin, exits -------------------------------------------------
 
 TEST_F(AttackTest, AbortWithCoreDumpLeavesNoCore) {
-  RunResult r = Attack("import os, resource\nprint(resource.getrlimit(resource.RLIMIT_CORE), flush=True)\nos.abort()\n");
+  RunResult r = Attack(
+      "import os, resource\nprint(resource.getrlimit(resource.RLIMIT_CORE), "
+      "flush=True)\nos.abort()\n");
   EXPECT_EQ(r.status, RunStatus::kSignal);
   EXPECT_EQ(r.signal, SIGABRT);
   EXPECT_TRUE(Contains(r.stdout_data, "(0, 0)"));
@@ -475,13 +527,25 @@ TEST_F(AttackTest, ClosedStdioThenHang) {
 }
 
 TEST_F(AttackTest, CppForkBomb) {
-  RunResult r = Attack("#include <unistd.h>\nint main(){ for(;;) fork(); }\n", 1500, "", 256, "cpp");
+  RunResult r =
+      Attack("#include <unistd.h>\nint main(){ for(;;) fork(); }\n", 1500, "", 256, "cpp");
   EXPECT_EQ(r.status, RunStatus::kTimeout);
+}
+
+TEST_F(AttackTest, DeepRecursionHitsTheStackLimit) {
+  RunResult r = Attack(
+      "#include <cstdio>\nint f(int n){ volatile char pad[1024]; pad[0]=n; return n ? "
+      "f(n-1)+pad[0] : 0; }\n"
+      "int main(){ std::printf(\"%d\\n\", f(100000000)); }\n",
+      3000, "", 256, "cpp");
+  EXPECT_EQ(r.status, RunStatus::kSignal);
+  EXPECT_EQ(r.signal, SIGSEGV);
 }
 
 TEST_F(AttackTest, CgroupAndSysfsAreInvisible) {
   RunResult r = Attack(
-      "import os\nprint(os.path.exists('/sys/fs/cgroup'), open('/proc/self/cgroup').read().count('rlzero'))\n");
+      "import os\nprint(os.path.exists('/sys/fs/cgroup'), "
+      "open('/proc/self/cgroup').read().count('rlzero'))\n");
   EXPECT_EQ(r.status, RunStatus::kOk);
   EXPECT_EQ(r.stdout_data, "False 0\n");
 }

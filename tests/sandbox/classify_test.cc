@@ -3,10 +3,9 @@
 // the low 7 bits), not taken from our runs.
 #include "sandbox/classify.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 namespace rlzero::sandbox {
 namespace {
@@ -69,7 +68,8 @@ TEST(ClassifyTest, OutputLimitWinsOverTimeout) {
 }
 
 TEST(ClassifyTest, MemoryMarkerOnFailedRunIsMemoryLimit) {
-  EXPECT_EQ(ClassifyOf(Ended(Exited(1)), "Traceback...\nMemoryError\n").status, RunStatus::kMemoryLimit);
+  EXPECT_EQ(ClassifyOf(Ended(Exited(1)), "Traceback...\nMemoryError\n").status,
+            RunStatus::kMemoryLimit);
   // A successful run that merely prints the word stays ok.
   EXPECT_EQ(ClassifyOf(Ended(Exited(0)), "MemoryError").status, RunStatus::kOk);
 }

@@ -2,6 +2,7 @@
 // each one sees a planted file, process, connection or dead sentinel.
 #include "host_watch.h"
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -12,8 +13,6 @@
 #include <cstdio>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace rlzero::testing {
 namespace {

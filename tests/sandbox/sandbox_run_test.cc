@@ -2,14 +2,13 @@
 // classifies their outcomes (python and cpp, stdin, limits, concurrency,
 // request validation). Expected outputs are what the programs print by
 // construction (arithmetic on their input), not recorded runs.
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_config.h"
@@ -42,7 +41,8 @@ RunResult RunPy(const std::string& src, const std::string& in = "", int64_t time
 }
 
 TEST(SandboxRunTest, PythonEchoesStdinArithmetic) {
-  RunResult r = RunPy("import sys\nn=[int(x) for x in sys.stdin.read().split()]\nprint(sum(n))\n", "1 2 3 4\n");
+  RunResult r = RunPy("import sys\nn=[int(x) for x in sys.stdin.read().split()]\nprint(sum(n))\n",
+                      "1 2 3 4\n");
   EXPECT_EQ(r.status, RunStatus::kOk) << r.stderr_data << r.error;
   EXPECT_EQ(r.stdout_data, "10\n");
   EXPECT_TRUE(r.isolated);
@@ -97,7 +97,8 @@ TEST(SandboxRunTest, MemoryLimit) {
 }
 
 TEST(SandboxRunTest, OutputCapKeepsPartialOutput) {
-  RunResult r = RunPy("import sys\nsys.stdout.write('a' * 100000)\nsys.stdout.flush()\n", "", 2000, 256, 4);
+  RunResult r =
+      RunPy("import sys\nsys.stdout.write('a' * 100000)\nsys.stdout.flush()\n", "", 2000, 256, 4);
   EXPECT_EQ(r.status, RunStatus::kOutputLimit);
   EXPECT_EQ(r.stdout_data, std::string(4096, 'a'));
 }
@@ -105,7 +106,8 @@ TEST(SandboxRunTest, OutputCapKeepsPartialOutput) {
 TEST(SandboxRunTest, CppCompilesAndRuns) {
   RunRequest req;
   req.language = "cpp";
-  req.source = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a*b<<\"\\n\";}\n";
+  req.source =
+      "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a*b<<\"\\n\";}\n";
   req.stdin_data = "6 7\n";
   auto r = Box().Run(req);
   ASSERT_TRUE(r.ok());
@@ -148,6 +150,48 @@ TEST(SandboxRunTest, ConcurrentRunsAreIndependent) {
     });
   for (auto& t : ts) t.join();
   EXPECT_EQ(good.load(), 6);
+}
+
+// RLIMIT_NPROC counts per user namespace, so jails sharing host uid 65534 do
+// not share a process budget; within a jail init + python + children <= limit.
+const char kForker[] =
+    "import os, time\nn = 0\nfor i in range(30):\n    try:\n"
+    "        if os.fork() == 0:\n            time.sleep(1); os._exit(0)\n"
+    "        n += 1\n    except OSError:\n        break\ntime.sleep(0.5)  # overlap with the other "
+    "jails\nprint(n)\n";
+
+TEST(SandboxRunTest, ProcessLimitHoldsWithoutCgroups) {
+  SandboxConfig c;
+  c.cgroup = "off";
+  c.prefork = 0;
+  c.max_processes = 20;
+  auto b = CreateSandbox(c);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  RunRequest r;
+  r.source = kForker;
+  auto res = (*b)->Run(r);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->stdout_data, "18\n");  // 20 - init - python
+}
+
+TEST(SandboxRunTest, ProcessLimitIsPerJail) {
+  SandboxConfig c;
+  c.cgroup = "off";
+  c.max_concurrency = 3;
+  c.max_processes = 40;
+  auto b = CreateSandbox(c);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  std::atomic<int> full{0};
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 3; ++i)
+    ts.emplace_back([&] {
+      RunRequest r;
+      r.source = kForker;
+      auto res = (*b)->Run(r);
+      if (res.ok() && res->stdout_data == "30\n") ++full;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(full.load(), 3);  // 3 x 32 tasks at once, over 40 if it were shared
 }
 
 TEST(SandboxRunTest, UnavailableLanguageBinaryIsSandboxError) {

@@ -31,7 +31,8 @@ class SandboxServiceTest : public ::testing::Test {
     delete server_;
     delete box_;
   }
-  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req, rlzero::v1::SandboxRunResponse* resp) {
+  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req,
+                    rlzero::v1::SandboxRunResponse* resp) {
     grpc::ClientContext ctx;
     return stub_->Run(&ctx, req, resp);
   }

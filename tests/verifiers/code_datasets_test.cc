@@ -5,8 +5,9 @@
 // must stay fast on 2 shared cores); RLZERO_FULL_DATASETS=1 runs all of them
 // (about 1,300 python processes, ~2 minutes on a loaded 2-core machine).
 // Runs through LocalPythonSandbox (unsandboxed local python3, trusted dataset
-// code) so the harness itself is what is tested; the same test is to run
-// against the real sandbox once that library is linked (see docs/verifiers.md).
+// code), so the harness itself is what is tested, and, when the sandbox
+// library is linked (RLZERO_HAVE_SANDBOX), through the real sandbox too (the
+// RealSandbox tests skip, saying why, when the host forbids its isolation).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +19,9 @@
 #include "tests/support/subprocess.h"
 #include "tests/verifiers/local_python_sandbox.h"
 #include "verifiers/code_verifier.h"
+#ifdef RLZERO_HAVE_SANDBOX
+#include "sandbox/sandbox_config.h"
+#endif
 
 namespace rlzero::verifiers {
 namespace {
@@ -56,9 +60,8 @@ size_t Stride(size_t subset_stride) {
 std::string Block(const std::string& code) { return "```python\n" + code + "\n```"; }
 
 // Scores samples on 4 threads; returns one result per sample.
-std::vector<VerifyResult> ScoreAll(const std::vector<Json>& samples) {
-  static rlzero::testing::LocalPythonSandbox sandbox;
-  auto v = MakeVerifier("code", Json{{"time_limit_ms", 20000}}, VerifierEnv{&sandbox});
+std::vector<VerifyResult> ScoreAll(const std::vector<Json>& samples, sandbox::Sandbox* sandbox) {
+  auto v = MakeVerifier("code", Json{{"time_limit_ms", 20000}}, VerifierEnv{sandbox});
   EXPECT_TRUE(v.ok());
   std::vector<VerifyResult> out(samples.size());
   std::atomic<size_t> next{0};
@@ -74,7 +77,7 @@ std::vector<VerifyResult> ScoreAll(const std::vector<Json>& samples) {
   return out;
 }
 
-TEST(CodeDatasetsTest, HumanEvalCanonicalPassAndReturnNoneFails) {
+void HumanEvalCanonicalPassAndReturnNoneFails(sandbox::Sandbox* sb) {
   std::vector<Json> tasks = HumanEval();
   ASSERT_EQ(tasks.size(), 164u);
   std::vector<Json> good, bad, exits, picked;
@@ -89,7 +92,7 @@ TEST(CodeDatasetsTest, HumanEvalCanonicalPassAndReturnNoneFails) {
     s["response"] = Block(t["prompt"].get<std::string>() + "    import sys\n    sys.exit(0)\n");
     exits.push_back(s);
   }
-  std::vector<VerifyResult> g = ScoreAll(good), b = ScoreAll(bad), e = ScoreAll(exits);
+  std::vector<VerifyResult> g = ScoreAll(good, sb), b = ScoreAll(bad, sb), e = ScoreAll(exits, sb);
   tasks = picked;
   int passed = 0, none_passed = 0, exit_passed = 0;
   for (size_t i = 0; i < tasks.size(); ++i) {
@@ -105,7 +108,7 @@ TEST(CodeDatasetsTest, HumanEvalCanonicalPassAndReturnNoneFails) {
               passed, n, none_passed, n, exit_passed, n);
 }
 
-TEST(CodeDatasetsTest, MbppTestSplitCanonicalPass) {
+void MbppTestSplitCanonicalPass(sandbox::Sandbox* sb) {
   std::vector<Json> tasks = MbppTestSplit();
   ASSERT_EQ(tasks.size(), 500u);
   std::vector<Json> good, exits, picked;
@@ -119,7 +122,7 @@ TEST(CodeDatasetsTest, MbppTestSplitCanonicalPass) {
     exits.push_back(s);
   }
   tasks = picked;
-  std::vector<VerifyResult> g = ScoreAll(good), e = ScoreAll(exits);
+  std::vector<VerifyResult> g = ScoreAll(good, sb), e = ScoreAll(exits, sb);
   int passed = 0, exit_scored = 0;
   for (size_t i = 0; i < tasks.size(); ++i) {
     passed += g[i].correct;
@@ -131,6 +134,42 @@ TEST(CodeDatasetsTest, MbppTestSplitCanonicalPass) {
               passed, tasks.size(), exit_scored);
   EXPECT_GE(passed * 100, static_cast<int>(tasks.size()) * 98);  // >= 98%
 }
+
+TEST(CodeDatasetsTest, HumanEvalLocalPython) {
+  rlzero::testing::LocalPythonSandbox sb;
+  HumanEvalCanonicalPassAndReturnNoneFails(&sb);
+}
+
+TEST(CodeDatasetsTest, MbppLocalPython) {
+  rlzero::testing::LocalPythonSandbox sb;
+  MbppTestSplitCanonicalPass(&sb);
+}
+
+#ifdef RLZERO_HAVE_SANDBOX
+// The real sandbox with its default config, or a skip naming why not.
+std::unique_ptr<sandbox::Sandbox> RealSandbox(std::string* why) {
+  auto sb = sandbox::CreateSandbox(sandbox::SandboxConfig{});
+  if (!sb.ok()) {
+    *why = sb.status().ToString();
+    return nullptr;
+  }
+  return std::move(sb).value();
+}
+
+TEST(CodeDatasetsTest, HumanEvalRealSandbox) {
+  std::string why;
+  auto sb = RealSandbox(&why);
+  if (!sb) GTEST_SKIP() << "sandbox unavailable on this host: " << why;
+  HumanEvalCanonicalPassAndReturnNoneFails(sb.get());
+}
+
+TEST(CodeDatasetsTest, MbppRealSandbox) {
+  std::string why;
+  auto sb = RealSandbox(&why);
+  if (!sb) GTEST_SKIP() << "sandbox unavailable on this host: " << why;
+  MbppTestSplitCanonicalPass(sb.get());
+}
+#endif
 
 }  // namespace
 }  // namespace rlzero::verifiers

@@ -8,23 +8,49 @@
 
 #include "sandbox/sandbox.h"
 #include "tests/verifiers/local_python_sandbox.h"
+#ifdef RLZERO_HAVE_SANDBOX
+#include "sandbox/sandbox_config.h"
+#endif
 
 namespace rlzero::verifiers {
 namespace {
 
 std::string Block(const std::string& code) { return "Here:\n```python\n" + code + "\n```\n"; }
 
-class CodeVerifierTest : public ::testing::Test {
+// The harness tests run through each sandbox: "local" (test-only local
+// python) and "real" (the sandbox library with its default config, when it is
+// linked and the host allows its isolation; skipped otherwise).
+sandbox::Sandbox* SandboxNamed(const std::string& kind) {
+  if (kind == "local") {
+    static testing::LocalPythonSandbox local;
+    return &local;
+  }
+#ifdef RLZERO_HAVE_SANDBOX
+  static std::unique_ptr<sandbox::Sandbox> real = [] {
+    auto sb = sandbox::CreateSandbox(sandbox::SandboxConfig{});
+    return sb.ok() ? std::move(sb).value() : nullptr;
+  }();
+  return real.get();
+#else
+  return nullptr;
+#endif
+}
+
+class CodeVerifierTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void SetUp() override {
+    sandbox_ = SandboxNamed(GetParam());
+    if (sandbox_ == nullptr) GTEST_SKIP() << "sandbox '" << GetParam() << "' unavailable here";
+  }
   VerifyResult Score(Json sample, Json options = Json(nullptr)) {
-    auto v = MakeVerifier("code", options, VerifierEnv{&sandbox_});
+    auto v = MakeVerifier("code", options, VerifierEnv{sandbox_});
     EXPECT_TRUE(v.ok()) << v.status().ToString();
     if (!v.ok()) return {};
     auto r = (*v)->Verify(sample, Deadline::In(20000));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : VerifyResult{};
   }
-  testing::LocalPythonSandbox sandbox_;
+  sandbox::Sandbox* sandbox_ = nullptr;
 };
 
 const char* kAdd = "def add(a, b):\n    return a + b";
@@ -49,7 +75,7 @@ TEST(CodeExtractionTest, ComparesOutputLineByLine) {
   EXPECT_FALSE(OutputMatches("", "0"));
 }
 
-TEST_F(CodeVerifierTest, MbppStyleTestsScoreTheFractionPassed) {
+TEST_P(CodeVerifierTest, MbppStyleTestsScoreTheFractionPassed) {
   auto r = Score({{"response", Block(kAdd)}, {"tests", kAddTests}});
   EXPECT_TRUE(r.correct) << r.reason;
   EXPECT_EQ(r.score, 1.0);
@@ -61,14 +87,14 @@ TEST_F(CodeVerifierTest, MbppStyleTestsScoreTheFractionPassed) {
   EXPECT_NE(r.reason.find("AssertionError"), std::string::npos) << r.reason;
 }
 
-TEST_F(CodeVerifierTest, SetupRunsFirst) {
+TEST_P(CodeVerifierTest, SetupRunsFirst) {
   Json s = {{"response", Block("def f():\n    return K * 2")},
             {"setup", "K = 21"},
             {"tests", {"assert f() == 42"}}};
   EXPECT_TRUE(Score(s).correct);
 }
 
-TEST_F(CodeVerifierTest, HumanEvalStyleIsAllOrNothing) {
+TEST_P(CodeVerifierTest, HumanEvalStyleIsAllOrNothing) {
   Json s = {{"response", Block("def inc(x):\n    return x + 1")},
             {"test", "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(5) == 6\n"},
             {"entry_point", "inc"}};
@@ -87,7 +113,7 @@ TEST_F(CodeVerifierTest, HumanEvalStyleIsAllOrNothing) {
   EXPECT_FALSE(Score(s).correct);
 }
 
-TEST_F(CodeVerifierTest, EarlyExitsNeverPass) {
+TEST_P(CodeVerifierTest, EarlyExitsNeverPass) {
   const char* exits[] = {
       "import os\nos._exit(0)",
       "import sys\nsys.exit(0)",
@@ -114,7 +140,7 @@ TEST_F(CodeVerifierTest, EarlyExitsNeverPass) {
   EXPECT_DOUBLE_EQ(r.score, 2.0 / 3.0);
 }
 
-TEST_F(CodeVerifierTest, ForgedOrPatchedMarkersDoNotPass) {
+TEST_P(CodeVerifierTest, ForgedOrPatchedMarkersDoNotPass) {
   // Printing marker-looking lines without the nonce, and replacing builtins
   // the harness uses, must not make tests pass.
   const char* hacks[] = {
@@ -131,7 +157,7 @@ TEST_F(CodeVerifierTest, ForgedOrPatchedMarkersDoNotPass) {
   }
 }
 
-TEST_F(CodeVerifierTest, StdinStdoutCases) {
+TEST_P(CodeVerifierTest, StdinStdoutCases) {
   Json cases = Json::array({{{"stdin", "1 2\n"}, {"stdout", "3\n"}},
                             {{"stdin", "10 -4\n"}, {"stdout", "6"}}});
   auto r = Score({{"response", Block("a, b = map(int, input().split())\nprint(a + b)")},
@@ -146,7 +172,7 @@ TEST_F(CodeVerifierTest, StdinStdoutCases) {
   EXPECT_EQ(r.score, 0.0);
 }
 
-TEST_F(CodeVerifierTest, TimeoutsAndMissingCode) {
+TEST_P(CodeVerifierTest, TimeoutsAndMissingCode) {
   auto r = Score({{"response", Block("while True:\n    pass")}, {"tests", kAddTests}},
                Json{{"time_limit_ms", 500}});
   EXPECT_FALSE(r.correct);
@@ -156,8 +182,8 @@ TEST_F(CodeVerifierTest, TimeoutsAndMissingCode) {
   EXPECT_NE(r.reason.find("no ```python block"), std::string::npos);
 }
 
-TEST_F(CodeVerifierTest, MalformedSamplesAreErrors) {
-  auto v = MakeVerifier("code", Json(nullptr), VerifierEnv{&sandbox_});
+TEST_P(CodeVerifierTest, MalformedSamplesAreErrors) {
+  auto v = MakeVerifier("code", Json(nullptr), VerifierEnv{sandbox_});
   ASSERT_TRUE(v.ok());
   Deadline d = Deadline::In(1000);
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}}, d).ok());
@@ -166,6 +192,9 @@ TEST_F(CodeVerifierTest, MalformedSamplesAreErrors) {
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"test", "x"}}, d).ok());
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"tests", kAddTests}, {"cases", {}}}, d).ok());
 }
+
+INSTANTIATE_TEST_SUITE_P(Sandboxes, CodeVerifierTest, ::testing::Values("local", "real"),
+                         [](const auto& info) { return info.param; });
 
 // A sandbox that fails as infrastructure.
 class BrokenSandbox : public sandbox::Sandbox {

@@ -48,6 +48,9 @@ TEST(VerifyCliTest, OneLineOutPerLineInSameOrder) {
   auto b = RunCommand(BinPath("rlzero") + " verify --task countdown --input - --batch-size 1",
                       kCountdown);
   EXPECT_EQ(b.out, r.out);
+  auto t = RunCommand(BinPath("rlzero") + " verify --task countdown --input - --threads 3",
+                      kCountdown);
+  EXPECT_EQ(t.out, r.out);
 }
 
 TEST(VerifyCliTest, ReadsAFileAndTakesOptions) {

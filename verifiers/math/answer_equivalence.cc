@@ -73,13 +73,12 @@ class Comparer {
   bool CompareInner(int gn, uint32_t gmask, int pn, uint32_t pmask) {
     const LatexNode& G = g_.at(gn);
     const LatexNode& P = p_.at(pn);
-    // "x = 5" answers "5"; "5" answers a gold "x = 5". A relation whose left side
-    // is not a lone symbol ("2+3=5") is a restatement and does not match.
-    if (G.kind == NodeKind::kChain || P.kind == NodeKind::kChain) return CompareChains(gn, pn);
     if (P.kind == NodeKind::kRelation && IsInequality(P) && G.kind == NodeKind::kTuple)
       return CompareInequalityToInterval(/*relation_is_gold=*/false, pn, gn);
     if (G.kind == NodeKind::kRelation && IsInequality(G) && P.kind == NodeKind::kTuple)
       return CompareInequalityToInterval(/*relation_is_gold=*/true, gn, pn);
+    // "x = 5" answers "5"; "5" answers a gold "x = 5". A relation whose left side
+    // is not a lone symbol ("2+3=5") is a restatement and does not match.
     if (P.kind == NodeKind::kRelation && G.kind != NodeKind::kRelation) {
       if (IsDefinition(p_, pn)) return Compare(gn, gmask, P.kids[1], pmask);
       return Fail("prediction is a relation, gold is not");
@@ -89,6 +88,7 @@ class Comparer {
       return Fail("gold is a relation, prediction is not");
     }
     if (G.kind == NodeKind::kRelation) return CompareRelations(gn, pn);
+    if (G.kind == NodeKind::kChain || P.kind == NodeKind::kChain) return CompareChains(gn, pn);
     // Base-n numerals: the digits must be those of the gold numeral.
     if (G.kind == NodeKind::kBaseNumber) {
       if (P.kind == NodeKind::kNumber) return P.text == G.text || Fail("numeral digits differ");

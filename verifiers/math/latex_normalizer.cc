@@ -248,7 +248,7 @@ void JoinThousands(std::string& s) {
 
 }  // namespace
 
-std::string NormalizeLatex(std::string_view answer) {
+std::string NormalizeLatex(std::string_view answer, bool* had_percent) {
   std::string s(answer);
   // Unicode spellings.
   static constexpr const char* kUnicode[][2] = {
@@ -284,6 +284,7 @@ std::string NormalizeLatex(std::string_view answer) {
   // Degrees and percent.
   for (const char* d : {"^{\\circ}", "^\\circ", "^{\\circ }", "{}^\\circ"}) ReplaceAll(s, d, "");
   ReplaceCommand(s, "\\circ", "");
+  if (had_percent) *had_percent = s.find('%') != std::string::npos;
   ReplaceAll(s, "\\%", "");
   ReplaceAll(s, "%", "");
   Trim(s);

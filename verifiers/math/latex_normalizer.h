@@ -21,7 +21,8 @@
 
 namespace rlzero::verifiers::math {
 
-std::string NormalizeLatex(std::string_view answer);
+// `had_percent` (optional) is set when a percent sign was dropped.
+std::string NormalizeLatex(std::string_view answer, bool* had_percent = nullptr);
 
 // Lower-cased with all whitespace removed: the text-answer comparison key.
 std::string TextKey(std::string_view normalized);

@@ -1,5 +1,6 @@
-// verifiers/math/latex_parser.cc: lexer and recursive-descent parser for
-// normalised LaTeX answers (see latex_parser.h for the grammar).
+// verifiers/math/latex_parser.cc: recursive-descent parser for normalised
+// LaTeX answers (see latex_parser.h for the grammar; tokens from
+// latex_lexer.h).
 //
 // Errors are reported by setting `error_` once and returning -1 up the call
 // chain; nothing throws. Depth and budget are checked on every descent.
@@ -10,72 +11,12 @@
 #include <string_view>
 #include <utility>
 
+#include "verifiers/math/latex_lexer.h"
+
 namespace rlzero::verifiers::math {
 namespace {
 
-enum class TokKind : uint8_t { kNumber, kLetter, kCommand, kChar, kEnd };
-
-struct Token {
-  TokKind kind;
-  std::string_view text;
-  size_t offset;
-  bool split = false;  // the tail of a number split by a one-digit argument
-};
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// Splits normalised LaTeX into tokens. Never fails: unknown bytes become
-// kChar tokens that the parser rejects.
-std::vector<Token> Lex(std::string_view s) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      ++i;
-      continue;
-    }
-    size_t start = i;
-    if (IsDigit(c) || (c == '.' && i + 1 < s.size() && IsDigit(s[i + 1]))) {
-      while (i < s.size() && IsDigit(s[i])) ++i;
-      if (i + 1 < s.size() && s[i] == '.' && IsDigit(s[i + 1])) {
-        ++i;
-        while (i < s.size() && IsDigit(s[i])) ++i;
-      }
-      // Scientific notation 1.5e3 / 2E-4 (an 'e' followed by digits).
-      if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        size_t j = i + 1;
-        if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-        if (j < s.size() && IsDigit(s[j])) {
-          while (j < s.size() && IsDigit(s[j])) ++j;
-          i = j;
-        }
-      }
-      out.push_back({TokKind::kNumber, s.substr(start, i - start), start});
-      continue;
-    }
-    if (IsAlpha(c)) {
-      out.push_back({TokKind::kLetter, s.substr(i, 1), start});
-      ++i;
-      continue;
-    }
-    if (c == '\\' && i + 1 < s.size()) {
-      ++i;
-      if (IsAlpha(s[i])) {
-        while (i < s.size() && IsAlpha(s[i])) ++i;
-      } else {
-        ++i;
-      }
-      out.push_back({TokKind::kCommand, s.substr(start, i - start), start});
-      continue;
-    }
-    out.push_back({TokKind::kChar, s.substr(i, 1), start});
-    ++i;
-  }
-  out.push_back({TokKind::kEnd, std::string_view(), s.size()});
-  return out;
-}
 
 struct FuncSpec {
   const char* command;
@@ -142,7 +83,7 @@ const char* RelationOp(const Token& t) {
 class Parser {
  public:
   Parser(std::string_view src, EvalBudget& budget) : src_(src), budget_(budget) {
-    toks_ = Lex(src);
+    toks_ = LexLatex(src);
   }
 
   StatusOr<LatexAst> Run() {

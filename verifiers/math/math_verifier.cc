@@ -63,8 +63,9 @@ MathVerdict Compare(const std::string& answer, const std::string& gold_raw, Eval
     v.reason = "gold answer too long";
     return v;
   }
-  std::string gold = math::NormalizeLatex(gold_src);
-  std::string pred = math::NormalizeLatex(answer);
+  bool gold_percent = false, pred_percent = false;
+  std::string gold = math::NormalizeLatex(gold_src, &gold_percent);
+  std::string pred = math::NormalizeLatex(answer, &pred_percent);
   std::string gs = Squash(gold), ps = Squash(pred);
   if (gs.empty()) {
     v.reason = "gold answer is empty";
@@ -98,6 +99,17 @@ MathVerdict Compare(const std::string& answer, const std::string& gold_raw, Eval
     return v;
   }
   math::Equivalence e = math::AnswersEquivalent(*gold_ast, *pred_ast, budget);
+  if (!e.equal && gold_percent != pred_percent && !budget.exhausted()) {
+    // "25\%" and "0.25" are the same number: retry with the percent side
+    // divided by 100 (the plain reading was tried above).
+    const std::string& side = gold_percent ? gold : pred;
+    auto scaled = math::ParseLatex("\\frac{" + side + "}{100}", budget);
+    if (scaled.ok()) {
+      math::Equivalence e2 = gold_percent ? math::AnswersEquivalent(*scaled, *pred_ast, budget)
+                                          : math::AnswersEquivalent(*gold_ast, *scaled, budget);
+      if (e2.equal) e = e2;
+    }
+  }
   v.correct = e.equal;
   if (!e.equal) v.reason = e.reason;
   return v;

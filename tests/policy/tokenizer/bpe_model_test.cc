@@ -94,10 +94,67 @@ TEST(BpeModelTest, BadFilesGiveErrorsNamingThePlace) {
   auto not_json = Tokenizer::Load(testing::WriteTempFile("notjson.json", "{\"model\": [1,"));
   ASSERT_FALSE(not_json.ok());
   EXPECT_NE(not_json.status().message().find("not valid JSON"), std::string::npos);
+  json huge_id = {{"model", Model({{"a", 2000000000}}, json::array())}};
+  auto huge = Tokenizer::Load(testing::WriteTempFile("huge.json", huge_id.dump()));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("out of range"), std::string::npos);
   json wordpiece = {{"model", {{"type", "WordPiece"}, {"vocab", json::object()}}}};
   auto wp = Tokenizer::Load(testing::WriteTempFile("wp.json", wordpiece.dump()));
   ASSERT_FALSE(wp.ok());
   EXPECT_EQ(wp.status().code(), StatusCode::kUnimplemented);
+}
+
+}  // namespace
+}  // namespace rlzero
+
+namespace rlzero {
+namespace {
+
+// A Llama-3-shaped file: Llama-3's Split regex (digits in groups of up to
+// three), ByteLevel without regex, ignore_merges, and a TemplateProcessing
+// post-processor that prepends <|begin_of_text|>. Ids worked out by hand.
+TEST(BpeModelTest, Llama3StyleFile) {
+  json vocab = {{"1", 0}, {"2", 1}, {"3", 2}, {"4", 3}, {"5", 4}, {"12", 5}, {"123", 6},
+                {"a", 7}, {"\xC4\xA0", 8}, {"\xC4\xA0" "a", 9}};
+  json doc = {
+      {"added_tokens", json::array({{{"id", 100}, {"content", "<|begin_of_text|>"},
+                                     {"single_word", false}, {"lstrip", false},
+                                     {"rstrip", false}, {"normalized", false},
+                                     {"special", true}}})},
+      {"normalizer", nullptr},
+      {"pre_tokenizer",
+       {{"type", "Sequence"},
+        {"pretokenizers",
+         json::array(
+             {{{"type", "Split"},
+               {"pattern",
+                {{"Regex",
+                  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
+                  "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}}},
+               {"behavior", "Isolated"},
+               {"invert", false}},
+              {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}})}}},
+      {"post_processor",
+       {{"type", "Sequence"},
+        {"processors",
+         json::array(
+             {{{"type", "ByteLevel"}, {"add_prefix_space", true}, {"use_regex", true}},
+              {{"type", "TemplateProcessing"},
+               {"single", json::array({{{"SpecialToken", {{"id", "<|begin_of_text|>"}, {"type_id", 0}}}},
+                                       {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}})},
+               {"special_tokens",
+                {{"<|begin_of_text|>",
+                  {{"id", "<|begin_of_text|>"}, {"ids", {100}}, {"tokens", {"<|begin_of_text|>"}}}}}}}})}}},
+      {"decoder", {{"type", "ByteLevel"}}},
+      {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", {"1 2", "\xC4\xA0 a"}},
+                 {"ignore_merges", true}}}};
+  auto t = Tokenizer::Load(testing::WriteTempFile("llama3.json", doc.dump()));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // "12345" -> pieces "123" (whole vocab word: ignore_merges) and "45".
+  EXPECT_EQ(t.value()->Encode("12345"), (Ids{6, 3, 4}));
+  EXPECT_EQ(t.value()->Encode("12345 a", /*add_special_tokens=*/true), (Ids{100, 6, 3, 4, 9}));
+  EXPECT_EQ(t.value()->Decode({100, 6, 3, 4, 9}, /*skip_special_tokens=*/true), "12345 a");
+  EXPECT_EQ(t.value()->bos_id(), 100);  // no config files: conventional name
 }
 
 }  // namespace

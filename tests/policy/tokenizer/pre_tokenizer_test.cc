@@ -47,6 +47,22 @@ TEST(PreTokenizerTest, RegexSplitUsesUnicodeClasses) {
   EXPECT_EQ(Pieces(cfg, "h\xC3\xA9llo 42"), (V{"h\xC3\xA9llo", " ", "4", "2"}));
 }
 
+TEST(PreTokenizerTest, WhitespaceIsUnicodeWhiteSpace) {
+  // Oniguruma's (and Rust's) \s is Unicode White_Space: U+0085 and U+3000
+  // are spaces, U+180E (a format character since Unicode 6.3) and U+200B are
+  // not.
+  json cfg = {{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Removed"},
+              {"invert", false}};
+  EXPECT_EQ(Pieces(cfg, "a\xC2\x85" "b\xE3\x80\x80" "c\xE1\xA0\x8E" "d\xE2\x80\x8B" "e"),
+            (V{"a", "b", "c\xE1\xA0\x8E" "d\xE2\x80\x8B" "e"}));
+  json non_space = {{"type", "Split"}, {"pattern", {{"Regex", "[^\\s]+"}}},
+                    {"behavior", "Isolated"}, {"invert", false}};
+  EXPECT_EQ(Pieces(non_space, "x\xE1\xA0\x8Ey z"), (V{"x\xE1\xA0\x8Ey", " ", "z"}));
+  EXPECT_EQ(RewriteWhitespaceClasses("[\\]\\s]"), "[\\]\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}"
+                                                   "\\x{1680}\\x{2000}-\\x{200A}\\x{2028}"
+                                                   "\\x{2029}\\x{202F}\\x{205F}\\x{3000}]");
+}
+
 TEST(PreTokenizerTest, DigitsIndividualOrGrouped) {
   EXPECT_EQ(Pieces(json{{"type", "Digits"}, {"individual_digits", true}}, "a12b"),
             (V{"a", "1", "2", "b"}));

@@ -5,6 +5,7 @@
 // parsed tree must evaluate or fail cleanly, and verdicts must be reflexive.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
@@ -71,10 +72,14 @@ std::string Mutate(std::string s, std::mt19937_64& rng) {
 TEST(LatexParserFuzzTest, MutantsNeverCrashOrHang) {
   std::vector<std::string> seeds = Seeds();
   ASSERT_GT(seeds.size(), 400u);
-  std::mt19937_64 rng(20260523);
+  // Fixed seed and size by default; RLZERO_FUZZ_SEED / RLZERO_FUZZ_CASES allow
+  // longer local runs (e.g. under sanitizers).
+  const char* seed_env = std::getenv("RLZERO_FUZZ_SEED");
+  const char* cases_env = std::getenv("RLZERO_FUZZ_CASES");
+  std::mt19937_64 rng(seed_env ? std::strtoull(seed_env, nullptr, 10) : 20260523);
+  const int kCases = cases_env ? std::atoi(cases_env) : 20000;
   MathOptions options;
   int parsed = 0, evaluated = 0;
-  constexpr int kCases = 20000;
   for (int n = 0; n < kCases; ++n) {
     const std::string& seed = seeds[rng() % seeds.size()];
     std::string mutant = Mutate(seed, rng);

@@ -200,6 +200,9 @@ TEST(MathVerifierTest, Inequalities) {
   EXPECT_NO_MATCH("(1,3]", "1 \\le x \\le 3");
   EXPECT_NO_MATCH("1 < x \\le 3", "1 < y \\le 3");
   EXPECT_NO_MATCH("(1,3]", "1 < x < 3");
+  EXPECT_MATCH("x \\in (1,3]", "1 < x \\le 3");
+  EXPECT_MATCH("1 < x \\le 3", "x \\in (1,3]");
+  EXPECT_NO_MATCH("1 < x \\le 3", "x < 3");
 }
 
 TEST(MathVerifierTest, OrderedTuples) {
@@ -297,6 +300,11 @@ TEST(MathVerifierTest, UnitsDegreesPercentMoney) {
   EXPECT_MATCH("\\$32,\\!348", "32348");
   EXPECT_MATCH("\\$18.90", "\\$18.9");
   EXPECT_MATCH("25\\%", "25");
+  EXPECT_MATCH("25\\%", "0.25");     // a percent is also its fraction
+  EXPECT_MATCH("0.25", "25\\%");
+  EXPECT_MATCH("12.5\\%", "\\frac{1}{8}");
+  EXPECT_NO_MATCH("25\\%", "2.5");
+  EXPECT_NO_MATCH("0.25", "2.5\\%");
   EXPECT_NO_MATCH("90^\\circ", "45");
   EXPECT_NO_MATCH("\\$36", "37");
 }

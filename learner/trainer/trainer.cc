@@ -1,0 +1,349 @@
+// learner/trainer/trainer.cc: the stages of a GRPO step and the run loop
+// (see header).
+#include "learner/trainer/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "learner/advantage_estimator.h"
+
+namespace rlzero {
+namespace fs = std::filesystem;
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Adds seconds to times[key] for the lifetime of the object.
+class StageTimer {
+ public:
+  StageTimer(std::map<std::string, double>* times, const char* key)
+      : times_(times), key_(key), start_(std::chrono::steady_clock::now()) {}
+  ~StageTimer() { (*times_)[key_] += Seconds(start_); }
+
+ private:
+  std::map<std::string, double>* times_;
+  const char* key_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+void MeanStd(const std::vector<double>& v, double* mean, double* std) {
+  *mean = Mean(v);
+  // Population std for reporting (one number over the batch).
+  double ss = 0;
+  for (double x : v) ss += (x - *mean) * (x - *mean);
+  *std = v.empty() ? 0.0 : std::sqrt(ss / static_cast<double>(v.size()));
+}
+
+}  // namespace
+
+StatusOr<TrainerConfig> TrainerConfig::FromConfig(ConfigReader& r) {
+  TrainerConfig c;
+  r.Get("max_steps", &c.max_steps);
+  r.Get("prompts_per_step", &c.prompts_per_step);
+  r.Get("group_size", &c.group_size);
+  r.Get("dynamic_sampling", &c.dynamic_sampling);
+  r.Get("max_draws", &c.max_draws);
+  r.Get("save_every", &c.save_every);
+  r.Get("keep_last", &c.keep_last);
+  r.Get("seed", &c.seed);
+  r.Get("run_id", &c.run_id);
+  if (c.max_steps < 0) r.RecordError("max_steps", "must be >= 0");
+  if (c.prompts_per_step < 1) r.RecordError("prompts_per_step", "must be >= 1");
+  if (c.group_size < 2) r.RecordError("group_size", "must be >= 2 (groups are compared)");
+  if (c.max_draws < 1) r.RecordError("max_draws", "must be >= 1");
+  if (c.save_every < 0) r.RecordError("save_every", "must be >= 0");
+  if (c.keep_last < 1) r.RecordError("keep_last", "must be >= 1");
+  return c;
+}
+
+Trainer::Trainer(TrainerConfig config, TrainerDeps deps, std::string run_dir)
+    : config_(std::move(config)), deps_(std::move(deps)), run_dir_(std::move(run_dir)) {
+  if (config_.run_id.empty()) config_.run_id = fs::path(run_dir_).filename().string();
+}
+
+uint64_t Trainer::SampleSeed(int draw) const {
+  return SplitMix64(SplitMix64(config_.seed) ^ SplitMix64(static_cast<uint64_t>(state_.step) * 64 +
+                                                          static_cast<uint64_t>(draw)));
+}
+
+// ---------------------------------------------------------------- stages
+
+StatusOr<std::vector<Trainer::Group>> Trainer::Sample(int draw, StepData* d) {
+  StageTimer timer(&d->times, "sample");
+  std::vector<Group> groups(config_.prompts_per_step);
+  std::vector<std::vector<int32_t>> prompt_ids;
+  for (Group& g : groups) {
+    RLZ_ASSIGN_OR_RETURN(g.prompt, deps_.prompts->Next());
+    prompt_ids.push_back(g.prompt.ids);
+  }
+  RLZ_ASSIGN_OR_RETURN(std::vector<SampledCompletion> completions,
+                       deps_.rollouts->Generate(prompt_ids, config_.group_size, SampleSeed(draw)));
+  const size_t expected = groups.size() * static_cast<size_t>(config_.group_size);
+  if (completions.size() != expected) {
+    return Internal("rollout source returned " + std::to_string(completions.size()) +
+                    " completions, expected " + std::to_string(expected));
+  }
+  for (size_t i = 0; i < completions.size(); ++i) {
+    SampledCompletion& c = completions[i];
+    if (c.logprobs.size() != c.token_ids.size()) {
+      return Internal("rollout source: completion " + std::to_string(i) + " has " +
+                      std::to_string(c.logprobs.size()) + " log-probs for " +
+                      std::to_string(c.token_ids.size()) + " tokens");
+    }
+    groups[i / config_.group_size].completions.push_back(std::move(c));
+  }
+  return groups;
+}
+
+Status Trainer::Score(std::vector<Group>* groups, StepData* d) {
+  StageTimer timer(&d->times, "score");
+  for (Group& g : *groups) {
+    for (const SampledCompletion& c : g.completions) {
+      auto score = deps_.scorer->Score(g.prompt, c);
+      if (!score.ok()) return score.status().WithContext("scoring prompt " + g.prompt.id);
+      if (!std::isfinite(score->reward)) {
+        return InvalidArgument("scoring prompt " + g.prompt.id + ": non-finite reward");
+      }
+      g.scores.push_back(std::move(score).value());
+    }
+  }
+  return Status::Ok();
+}
+
+Status Trainer::CollectGroups(StepData* d) {
+  for (int draw = 0; draw < (config_.dynamic_sampling ? config_.max_draws : 1); ++draw) {
+    RLZ_ASSIGN_OR_RETURN(std::vector<Group> groups, Sample(draw, d));
+    RLZ_RETURN_IF_ERROR(Score(&groups, d));
+    for (Group& g : groups) {
+      d->all_scored.push_back(g);
+      std::vector<double> rewards;
+      for (const auto& s : g.scores) rewards.push_back(s.reward);
+      const bool keep = !config_.dynamic_sampling || !IsDegenerateGroup(rewards);
+      if (keep && static_cast<int>(d->kept.size()) < config_.prompts_per_step) {
+        d->kept.push_back(std::move(g));
+      }
+    }
+    if (static_cast<int>(d->kept.size()) >= config_.prompts_per_step) break;
+  }
+  return Status::Ok();
+}
+
+void Trainer::Advantages(StepData* d) {
+  StageTimer timer(&d->times, "advantages");
+  const GrpoConfig& grpo = deps_.learner->grpo();
+  auto estimator = MakeAdvantageEstimator(grpo.advantage);  // validated at config time
+  std::vector<std::vector<double>> rewards;
+  for (const Group& g : d->kept) {
+    rewards.emplace_back();
+    for (const auto& s : g.scores) rewards.back().push_back(s.reward);
+  }
+  auto adv = ComputeAdvantages(**estimator, rewards, grpo.advantage_options);
+  d->samples.clear();
+  for (size_t gi = 0; gi < d->kept.size(); ++gi) {
+    Group& g = d->kept[gi];
+    g.advantages = adv[gi];
+    for (size_t i = 0; i < g.completions.size(); ++i) {
+      const SampledCompletion& c = g.completions[i];
+      TrainSample s;
+      s.prompt_ids = g.prompt.ids;
+      s.completion_ids = c.token_ids;
+      s.behaviour_logprobs = c.logprobs;
+      s.advantage = adv[gi][i];
+      s.loss_masked = grpo.overlong_filter && c.finish_reason == "length";
+      d->samples.push_back(std::move(s));
+    }
+  }
+}
+
+Status Trainer::Reference(StepData* d) {
+  StageTimer timer(&d->times, "reference");
+  RLZ_RETURN_IF_ERROR(deps_.learner->ComputeReferenceLogProbs(&d->samples));
+  RLZ_ASSIGN_OR_RETURN(d->mismatch_kl, deps_.learner->ComputeOldLogProbs(&d->samples));
+  return Status::Ok();
+}
+
+Status Trainer::Update(StepData* d) {
+  StageTimer timer(&d->times, "update");
+  RLZ_ASSIGN_OR_RETURN(d->update, deps_.learner->Update(d->samples, state_.step));
+  return Status::Ok();
+}
+
+std::map<std::string, double> Trainer::StepMetrics(const StepData& d, double step_seconds) const {
+  std::map<std::string, double> m;
+  std::vector<double> rewards;
+  std::map<std::string, std::vector<double>> components;
+  double correct = 0, truncated = 0, completions = 0;
+  std::vector<double> lengths;
+  for (const Group& g : d.all_scored) {
+    for (size_t i = 0; i < g.scores.size(); ++i) {
+      rewards.push_back(g.scores[i].reward);
+      for (const auto& [name, v] : g.scores[i].components) components[name].push_back(v);
+      correct += g.scores[i].correct ? 1 : 0;
+      truncated += g.completions[i].finish_reason == "length" ? 1 : 0;
+      lengths.push_back(static_cast<double>(g.completions[i].token_ids.size()));
+      completions += 1;
+    }
+  }
+  double mean, std;
+  MeanStd(rewards, &mean, &std);
+  m["reward/mean"] = mean;
+  m["reward/std"] = std;
+  for (const auto& [name, v] : components) m["reward/" + name] = Mean(v);
+  m["accuracy"] = completions > 0 ? correct / completions : 0.0;
+  std::vector<double> adv;
+  double trained_tokens = 0;
+  for (const TrainSample& s : d.samples) {
+    adv.push_back(s.advantage);
+    trained_tokens += static_cast<double>(s.total_length());
+  }
+  MeanStd(adv, &mean, &std);
+  m["advantage/mean"] = mean;
+  m["advantage/std"] = std;
+  m["response_length/mean"] = Mean(lengths);
+  double max_len = 0;
+  for (double l : lengths) max_len = std::max(max_len, l);
+  m["response_length/max"] = max_len;
+  m["truncated_frac"] = completions > 0 ? truncated / completions : 0.0;
+  m["kl"] = d.update.kl;
+  m["entropy"] = d.update.entropy;
+  m["clip_frac"] = d.update.clip_frac;
+  m["clip_frac/low"] = d.update.clip_frac_low;
+  m["clip_frac/high"] = d.update.clip_frac_high;
+  m["mismatch_kl"] = d.mismatch_kl;
+  m["tis_truncated_frac"] = d.update.tis_truncated_frac;
+  m["grad_norm"] = d.update.grad_norm;
+  m["lr"] = d.update.lr;
+  m["loss"] = d.update.loss;
+  m["groups"] = static_cast<double>(d.kept.size());
+  m["samples"] = static_cast<double>(d.samples.size());
+  m["tokens_per_s"] = step_seconds > 0 ? trained_tokens / step_seconds : 0.0;
+  for (const char* stage : {"sample", "score", "advantages", "reference", "update", "publish"}) {
+    auto it = d.times.find(stage);
+    m[std::string("time/") + stage] = it == d.times.end() ? 0.0 : it->second;
+  }
+  m["time/step"] = step_seconds;
+  return m;
+}
+
+Status Trainer::Publish(StepData* d) {
+  StageTimer timer(&d->times, "publish");
+  ++state_.weights_version;
+  RLZ_RETURN_IF_ERROR(deps_.rollouts->PublishWeights(state_.weights_version));
+  if (deps_.rollout_store != nullptr) {
+    std::vector<inspect::RolloutRecord> rows;
+    for (const Group& g : d->all_scored) {
+      for (size_t i = 0; i < g.completions.size(); ++i) {
+        inspect::RolloutRecord r;
+        r.run_id = config_.run_id;
+        r.step = state_.step + 1;
+        r.weights_version = state_.weights_version - 1;
+        r.prompt_id = g.prompt.id;
+        r.prompt = g.prompt.text;
+        r.sample_index = static_cast<int32_t>(i);
+        r.completion = g.completions[i].text;
+        r.token_ids = g.completions[i].token_ids;
+        r.token_logprobs = g.completions[i].logprobs;
+        r.rewards = g.scores[i].components;
+        r.reward = g.scores[i].reward;
+        r.advantage = g.advantages.empty() ? 0.0 : g.advantages[i];  // dropped groups: 0
+        r.correct = g.scores[i].correct;
+        r.finish_reason = g.completions[i].finish_reason;
+        r.extracted_answer = g.scores[i].extracted_answer;
+        r.verifier_reason = g.scores[i].reason;
+        rows.push_back(std::move(r));
+      }
+    }
+    // Queued to the store's own thread; blocks only under back-pressure.
+    RLZ_RETURN_IF_ERROR(deps_.rollout_store->WriteStep(std::move(rows)));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- run loop
+
+StatusOr<RunOutcome> Trainer::Run() {
+  if (!deps_.learner || !deps_.prompts || !deps_.rollouts || !deps_.scorer || !deps_.policy) {
+    return FailedPrecondition("trainer: missing a part (learner, prompts, rollouts, scorer, policy)");
+  }
+  RunOutcome outcome;
+  auto stop = [&] { return deps_.stop_requested != nullptr && deps_.stop_requested->load(); };
+  while (state_.step < config_.max_steps && !stop()) {
+    const auto start = std::chrono::steady_clock::now();
+    StepData d;
+    RLZ_RETURN_IF_ERROR(CollectGroups(&d));
+    Advantages(&d);
+    RLZ_RETURN_IF_ERROR(Reference(&d));
+    RLZ_RETURN_IF_ERROR(Update(&d));
+    RLZ_RETURN_IF_ERROR(Publish(&d));
+    state_.data_position = deps_.prompts->position();
+    std::map<std::string, double> metrics = StepMetrics(d, Seconds(start));
+    ++state_.step;
+    if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Write(state_.step, metrics));
+    if (deps_.on_step) deps_.on_step(state_.step, metrics);
+    outcome.last_metrics = metrics;
+    if (config_.save_every > 0 && state_.step % config_.save_every == 0 &&
+        state_.step < config_.max_steps) {
+      RLZ_RETURN_IF_ERROR(SaveCheckpoint());
+    }
+  }
+  outcome.interrupted = stop() && state_.step < config_.max_steps;
+  if (!LatestCheckpoint(run_dir_).has_value() || *LatestCheckpoint(run_dir_) != state_.step) {
+    RLZ_RETURN_IF_ERROR(SaveCheckpoint());
+  }
+  if (deps_.rollout_store != nullptr) RLZ_RETURN_IF_ERROR(deps_.rollout_store->Flush());
+  if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Flush());
+  outcome.steps_done = state_.step;
+  return outcome;
+}
+
+Status Trainer::SaveCheckpoint() {
+  const std::string final_dir = CheckpointDir(run_dir_, state_.step);
+  const std::string tmp =
+      (fs::path(CheckpointsRoot(run_dir_)) / (".step-" + std::to_string(state_.step) + ".tmp"))
+          .string();
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return Internal(tmp + ": cannot create: " + ec.message());
+  if (!deps_.save_model) return FailedPrecondition("trainer: no model saver");
+  RLZ_RETURN_IF_ERROR(deps_.save_model(tmp));
+  RLZ_RETURN_IF_ERROR(deps_.learner->SaveState((fs::path(tmp) / "optimizer.pt").string()));
+  RLZ_RETURN_IF_ERROR(SaveRngState(tmp));
+  TrainerState s = state_;
+  s.extra["seed"] = config_.seed;
+  RLZ_RETURN_IF_ERROR(WriteTrainerState(tmp, s));
+  fs::remove_all(final_dir, ec);
+  fs::rename(tmp, final_dir, ec);
+  if (ec) return Internal(final_dir + ": cannot rename checkpoint into place: " + ec.message());
+  return PruneCheckpoints(run_dir_, config_.keep_last);
+}
+
+Status Trainer::Resume() {
+  auto latest = LatestCheckpoint(run_dir_);
+  if (!latest.has_value()) {
+    return NotFound(CheckpointsRoot(run_dir_) + ": no checkpoint to resume from");
+  }
+  const std::string dir = CheckpointDir(run_dir_, *latest);
+  RLZ_ASSIGN_OR_RETURN(TrainerState s, ReadTrainerState(dir));
+  if (!deps_.load_model) return FailedPrecondition("trainer: no model loader");
+  RLZ_RETURN_IF_ERROR(deps_.load_model(dir));
+  RLZ_RETURN_IF_ERROR(deps_.learner->LoadState((fs::path(dir) / "optimizer.pt").string()));
+  RLZ_RETURN_IF_ERROR(LoadRngState(dir));
+  RLZ_RETURN_IF_ERROR(deps_.prompts->Seek(s.data_position));
+  RLZ_RETURN_IF_ERROR(deps_.rollouts->PublishWeights(s.weights_version));
+  state_ = s;
+  return Status::Ok();
+}
+
+}  // namespace rlzero
