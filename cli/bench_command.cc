@@ -11,7 +11,7 @@
 namespace rlzero::cli {
 namespace {
 
-const char* kTorchBenches[] = {"rollout", "learner", "sync"};
+const char* kTorchBenches[] = {"rollout", "learner", "sync", "logprobs", "model-load"};
 
 int BenchHelp(FILE* out) {
   std::fputs("usage: rlzero bench <what> [flags]   (rlzero bench <what> --help)\n\n", out);
@@ -20,7 +20,9 @@ int BenchHelp(FILE* out) {
   std::fputs(
       "  rollout    prefill/decode tokens/s against a recompute loop (LibTorch)\n"
       "  learner    training tokens/s: forward, backward, optimiser (LibTorch)\n"
-      "  sync       weight-sync GB/s over loopback (LibTorch)\n",
+      "  sync       weight-sync GB/s over loopback (LibTorch)\n"
+      "  logprobs   TokenLogProbs tokens/s, chunked vs full logits (LibTorch)\n"
+      "  model-load checkpoint load GB/s and peak RSS / checkpoint size (LibTorch)\n",
       out);
   return out == stdout ? 0 : 2;
 }

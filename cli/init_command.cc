@@ -11,14 +11,7 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "policy/model_io.h"
-#include "policy/text_encoder.h"
-
-#if __has_include("policy/tokenizer/tokenizer.h")
 #include "policy/tokenizer/tokenizer.h"
-#define RLZ_INIT_HAVE_TOKENIZER 1
-#else
-#define RLZ_INIT_HAVE_TOKENIZER 0
-#endif
 
 namespace rlzero::cli {
 
@@ -27,7 +20,6 @@ namespace {
 // Fills vocab_size / bos / eos from the tokenizer where the config lacks
 // them, and checks the vocabulary covers the tokenizer's ids.
 Status ReconcileWithTokenizer(const std::string& path, Json* config) {
-#if RLZ_INIT_HAVE_TOKENIZER
   RLZ_ASSIGN_OR_RETURN(auto tok, Tokenizer::Load(path));
   if (!config->contains("vocab_size")) (*config)["vocab_size"] = tok->vocab_size();
   if (!config->contains("bos_token_id") && tok->bos_id()) (*config)["bos_token_id"] = *tok->bos_id();
@@ -37,10 +29,6 @@ Status ReconcileWithTokenizer(const std::string& path, Json* config) {
     return InvalidArgument("vocab_size " + std::to_string(v.get<int64_t>()) +
                            " is smaller than the tokenizer's " + std::to_string(tok->vocab_size()));
   }
-#else
-  (void)path;
-  (void)config;
-#endif
   return Status::Ok();
 }
 

@@ -19,8 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-// Elements per conversion chunk: bounds temporaries to ~64 MB in float32.
-constexpr int64_t kCopyChunkElems = int64_t{16} << 20;
+// Elements per conversion chunk: bounds temporaries and the file pages
+// resident at once to ~16 MB in float32.
+constexpr int64_t kCopyChunkElems = int64_t{4} << 20;
 
 // Files transformers keeps beside the weights that a saved model must carry.
 const char* const kSideFiles[] = {
@@ -71,8 +72,10 @@ class DefaultDtypeScope {
 };
 
 // Copies entry `e` into `param` (same numel), converting dtype and device in
-// chunks of kCopyChunkElems elements.
-void CopyEntryInto(const StEntry& e, torch::ScalarType src_type, torch::Tensor& param) {
+// chunks of kCopyChunkElems elements, dropping each chunk's file pages once
+// copied.
+void CopyEntryInto(const SafetensorsFile& file, const StEntry& e, torch::ScalarType src_type,
+                   torch::Tensor& param) {
   torch::NoGradGuard no_grad;
   const size_t elem = StDtypeSize(e.dtype);
   const int64_t n = e.numel();
@@ -91,6 +94,7 @@ void CopyEntryInto(const StEntry& e, torch::ScalarType src_type, torch::Tensor& 
       std::memcpy(src.data_ptr(), bytes, static_cast<size_t>(len) * elem);
     }
     dst.narrow(0, i, len).copy_(src);
+    file.ReleaseBytes(bytes, static_cast<size_t>(len) * elem);
   }
 }
 
@@ -117,8 +121,8 @@ Status LoadInto(const std::string& dir, const SafetensorsCheckpoint& ck, CausalL
       return InvalidArgument(where + ": dtype " + StDtypeName(e.dtype) +
                              " does not match a floating-point parameter (F32, F16, BF16)");
     }
-    CopyEntryInto(e, src_type, param);
-    loc.file->Release(e);
+    CopyEntryInto(*loc.file, e, src_type, param);
+    loc.file->Release(e);  // pages straddling chunk boundaries
     used[name] = true;
   }
   for (const auto& [name, u] : used)

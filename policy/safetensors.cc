@@ -124,12 +124,14 @@ const StEntry* SafetensorsFile::Find(const std::string& name) const {
   return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
-void SafetensorsFile::Release(const StEntry& e) const {
-  if (map_ == nullptr || e.nbytes == 0) return;
-  // Only whole pages strictly inside the tensor: neighbours may still be needed.
+void SafetensorsFile::ReleaseBytes(const uint8_t* data, size_t nbytes) const {
+  if (map_ == nullptr || nbytes == 0) return;
+  const uint8_t* map_begin = static_cast<const uint8_t*>(map_);
+  if (data < map_begin || data + nbytes > map_begin + map_size_) return;
+  // Only whole pages strictly inside the range: neighbours may still be needed.
   const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  uintptr_t begin = reinterpret_cast<uintptr_t>(e.data);
-  uintptr_t end = begin + e.nbytes;
+  uintptr_t begin = reinterpret_cast<uintptr_t>(data);
+  uintptr_t end = begin + nbytes;
   begin = (begin + page - 1) / page * page;
   end = end / page * page;
   if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);

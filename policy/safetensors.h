@@ -70,7 +70,10 @@ class SafetensorsFile {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   // Tells the kernel the pages of `e` are no longer needed (after they were
   // copied into a parameter), so loading keeps ~1x the checkpoint resident.
-  void Release(const StEntry& e) const;
+  void Release(const StEntry& e) const { ReleaseBytes(e.data, e.nbytes); }
+  // The same for any byte range of the mapping (whole pages inside it only),
+  // so a large tensor can be released chunk by chunk as it is copied.
+  void ReleaseBytes(const uint8_t* data, size_t nbytes) const;
 
  private:
   SafetensorsFile() = default;

@@ -1,17 +1,10 @@
-// policy/text_encoder.cc: adapter over rlzero::Tokenizer, compiled in only
-// when the tokenizer library's header is present in the tree.
+// policy/text_encoder.cc: adapter over rlzero::Tokenizer (policy/tokenizer).
 #include "policy/text_encoder.h"
 
-#if __has_include("policy/tokenizer/tokenizer.h")
 #include "policy/tokenizer/tokenizer.h"
-#define RLZ_HAVE_TOKENIZER 1
-#else
-#define RLZ_HAVE_TOKENIZER 0
-#endif
 
 namespace rlzero {
 
-#if RLZ_HAVE_TOKENIZER
 namespace {
 
 class TokenizerTextEncoder : public TextEncoder {
@@ -40,14 +33,5 @@ StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Load(const std::string& path
   RLZ_ASSIGN_OR_RETURN(auto tok, Tokenizer::Load(path));
   return std::unique_ptr<TextEncoder>(new TokenizerTextEncoder(std::move(tok)));
 }
-
-#else
-
-StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Load(const std::string& path) {
-  return Unimplemented(path + ": text input needs the tokenizer library, which is not in this "
-                       "build; pass token ids instead");
-}
-
-#endif
 
 }  // namespace rlzero

@@ -1,7 +1,6 @@
 // policy/text_encoder.h: text -> token ids for the commands that accept text
-// (score, sft), through the model dir's tokenizer.json when this build has
-// the tokenizer library (policy/tokenizer/tokenizer.h). Where it does not,
-// Load says so and callers accept ids only.
+// (score, sft), through the model dir's tokenizer.json (policy/tokenizer).
+// Keeps the commands' text handling in one place and their ids int64.
 // Non-goals: decoding, chat templates. Thread safety: Encode is const.
 #pragma once
 

@@ -84,11 +84,16 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
                   .view({1, 1, t, s});
   }
 #if RLZ_HAS_SDPA
-  // Additive float mask with a finite minimum, so fully masked rows stay finite.
-  auto additive = torch::zeros(allowed.sizes(), q.options())
-                      .masked_fill(allowed.logical_not(),
-                                   std::numeric_limits<float>::lowest() / 2);
-  return torch::scaled_dot_product_attention(q, kk, vv, additive, 0.0, false, scale);
+  // Additive mask with a finite minimum (half the dtype's lowest, so adding
+  // it to a score cannot overflow to -inf): fully masked rows stay finite,
+  // as in the math path. SDPA's default scale is 1/sqrt(D); fold any other
+  // scale into q.
+  const double lowest = q.scalar_type() == torch::kHalf ? -65504.0 / 2
+                                                          : std::numeric_limits<float>::lowest() / 2;
+  auto additive = torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
+  const double default_scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto qs = std::abs(scale - default_scale) < 1e-12 ? q : q * (scale / default_scale);
+  return torch::scaled_dot_product_attention(qs, kk, vv, additive);
 #else
   auto scores = torch::matmul(q, kk.transpose(-2, -1)) * scale;  // [B, H, T, S]
   scores = scores.to(AtLeastFloat32(q.scalar_type()))

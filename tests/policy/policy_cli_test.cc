@@ -129,6 +129,47 @@ TEST(PolicyCliTest, ScoreIdsInOrderAndBatchInvariant) {
   fs::remove_all(tmp);
 }
 
+// Char tokenizer ids (tests/fixtures/models/README.md): 3 + index in the alphabet.
+int64_t CharId(char ch) {
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 +-=*/()<>.,:;?!\n";
+  return 3 + static_cast<int64_t>(alphabet.find(ch));
+}
+
+TEST(PolicyCliTest, ScoreTextEqualsScoreOfItsIds) {
+  std::string tmp = TempDir("scoretext");
+  InitTiny(tmp + "/m", kFixtures + "/tiny_llama_config.json");
+  auto text = RunCommand(Rlz() + " score --model " + tmp + "/m --input -",
+                         "{\"prompt\": \"12+7=\", \"completion\": \"19\"}\n");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  Json ids_line = {{"prompt_ids", {CharId('1'), CharId('2'), CharId('+'), CharId('7'), CharId('=')}},
+                   {"completion_ids", {CharId('1'), CharId('9')}}};
+  auto ids = RunCommand(Rlz() + " score --model " + tmp + "/m --input -", ids_line.dump() + "\n");
+  ASSERT_EQ(ids.exit_code, 0) << ids.err;
+  auto a = JsonLines(text.out)[0]["logprobs"], b = JsonLines(ids.out)[0]["logprobs"];
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) EXPECT_DOUBLE_EQ(a[i].get<double>(), b[i].get<double>());
+  fs::remove_all(tmp);
+}
+
+TEST(PolicyCliTest, InitTakesVocabFromTokenizer) {
+  std::string tmp = TempDir("initvocab");
+  Json cfg = Json::parse(std::ifstream(kFixtures + "/tiny_llama_config.json"));
+  cfg.erase("vocab_size");
+  std::ofstream(tmp + "/c.json") << cfg.dump();
+  InitTiny(tmp + "/m", tmp + "/c.json");
+  Json written = Json::parse(std::ifstream(tmp + "/m/config.json"));
+  EXPECT_EQ(written["vocab_size"], 56);
+  // A vocabulary smaller than the tokenizer's is refused.
+  cfg["vocab_size"] = 20;
+  std::ofstream(tmp + "/small.json") << cfg.dump();
+  auto r = RunCommand(Rlz() + " init --config " + tmp + "/small.json --tokenizer " + kFixtures +
+                      "/char_tokenizer.json --out " + tmp + "/small");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("vocab_size 20"), std::string::npos) << r.err;
+  fs::remove_all(tmp);
+}
+
 TEST(PolicyCliTest, ScoreBadInputNamesTheLine) {
   std::string tmp = TempDir("scorebad");
   InitTiny(tmp + "/m", kFixtures + "/tiny_llama_config.json");
