@@ -1,0 +1,101 @@
+// tests/e2e/train_rollout_workers_test.cc: `rlzero train --rollout-workers 2`
+// as a user runs it: the learner starts two `rlzero rollout-worker` processes
+// that talk gRPC with a per-run token; one worker is killed with kill -9 after
+// step 2; every step still trains on its full planned `groups`, the run exits
+// 0, and no worker process survives it.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "policy/model_io.h"
+#include "policy/tokenizer/tokenizer.h"
+#include "tests/support/subprocess.h"
+
+namespace rlzero {
+namespace {
+namespace fs = std::filesystem;
+using rlzero::testing::BinPath;
+using rlzero::testing::RunCommand;
+
+class TrainRolloutWorkersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("rlz_workers_" + std::to_string(getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "model");
+    ASSERT_TRUE(WriteCharTokenizer((root_ / "model").string(), "0123456789+-*/=() <>abcdeq",
+                                   {"<eos>"})
+                    .ok());
+    auto tok = Tokenizer::Load((root_ / "model").string());
+    ASSERT_TRUE(tok.ok());
+    Json cj = {{"model_type", "qwen2"}, {"vocab_size", (*tok)->vocab_size()},
+               {"hidden_size", 32}, {"intermediate_size", 64}, {"num_hidden_layers", 1},
+               {"num_attention_heads", 2}, {"num_key_value_heads", 1},
+               {"max_position_embeddings", 128}, {"eos_token_id", *(*tok)->TokenToId("<eos>")}};
+    auto config = ParseModelConfig(cj, "tiny");
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    auto model = BuildModel(*config, torch::kCPU, torch::kFloat32, 3);
+    ASSERT_TRUE(model.ok());
+    SaveOptions so;
+    so.copy_files_from = (root_ / "model").string();
+    ASSERT_TRUE(SaveModel((root_ / "model").string(), *config, **model, so).ok());
+    std::ofstream data(root_ / "train.jsonl");
+    for (int i = 0; i < 8; ++i)
+      data << "{\"id\": \"p" << i << "\", \"question\": \"" << i << "+1\", \"answer\": \"" << i + 1
+           << "\"}\n";
+    std::ofstream cfg(root_ / "train.yaml");
+    cfg << "model: {path: " << (root_ / "model").string() << "}\n"
+        << "data: {train_file: " << (root_ / "train.jsonl").string()
+        << ", template: \"q {question} a \"}\n"
+        << "rollout: {temperature: 1.0, max_new_tokens: 12}\n"
+        << "rewards: [{name: correctness, verifier: math, options: {fallback_last_number: true}}]\n"
+        << "trainer: {max_steps: 8, prompts_per_step: 4, group_size: 3}\n"
+        << "optim: {lr: 0.001}\n";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  fs::path root_;
+};
+
+TEST_F(TrainRolloutWorkersTest, KilledWorkerLosesNoGroupsAndNothingSurvives) {
+  const std::string run = (root_ / "run").string();
+  // The bracket keeps pgrep from matching this script's own command line.
+  const std::string workers = "pgrep -f '[r]ollout-worker .*" + run + "/auth_token'";
+  const std::string script =
+      "R=" + run + "; " + BinPath("rlzero") + " train --config " + (root_ / "train.yaml").string() +
+      " --run-dir $R --rollout-workers 2 2> " + root_.string() + "/train.err & P=$!; "
+      "for i in $(seq 1500); do "
+      "  [ -f $R/metrics.jsonl ] && [ $(wc -l < $R/metrics.jsonl) -ge 2 ] && break; sleep 0.1; "
+      "done; "
+      "echo before_kill=$(wc -l < $R/metrics.jsonl); "
+      "W=$(" + workers + " | head -1); echo killed=$W; kill -9 $W; "
+      "wait $P; echo exit=$?; sleep 0.5; echo survivors=$(" + workers + " | wc -l)";
+  auto r = RunCommand(script);
+  std::ifstream err_in(root_ / "train.err");
+  std::string err((std::istreambuf_iterator<char>(err_in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(r.exit_code, 0) << r.out << err;
+  EXPECT_NE(r.out.find("exit=0"), std::string::npos) << r.out << err;
+  EXPECT_EQ(r.out.find("killed=\n"), std::string::npos) << "no worker found to kill: " << r.out;
+  EXPECT_NE(r.out.find("survivors=0"), std::string::npos) << r.out;
+  EXPECT_NE(err.find("2 rollout workers joined"), std::string::npos) << err;
+  // The kill landed mid-run, not after the last step.
+  auto pos = r.out.find("before_kill=");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_LT(std::stoi(r.out.substr(pos + 12)), 8) << r.out;
+
+  std::ifstream metrics(fs::path(run) / "metrics.jsonl");
+  std::string line;
+  int steps = 0;
+  while (std::getline(metrics, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    ++steps;
+    EXPECT_EQ(j["groups"].get<double>(), 4) << line;
+    EXPECT_EQ(j["samples"].get<double>(), 12) << line;
+  }
+  EXPECT_EQ(steps, 8);
+}
+
+}  // namespace
+}  // namespace rlzero
