@@ -23,6 +23,10 @@
 #include "data/prompt_template.h"
 #include "learner/trainer/engine_rollout_source.h"
 #include "learner/trainer/reward_scorer.h"
+#include "learner/trainer/task_prompts.h"
+#include "learner/trainer/evaluator.h"
+#include "inspect/report_data.h"
+#include "inspect/report_page.h"
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
 #include "policy/model_io.h"
@@ -39,30 +43,6 @@ std::atomic<int> g_signal{0};
 extern "C" void OnStopSignal(int signo) {
   g_signal = signo;
   g_stop = true;
-}
-
-StatusOr<std::vector<TaskPrompt>> ReadPrompts(const TrainJobConfig& c, const Tokenizer& tok) {
-  RLZ_ASSIGN_OR_RETURN(std::vector<Json> records, data::ReadJsonl(c.train_file));
-  if (records.empty()) return InvalidArgument(c.train_file + ": no prompts");
-  auto tmpl = data::PromptTemplate::FromNameOrText(c.prompt_template);
-  if (!tmpl.ok()) return tmpl.status().WithContext("data.template");
-  std::vector<TaskPrompt> prompts;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const std::string where = c.train_file + ": record " + std::to_string(i + 1);
-    TaskPrompt p;
-    const Json& r = records[i];
-    p.id = r.contains(c.id_key) ? (r[c.id_key].is_string() ? r[c.id_key].get<std::string>()
-                                                           : r[c.id_key].dump())
-                                : std::to_string(i + 1);
-    auto text = tmpl->Render(r);
-    if (!text.ok()) return text.status().WithContext(where);
-    p.text = *text;
-    p.ids = tok.Encode(p.text);
-    if (p.ids.empty()) return InvalidArgument(where + ": prompt encodes to no tokens");
-    p.meta = r;
-    prompts.push_back(std::move(p));
-  }
-  return prompts;
 }
 
 }  // namespace
@@ -92,6 +72,11 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
   if (c.rewards.by_task.empty()) {
     config.RecordError("rewards", "required: a list of reward components");
   }
+  ConfigReader eval = config.Section("eval");
+  eval.Get("file", &c.eval_file);
+  eval.Get("max_prompts", &c.eval_max_prompts);
+  eval.Get("template", &c.eval_template);
+  if (c.eval_max_prompts < 0) eval.RecordError("max_prompts", "must be >= 0 (0 = all)");
   ConfigReader trainer = config.Section("trainer");
   RLZ_ASSIGN_OR_RETURN(c.trainer, TrainerConfig::FromConfig(trainer));
   ConfigReader grpo = config.Section("grpo");
@@ -121,7 +106,8 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     reference = ref.model;
   }
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, Tokenizer::Load(job.model_path));
-  RLZ_ASSIGN_OR_RETURN(std::vector<TaskPrompt> prompts, ReadPrompts(job, *tokenizer));
+  RLZ_ASSIGN_OR_RETURN(std::vector<TaskPrompt> prompts,
+                       ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
                        Learner::Create(policy.model, reference, job.grpo, job.optim,
                                        job.sampling.max_new_tokens));
@@ -191,6 +177,40 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   }
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<RewardScorer> scorer, RewardScorer::Create(job.rewards));
 
+  // Held-out greedy evaluation, before training and at the end, on the very
+  // module being trained (an in-process engine, whatever the sampler).
+  std::vector<TaskPrompt> eval_prompts;
+  std::unique_ptr<EngineRolloutSource> greedy;
+  if (!job.eval_file.empty()) {
+    RLZ_ASSIGN_OR_RETURN(
+        eval_prompts,
+        ReadTaskPrompts(job.eval_file, job.eval_template.empty() ? job.prompt_template : job.eval_template,
+                        job.id_key, *tokenizer, job.eval_max_prompts));
+    RolloutEngineOptions geo;
+    geo.max_batch = job.max_batch;
+    geo.eos_token_ids = eos;
+    SamplingParams gp = job.sampling;
+    gp.temperature = 0.0;
+    gp.top_p = 1.0;
+    gp.top_k = 0;
+    gp.min_p = 0.0;
+    greedy = std::make_unique<EngineRolloutSource>(
+        std::make_unique<RolloutEngine>(policy.model, geo, decode), gp);
+  }
+  auto evaluate = [&](const char* when) -> StatusOr<double> {
+    const auto t0 = std::chrono::steady_clock::now();
+    RLZ_ASSIGN_OR_RETURN(EvalResult r,
+                         Evaluate(eval_prompts, *greedy, *scorer, 1, {1}, job.trainer.seed));
+    std::fprintf(stderr,
+                 "eval %s: greedy pass@1 %.3f on %lld held-out prompts (reward %.3f, length %.1f, "
+                 "%.1fs)\n",
+                 when, r.pass_at_k[1], static_cast<long long>(r.prompts), r.mean_reward,
+                 r.mean_response_tokens,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return r.pass_at_k[1];
+  };
+  const auto job_start = std::chrono::steady_clock::now();
+
   std::error_code ec;
   fs::create_directories(flags.run_dir, ec);
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<inspect::RunMetricsSink> metrics,
@@ -239,6 +259,18 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     first_step = trainer.step();
     std::fprintf(stderr, "resumed from %s\n", CheckpointDir(flags.run_dir, trainer.step()).c_str());
   }
+  double accuracy_before = -1.0;
+  const std::string before_path = flags.run_dir + "/eval_before.json";
+  if (greedy) {
+    std::ifstream prev(before_path);
+    Json pj = Json::parse(prev, nullptr, /*allow_exceptions=*/false);
+    if (flags.resume && pj.is_object() && pj.contains("accuracy")) {
+      accuracy_before = pj["accuracy"].get<double>();
+    } else {
+      RLZ_ASSIGN_OR_RETURN(accuracy_before, evaluate("before training"));
+      std::ofstream(before_path) << Json{{"accuracy", accuracy_before}}.dump() << "\n";
+    }
+  }
   g_stop = false;
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
@@ -250,6 +282,33 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
                outcome->interrupted ? "stopped" : "done",
                static_cast<long long>(outcome->steps_done),
                CheckpointDir(flags.run_dir, outcome->steps_done).c_str());
+  if (!outcome->interrupted) {
+    Json summary = {{"steps", outcome->steps_done}, {"run_dir", flags.run_dir}};
+    if (greedy) {
+      RLZ_ASSIGN_OR_RETURN(double accuracy_after, evaluate("after training"));
+      summary["accuracy_before"] = accuracy_before;
+      summary["accuracy_after"] = accuracy_after;
+    } else {
+      summary["accuracy_before"] = nullptr;
+      summary["accuracy_after"] = nullptr;
+    }
+    summary["wall_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
+    std::ofstream(flags.run_dir + "/summary.json") << summary.dump(2) << "\n";
+    std::string report = flags.run_dir + "/report.html";
+    auto data = inspect::BuildReportData(flags.run_dir, inspect::ReportOptions{});
+    if (data.ok()) {
+      std::ofstream(report) << inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false);
+    } else {
+      report = "(not written: " + data.status().message() + ")";
+    }
+    if (greedy)
+      std::fprintf(stderr, "held-out accuracy: %.1f%% before -> %.1f%% after; report: %s\n",
+                   100 * summary["accuracy_before"].get<double>(),
+                   100 * summary["accuracy_after"].get<double>(), report.c_str());
+    else
+      std::fprintf(stderr, "report: %s\n", report.c_str());
+  }
   return outcome->interrupted ? 128 + g_signal.load() : 0;
 }
 

@@ -12,6 +12,9 @@
 //            max_new_tokens, stop); its n and seed are set by the trainer
 //            (trainer.group_size, trainer.seed) and ignored
 //   rewards: the reward components (rewards/reward_function.h)
+//   eval:    file (JSONL), max_prompts, template: greedy pass@1 before and
+//            after training -> RUN_DIR/summary.json {steps, accuracy_before,
+//            accuracy_after, wall_seconds, run_dir} and RUN_DIR/report.html
 //   trainer / grpo / optim: trainer.h, learner_config.h
 // `sampler: naive` is the full-recompute reference sampler (tests, debugging).
 // Thread safety: runs on the calling thread; installs SIGINT/SIGTERM handlers
@@ -48,6 +51,11 @@ struct TrainJobConfig {
   std::string prompt_template = "r1_zero";
   std::string id_key = "id";
   bool shuffle = true;
+  // Held-out evaluation (greedy pass@1) before training and at the end; the
+  // numbers go to RUN_DIR/summary.json. Empty file: no evaluation.
+  std::string eval_file;
+  int64_t eval_max_prompts = 0;      // 0 = all
+  std::string eval_template;         // empty: data.template
   std::string sampler = "engine";
   int64_t max_batch = 64;
   SamplingParams sampling;
