@@ -47,6 +47,8 @@ class CausalLM : public torch::nn::Module {
   virtual int64_t num_layers() const = 0;
   virtual int64_t num_kv_heads() const = 0;
   virtual int64_t head_dim() const = 0;
+  // Width of the cached values; MLA caches no values (0).
+  virtual int64_t value_head_dim() const { return head_dim(); }
 };
 
 }  // namespace rlzero

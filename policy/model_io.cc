@@ -205,7 +205,7 @@ void InitWeights(CausalLM& model, const ModelConfig& config, uint64_t seed) {
     torch::Tensor init = torch::empty(p.sizes(), torch::kFloat32);
     if (ends_with("norm.weight")) {
       init.fill_(1.0);
-    } else if (ends_with(".bias")) {
+    } else if (ends_with(".bias") || ends_with("_bias")) {  // incl. MoE e_score_correction_bias
       init.zero_();
     } else {
       init.normal_(0.0, config.initializer_range, gen);

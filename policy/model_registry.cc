@@ -8,6 +8,7 @@ namespace rlzero {
 extern const ModelFamily kLlamaFamily;
 extern const ModelFamily kQwen2Family;
 extern const ModelFamily kQwen3Family;
+extern const ModelFamily kDeepseekV3Family;
 
 namespace {
 
@@ -15,6 +16,7 @@ const ModelFamily* const kFamilies[] = {
     &kLlamaFamily,
     &kQwen2Family,
     &kQwen3Family,
+    &kDeepseekV3Family,
 };
 
 }  // namespace

@@ -26,7 +26,9 @@ StatusOr<std::unique_ptr<SlotKvCache>> SlotKvCache::Create(const KvCacheShape& s
     for (int64_t l = 0; l < shape.num_layers; ++l) {
       cache->k_.push_back(torch::zeros(
           {shape.num_slots, shape.num_kv_heads, shape.max_len, shape.head_dim}, opts));
-      cache->v_.push_back(torch::zeros_like(cache->k_.back()));
+      const int64_t vd = shape.value_head_dim < 0 ? shape.head_dim : shape.value_head_dim;
+      cache->v_.push_back(
+          torch::zeros({shape.num_slots, shape.num_kv_heads, shape.max_len, vd}, opts));
     }
     auto dev = torch::TensorOptions().device(shape.device);
     cache->key_mask_ = torch::zeros({shape.num_slots, 1, 1, shape.max_len}, dev.dtype(torch::kBool));
@@ -99,8 +101,10 @@ std::pair<torch::Tensor, torch::Tensor> SlotKvCache::Append(int layer, const tor
                   k.size(2) == new_tokens_ && k.size(3) == shape_.head_dim,
               "kv cache: layer ", layer, ": k has shape ", k.sizes(), ", expected [", count_, ", ",
               shape_.num_kv_heads, ", ", new_tokens_, ", ", shape_.head_dim, "]");
-  TORCH_CHECK(v.sizes() == k.sizes(), "kv cache: layer ", layer, ": v shape ", v.sizes(),
-              " != k shape ", k.sizes());
+  TORCH_CHECK(v.dim() == 4 && v.size(0) == k.size(0) && v.size(1) == k.size(1) &&
+                  v.size(2) == k.size(2) && v.size(3) == v_[layer].size(3),
+              "kv cache: layer ", layer, ": v shape ", v.sizes(), " does not fit k shape ",
+              k.sizes(), " and value width ", v_[layer].size(3));
   torch::Tensor kk = k.scalar_type() == shape_.dtype ? k : k.to(shape_.dtype);
   torch::Tensor vv = v.scalar_type() == shape_.dtype ? v : v.to(shape_.dtype);
   torch::Tensor K = k_[layer].narrow(0, first_, count_);

@@ -42,6 +42,7 @@ struct KvCacheShape {
   int64_t max_len = 0;  // positions per slot
   int64_t num_kv_heads = 0;
   int64_t head_dim = 0;
+  int64_t value_head_dim = -1;  // -1: head_dim (MLA models cache no values: 0)
   torch::Dtype dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
 };

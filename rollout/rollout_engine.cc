@@ -395,6 +395,7 @@ Status RolloutEngine::EnsureCache(int64_t slots, int64_t max_len) {
   shape.max_len = max_len;
   shape.num_kv_heads = model_->num_kv_heads();
   shape.head_dim = model_->head_dim();
+  shape.value_head_dim = model_->value_head_dim();
   shape.dtype = dtype;
   shape.device = device;
   RLZ_ASSIGN_OR_RETURN(cache_, SlotKvCache::Create(shape));

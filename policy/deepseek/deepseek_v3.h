@@ -73,7 +73,7 @@ class DeepseekV3ForCausalLM : public CausalLM {
   // The MLA cache holds one "head" of latent + rope key per token and no values.
   int64_t num_kv_heads() const override { return 1; }
   int64_t head_dim() const override { return config_.kv_lora_rank + config_.qk_rope_head_dim; }
-  int64_t value_head_dim() const { return 0; }
+  int64_t value_head_dim() const override { return 0; }
 
   // Attention path: naive (expand latents per head) or absorbed (default off).
   void set_absorbed(bool absorbed) { absorbed_ = absorbed; }

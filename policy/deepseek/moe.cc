@@ -27,8 +27,10 @@ TopkRouterImpl::TopkRouterImpl(const DeepseekV3Config& c)
       scaling_(c.routed_scaling_factor) {
   weight = register_parameter("weight", torch::empty({experts_, c.hidden_size}));
   torch::nn::init::normal_(weight, 0.0, c.initializer_range);
-  e_score_correction_bias =
-      register_buffer("e_score_correction_bias", torch::zeros({experts_}, torch::kFloat32));
+  // A parameter without gradient (not a buffer) so checkpoints carry it the
+  // way transformers names it; only UpdateBias changes it.
+  e_score_correction_bias = register_parameter(
+      "e_score_correction_bias", torch::zeros({experts_}, torch::kFloat32), /*requires_grad=*/false);
 }
 
 std::pair<torch::Tensor, torch::Tensor> TopkRouterImpl::forward(const torch::Tensor& x) {

@@ -13,7 +13,7 @@
 // calls UpdateBias(rate) after a step to nudge the bias toward uniform load
 // (bias += rate * sign(mean_load - load)), DeepSeek-V3 section 2.1.2.
 // Weight names: gate.weight [E, C], gate.e_score_correction_bias [E] (a
-// buffer), experts.E.{gate,up,down}_proj.weight, shared_experts.*.
+// parameter without gradient), experts.E.{gate,up,down}_proj.weight, shared_experts.*.
 #pragma once
 
 #include "policy/causal_lm.h"

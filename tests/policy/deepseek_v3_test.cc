@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "policy/deepseek/deepseek_v3.h"
+#include "policy/model_io.h"
 
 namespace rlzero::deepseek {
 namespace {
@@ -107,8 +108,8 @@ TEST(DeepseekV3Test, WeightNamesAndShapesMatchTransformers) {
   EXPECT_EQ(shape("model.layers.3.shared_head.head.weight"), (V{50, 32}));
   EXPECT_EQ(shape("model.norm.weight"), (V{32}));
   EXPECT_EQ(shape("lm_head.weight"), (V{50, 32}));
-  auto buffers = m.named_buffers();
-  ASSERT_NE(buffers.find("model.layers.1.mlp.gate.e_score_correction_bias"), nullptr);
+  EXPECT_EQ(shape("model.layers.1.mlp.gate.e_score_correction_bias"), (V{8}));
+  EXPECT_FALSE(params["model.layers.1.mlp.gate.e_score_correction_bias"].requires_grad());
 }
 
 TEST(DeepseekV3Test, NaiveAndAbsorbedAttentionAgree) {
@@ -313,6 +314,33 @@ TEST(DeepseekV3Test, MtpPredictsFromHiddenAndNextTokenEmbedding) {
   auto [logits2, unused] = m.MtpForward(0, h.narrow(1, 0, 5), next2, Positions(2, 0, 5));
   EXPECT_FALSE(torch::allclose(logits[0][0], logits2[0][0]));
   EXPECT_TRUE(torch::allclose(logits[1], logits2[1]));
+}
+
+// Through the family registry: config.json -> BuildModel -> SaveModel ->
+// LoadModel gives the same tensors and the same logits.
+TEST(DeepseekV3FamilyTest, SavesAndLoadsThroughTheRegistry) {
+  torch::NoGradGuard ng;
+  nlohmann::json j = TinyConfig().ToJson();
+  auto config = ParseModelConfig(j, "tiny/config.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto built = BuildModel(*config, torch::kCPU, torch::kFloat32, 7);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  auto params = (*built)->named_parameters();
+  EXPECT_EQ(params["model.layers.1.mlp.gate.e_score_correction_bias"].abs().sum().item<double>(), 0.0);
+  std::string dir = ::testing::TempDir() + "/deepseek_tiny";
+  ASSERT_TRUE(SaveModel(dir, *config, **built).ok());
+  auto loaded = LoadModel(dir, torch::kCPU, torch::kFloat32);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config.model_type, "deepseek_v3");
+  auto lp = loaded->model->named_parameters();
+  ASSERT_EQ(lp.size(), params.size());
+  for (const auto& p : params) EXPECT_TRUE(torch::equal(p.value(), lp[p.key()])) << p.key();
+  auto ids = torch::randint(0, 50, {1, 5}, torch::kInt64);
+  auto pos = torch::arange(5, torch::kInt64).unsqueeze(0);
+  auto a = (*built)->Logits((*built)->Forward(ids, pos, torch::Tensor(), nullptr));
+  auto b = loaded->model->Logits(loaded->model->Forward(ids, pos, torch::Tensor(), nullptr));
+  EXPECT_TRUE(torch::equal(a, b));
+  EXPECT_EQ(loaded->model->value_head_dim(), 0);
 }
 
 }  // namespace
