@@ -1,6 +1,8 @@
 // base/config.cc: YAML -> JSON conversion, overrides, unknown-key tracking.
 #include "base/config.h"
 
+#include "base/file_contents.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -88,11 +90,9 @@ StatusOr<Json> ParseYaml(const std::string& text, const std::string& where) {
 }
 
 StatusOr<Json> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot open config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  RLZ_ASSIGN_OR_RETURN(Json j, ParseYaml(ss.str(), path));
+  auto text = ReadFileContents(path);
+  if (!text.ok()) return NotFound(path + ": cannot open config file");
+  RLZ_ASSIGN_OR_RETURN(Json j, ParseYaml(*text, path));
   if (j.is_null()) j = Json::object();
   if (!j.is_object()) return InvalidArgument(path + ": the top level must be a mapping");
   return j;

@@ -1,6 +1,8 @@
 // rpc/auth.cc
 #include "rpc/auth.h"
 
+#include "base/file_contents.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -32,11 +34,9 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
 }  // namespace
 
 StatusOr<TokenAuth> TokenAuth::FromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound(path + ": cannot read auth token file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string token = Trim(ss.str());
+  auto contents = ReadFileContents(path);
+  if (!contents.ok()) return NotFound(path + ": cannot read auth token file");
+  std::string token = Trim(*contents);
   if (token.empty()) return InvalidArgument(path + ": auth token file is empty");
   if (token.find_first_of(" \t\r\n") != std::string::npos)
     return InvalidArgument(path + ": auth token must be one word");

@@ -1,6 +1,8 @@
 // rpc/channel.cc
 #include "rpc/channel.h"
 
+#include "base/file_contents.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -9,18 +11,6 @@
 #include <grpcpp/support/channel_arguments.h>
 
 namespace rlzero::rpc {
-namespace {
-
-StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
                                                      const ClientOptions& options) {
   if (address.empty()) return InvalidArgument("empty server address");
@@ -30,10 +20,10 @@ StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!options.tls_ca_file.empty()) {
     grpc::SslCredentialsOptions ssl;
-    RLZ_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(options.tls_ca_file));
+    RLZ_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFileContents(options.tls_ca_file));
     if (!options.tls_cert_file.empty()) {
-      RLZ_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPem(options.tls_cert_file));
-      RLZ_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem(options.tls_key_file));
+      RLZ_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFileContents(options.tls_cert_file));
+      RLZ_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFileContents(options.tls_key_file));
     }
     creds = grpc::SslCredentials(ssl);
   } else {

@@ -1,6 +1,8 @@
 // rpc/server_runner.cc
 #include "rpc/server_runner.h"
 
+#include "base/file_contents.h"
+
 #include <signal.h>
 
 #include <cstdio>
@@ -12,18 +14,6 @@
 #include <grpcpp/server_builder.h>
 
 namespace rlzero::rpc {
-namespace {
-
-StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 std::string NormalizeListenAddress(const std::string& listen) {
   if (listen.rfind("unix:", 0) == 0) return listen;
   if (!listen.empty() && listen.find(':') == std::string::npos) return "127.0.0.1:" + listen;
@@ -53,11 +43,11 @@ StatusOr<std::string> ServerRunner::Start(const ServerOptions& options,
             ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
             : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-    RLZ_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(options.tls_cert_file));
-    RLZ_ASSIGN_OR_RETURN(pair.private_key, ReadFile(options.tls_key_file));
+    RLZ_ASSIGN_OR_RETURN(pair.cert_chain, ReadFileContents(options.tls_cert_file));
+    RLZ_ASSIGN_OR_RETURN(pair.private_key, ReadFileContents(options.tls_key_file));
     ssl.pem_key_cert_pairs.push_back(pair);
     if (!options.tls_client_ca_file.empty()) {
-      RLZ_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls_client_ca_file));
+      RLZ_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFileContents(options.tls_client_ca_file));
     }
     creds = grpc::SslServerCredentials(ssl);
   } else {

@@ -13,9 +13,13 @@ StatusOr<std::vector<SampledCompletion>> EngineRolloutSource::Generate(
   auto completions = engine_->Generate(prompts, params);
   if (was_training) engine_->model().train();
   if (!completions.ok()) return completions.status();
+  return ToSampledCompletions(std::move(completions).value());
+}
+
+std::vector<SampledCompletion> ToSampledCompletions(std::vector<Completion>&& completions) {
   std::vector<SampledCompletion> out;
-  out.reserve(completions->size());
-  for (Completion& c : *completions) {
+  out.reserve(completions.size());
+  for (Completion& c : completions) {
     SampledCompletion s;
     s.token_ids = std::move(c.token_ids);
     s.logprobs = std::move(c.logprobs);

@@ -14,6 +14,9 @@
 
 namespace rlzero {
 
+// The engine's completions as the trainer's SampledCompletions (moved).
+std::vector<SampledCompletion> ToSampledCompletions(std::vector<Completion>&& completions);
+
 class EngineRolloutSource : public RolloutSource {
  public:
   EngineRolloutSource(std::unique_ptr<RolloutEngine> engine, SamplingParams params)

@@ -1,6 +1,8 @@
 // learner/trainer/remote_rollout_source.cc
 #include "learner/trainer/remote_rollout_source.h"
 
+#include "learner/trainer/engine_rollout_source.h"
+
 namespace rlzero {
 
 RemoteRolloutSource::RemoteRolloutSource(std::shared_ptr<CausalLM> policy, RemoteRolloutPool* pool,
@@ -23,17 +25,7 @@ StatusOr<std::vector<SampledCompletion>> RemoteRolloutSource::Generate(
   p.seed = seed;
   RLZ_ASSIGN_OR_RETURN(std::vector<Completion> completions,
                        pool_->Generate(prompts, p, version_, max_staleness_));
-  std::vector<SampledCompletion> out;
-  out.reserve(completions.size());
-  for (auto& c : completions) {
-    SampledCompletion s;
-    s.token_ids = std::move(c.token_ids);
-    s.logprobs = std::move(c.logprobs);
-    s.text = std::move(c.text);
-    s.finish_reason = std::move(c.finish_reason);
-    out.push_back(std::move(s));
-  }
-  return out;
+  return ToSampledCompletions(std::move(completions));
 }
 
 }  // namespace rlzero
