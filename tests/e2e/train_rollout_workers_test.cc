@@ -11,6 +11,7 @@
 
 #include "policy/model_io.h"
 #include "policy/tokenizer/tokenizer.h"
+#include "base/config.h"
 #include "tests/support/subprocess.h"
 
 namespace rlzero {
