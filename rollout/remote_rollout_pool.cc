@@ -92,16 +92,19 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   }
   std::vector<std::future<Status>> pushes;
   for (auto& w : workers) pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
+  std::string last_error;
   for (size_t i = 0; i < pushes.size(); ++i) {
     Status s = pushes[i].get();
     if (!s.ok()) {
+      last_error = s.message();
       workers[i]->alive = false;
       ++stats_.dead_workers;
       std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
     }
   }
-  if (live_workers() == 0) return Unavailable("no live rollout worker took weights version " +
-                                              std::to_string(version));
+  if (live_workers() == 0)
+    return Unavailable("no live rollout worker took weights version " + std::to_string(version) +
+                       (last_error.empty() ? "" : " (last error: " + last_error + ")"));
   return Status::Ok();
 }
 

@@ -18,8 +18,10 @@ StatusOr<deepseek::DeepseekV3Config> ToDeepseekConfig(const ModelConfig& c) {
   return deepseek::DeepseekV3Config::FromJson(ModelConfigToJson(c), "config.json");
 }
 
-void WriteDeepseekFields(const ModelConfig& c, nlohmann::json* out) {
-  auto dc = ToDeepseekConfig(c);
+// `out` already holds the common fields and `extra` (ModelConfigToJson);
+// this adds the deepseek defaults transformers expects that it lacks.
+void WriteDeepseekFields(const ModelConfig&, nlohmann::json* out) {
+  auto dc = deepseek::DeepseekV3Config::FromJson(*out, "config.json");
   if (!dc.ok()) return;
   nlohmann::json full = dc->ToJson();
   for (auto it = full.begin(); it != full.end(); ++it)

@@ -159,8 +159,9 @@ TEST(ModelConfigTest, RejectsWhatItCannotRun) {
   EXPECT_FALSE(LoadModelConfig("/nonexistent/dir").ok());
 }
 
-TEST(ModelFamilyTest, RegistryListsTheThreeFamilies) {
-  EXPECT_EQ(ModelFamilyNames(), std::vector<std::string>({"llama", "qwen2", "qwen3"}));
+TEST(ModelFamilyTest, RegistryListsEveryFamily) {
+  EXPECT_EQ(ModelFamilyNames(),
+            std::vector<std::string>({"llama", "qwen2", "qwen3", "deepseek_v3"}));
   EXPECT_STREQ(FindModelFamily("qwen2")->architecture, "Qwen2ForCausalLM");
   EXPECT_STREQ(FindModelFamily("qwen3")->architecture, "Qwen3ForCausalLM");
   EXPECT_STREQ(FindModelFamily("llama")->architecture, "LlamaForCausalLM");

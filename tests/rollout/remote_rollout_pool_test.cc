@@ -24,6 +24,7 @@ ModelConfig TinyConfig() {
   c.num_hidden_layers = 2;
   c.num_attention_heads = 4;
   c.num_key_value_heads = 2;
+  c.head_dim = 8;
   c.max_position_embeddings = 128;
   return c;
 }
