@@ -1,12 +1,10 @@
 // base/config.cc: YAML -> JSON conversion, overrides, unknown-key tracking.
 #include "base/config.h"
 
-#include "base/file_contents.h"
-
-#include <fstream>
-#include <sstream>
-
 #include <yaml-cpp/yaml.h>
+
+
+#include "base/file_contents.h"
 
 namespace rlzero {
 namespace {
@@ -134,7 +132,7 @@ struct ConfigReader::Shared {
   std::set<std::string> override_keys;
   // section path -> (its object inside root, keys read)
   std::map<std::string, std::pair<const Json*, std::set<std::string>>> used;
-  std::set<std::string> opaque;                       // dotted keys read whole
+  std::set<std::string> opaque;  // dotted keys read whole
   std::vector<std::string> errors;
 };
 

@@ -8,10 +8,10 @@
 // cold_mb_per_s (the first pass over the data, right after loading), and the
 // baseline measured in the same run, baseline_uncached_mb_per_s /
 // _per_cpu_s (the same pipeline with the BPE word cache off: every piece
-// merged from bytes); speedup_vs_baseline compares CPU-time rates. ids_match says cached and uncached ids
-// agreed on every text. Defaults: the Qwen3 tokenizer and MATH-500 copies
-// that CMake decompresses into the build dir (build/fixtures/tokenizer/).
-// Non-goals: multi-threaded throughput.
+// merged from bytes); speedup_vs_baseline compares CPU-time rates. ids_match says cached and
+// uncached ids agreed on every text. Defaults: the Qwen3 tokenizer and MATH-500 copies that CMake
+// decompresses into the build dir (build/fixtures/tokenizer/). Non-goals: multi-threaded
+// throughput.
 #include <time.h>
 #include <unistd.h>
 
@@ -47,8 +47,7 @@ StatusOr<std::vector<std::string>> ReadSolutions(const std::string& path) {
   for (size_t no = 1; std::getline(in, line); ++no) {
     if (line.empty()) continue;
     Json j = Json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("solution") ||
-        !j["solution"].is_string())
+    if (j.is_discarded() || !j.is_object() || !j.contains("solution") || !j["solution"].is_string())
       return InvalidArgument(path + ": line " + std::to_string(no) +
                              ": expected a JSON object with a string \"solution\"");
     out.push_back(j["solution"].get<std::string>());
@@ -121,9 +120,8 @@ int RunBenchTokenize(int argc, char** argv) {
     size_t sink = 0;
     Rate warm = BestRate(texts.value(), bytes, min_seconds,
                          [&](const std::string& s) { sink += t.Encode(s).size(); });
-    Rate base = BestRate(texts.value(), bytes, min_seconds, [&](const std::string& s) {
-      sink += t.EncodeUncached(s).size();
-    });
+    Rate base = BestRate(texts.value(), bytes, min_seconds,
+                         [&](const std::string& s) { sink += t.EncodeUncached(s).size(); });
     Json out = {{"bench", "tokenize"},
                 {"tokenizer", tok_path},
                 {"data", data_path},
@@ -144,8 +142,7 @@ int RunBenchTokenize(int argc, char** argv) {
   });
 }
 
-const BenchRegistrar kRegister("tokenize",
-                               "tokenizer encode MB/s on MATH-500 solutions (JSON)",
+const BenchRegistrar kRegister("tokenize", "tokenizer encode MB/s on MATH-500 solutions (JSON)",
                                RunBenchTokenize);
 
 }  // namespace

@@ -17,10 +17,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/app.h"
 #include "cli/bench_registry.h"
@@ -47,9 +46,10 @@ StatusOr<std::vector<Problem>> LoadMath500(const std::string& path) {
     ++lineno;
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("solution") || !j.contains("answer") || !j["solution"].is_string() ||
-        !j["answer"].is_string())
-      return InvalidArgument(path + ":" + std::to_string(lineno) + ": expected a JSON object with string "
+    if (j.is_discarded() || !j.contains("solution") || !j.contains("answer") ||
+        !j["solution"].is_string() || !j["answer"].is_string())
+      return InvalidArgument(path + ":" + std::to_string(lineno) +
+                             ": expected a JSON object with string "
                              "fields solution and answer");
     out.push_back({j["solution"].get<std::string>(), j["answer"].get<std::string>()});
   }
@@ -74,7 +74,8 @@ double Measure(double min_time_s, Pass pass) {
 }
 
 int RunBenchVerify(int argc, char** argv) {
-  CLI::App app{"math verifications/s on MATH-500, one core, against baselines", "rlzero bench verify"};
+  CLI::App app{"math verifications/s on MATH-500, one core, against baselines",
+               "rlzero bench verify"};
   std::string data = "tests/fixtures/data/math500_test.jsonl";
   double min_time_s = 1.0;
   app.add_option("--data", data, "MATH-500 jsonl (fields solution, answer)");
@@ -83,9 +84,9 @@ int RunBenchVerify(int argc, char** argv) {
     // Default: the test fixture from the repository root (or from build/), else
     // the shared data folder the issue names.
     if (!app.count("--data")) {
-      for (const char* candidate : {"tests/fixtures/data/math500_test.jsonl",
-                                    "../tests/fixtures/data/math500_test.jsonl",
-                                    "../shared/data/math500_test.jsonl"}) {
+      for (const char* candidate :
+           {"tests/fixtures/data/math500_test.jsonl", "../tests/fixtures/data/math500_test.jsonl",
+            "../shared/data/math500_test.jsonl"}) {
         if (std::ifstream(candidate)) {
           data = candidate;
           break;
@@ -107,7 +108,8 @@ int RunBenchVerify(int argc, char** argv) {
 
     verifiers::MathOptions options;
     int correct = 0;
-    for (const Problem& p : problems) correct += verifiers::VerifyMath(p.solution, p.answer, options).correct;
+    for (const Problem& p : problems)
+      correct += verifiers::VerifyMath(p.solution, p.answer, options).correct;
     int string_equal = 0;
     auto string_pass = [&]() -> long {
       int eq = 0;
@@ -118,8 +120,8 @@ int RunBenchVerify(int argc, char** argv) {
       string_equal = eq;
       return static_cast<long>(problems.size());
     };
-    std::fprintf(stderr, "bench verify: %zu problems from %s, %.1f s per measurement\n", problems.size(),
-                 data.c_str(), min_time_s);
+    std::fprintf(stderr, "bench verify: %zu problems from %s, %.1f s per measurement\n",
+                 problems.size(), data.c_str(), min_time_s);
     double baseline = Measure(min_time_s, string_pass);
     double math = Measure(min_time_s, [&]() -> long {
       for (const Problem& p : problems) verifiers::VerifyMath(p.solution, p.answer, options);
@@ -144,7 +146,9 @@ int RunBenchVerify(int argc, char** argv) {
     double shuffled = Measure(min_time_s, [&]() -> long {
       int fp = 0;
       for (size_t i = 0; i < problems.size(); ++i)
-        fp += verifiers::VerifyMath(problems[(i + 7) % problems.size()].solution, problems[i].answer, options).correct;
+        fp += verifiers::VerifyMath(problems[(i + 7) % problems.size()].solution,
+                                    problems[i].answer, options)
+                  .correct;
       shuffled_fp = fp;
       return static_cast<long>(problems.size());
     });
@@ -166,13 +170,15 @@ int RunBenchVerify(int argc, char** argv) {
     out["math_shuffled_pairs_per_s"] = static_cast<long>(shuffled);
     out["math_shuffled_pairs_accepted"] = shuffled_fp;
     out["code_runs_per_s"] = nullptr;
-    out["code_note"] = "code runs/s (HumanEval) is measured by the code verifier, not built in this branch";
+    out["code_note"] =
+        "code runs/s (HumanEval) is measured by the code verifier, not built in this branch";
     std::printf("%s\n", out.dump().c_str());
     return 0;
   });
 }
 
-BenchRegistrar kRegistrar("verify", "math verifications/s on MATH-500 against string equality (one core)",
+BenchRegistrar kRegistrar("verify",
+                          "math verifications/s on MATH-500 against string equality (one core)",
                           RunBenchVerify);
 
 }  // namespace

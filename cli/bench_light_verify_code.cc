@@ -39,7 +39,8 @@ StatusOr<std::vector<Json>> LoadHumanEval(const std::string& path) {
     if (line.empty()) continue;
     Json j = Json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.contains("prompt") || !j.contains("canonical_solution"))
-      return InvalidArgument(path + ": not HumanEval jsonl (prompt, canonical_solution, test, "
+      return InvalidArgument(path +
+                             ": not HumanEval jsonl (prompt, canonical_solution, test, "
                              "entry_point)");
     Json s = {{"response", "```python\n" + j["prompt"].get<std::string>() +
                                j["canonical_solution"].get<std::string>() + "\n```"},
@@ -88,8 +89,8 @@ int RunBenchVerifyCode(int argc, char** argv) {
     if (!st.ok()) return ReportError(cmd, st);
     if (code_sandbox.get() == nullptr)
       return ReportError(cmd, FailedPrecondition("no sandbox library linked into this binary"));
-    auto verifier = verifiers::MakeVerifier("code", Json(nullptr),
-                                            verifiers::VerifierEnv{code_sandbox.get()});
+    auto verifier =
+        verifiers::MakeVerifier("code", Json(nullptr), verifiers::VerifierEnv{code_sandbox.get()});
     if (!verifier.ok()) return ReportError(cmd, verifier.status());
 
     size_t n = problems->size();
@@ -121,9 +122,9 @@ int RunBenchVerifyCode(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kRegistrar("verify-code",
-                          "code verifier runs/s on HumanEval canonical solutions vs empty sandbox runs",
-                          RunBenchVerifyCode);
+BenchRegistrar kRegistrar(
+    "verify-code", "code verifier runs/s on HumanEval canonical solutions vs empty sandbox runs",
+    RunBenchVerifyCode);
 
 }  // namespace
 }  // namespace rlzero::cli

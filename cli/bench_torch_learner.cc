@@ -57,11 +57,14 @@ StatusOr<Json> BenchOne(const BenchShape& shape, int steps) {
     RLZ_ASSIGN_OR_RETURN(std::shared_ptr<CausalLM> model,
                          BuildModel(config, torch::kCPU, torch::kFloat32, 1));
     torch::optim::AdamW opt(model->parameters(), torch::optim::AdamWOptions(1e-5));
-    auto c = CollateSamples(samples, [&] {
-      std::vector<int> all(samples.size());
-      for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-      return all;
-    }(), torch::kCPU);
+    auto c = CollateSamples(
+        samples,
+        [&] {
+          std::vector<int> all(samples.size());
+          for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+          return all;
+        }(),
+        torch::kCPU);
     if (!c.ok()) return c.status();
     for (int i = 0; i <= steps; ++i) {  // step 0 is warm-up
       const double t0 = Now();
@@ -123,16 +126,26 @@ int RunBenchLearner(int argc, char** argv) {
   return RunApp(app, argc, argv, [&]() -> int {
     std::vector<BenchShape> shapes = {
         {"tiny",
-         Json{{"model_type", "qwen2"}, {"vocab_size", 64}, {"hidden_size", 128},
-              {"intermediate_size", 384}, {"num_hidden_layers", 4}, {"num_attention_heads", 4},
-              {"num_key_value_heads", 2}, {"max_position_embeddings", 512},
+         Json{{"model_type", "qwen2"},
+              {"vocab_size", 64},
+              {"hidden_size", 128},
+              {"intermediate_size", 384},
+              {"num_hidden_layers", 4},
+              {"num_attention_heads", 4},
+              {"num_key_value_heads", 2},
+              {"max_position_embeddings", 512},
               {"tie_word_embeddings", true}},
          8, 32, 96},
         {"qwen2.5-0.5b-shape",
-         Json{{"model_type", "qwen2"}, {"vocab_size", 151936}, {"hidden_size", 896},
-              {"intermediate_size", 4864}, {"num_hidden_layers", layers},
-              {"num_attention_heads", 14}, {"num_key_value_heads", 2},
-              {"max_position_embeddings", 32768}, {"rope_theta", 1000000.0},
+         Json{{"model_type", "qwen2"},
+              {"vocab_size", 151936},
+              {"hidden_size", 896},
+              {"intermediate_size", 4864},
+              {"num_hidden_layers", layers},
+              {"num_attention_heads", 14},
+              {"num_key_value_heads", 2},
+              {"max_position_embeddings", 32768},
+              {"rope_theta", 1000000.0},
               {"tie_word_embeddings", true}},
          2, 32, 96},
     };

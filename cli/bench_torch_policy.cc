@@ -161,8 +161,8 @@ int RunBenchModelLoad(int argc, char** argv) {
     ssize_t n = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0) return ReportError(cmd, Internal("cannot find /proc/self/exe"));
     exe[n] = '\0';
-    std::string child = std::string(exe) + " bench model-load --dtype " + dtype_name +
-                        " --child " + dir;
+    std::string child =
+        std::string(exe) + " bench model-load --dtype " + dtype_name + " --child " + dir;
     std::FILE* p = ::popen(child.c_str(), "r");
     long long before = 0, hwm = 0;
     double secs = 0;

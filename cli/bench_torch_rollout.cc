@@ -19,11 +19,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/app.h"
 #include "cli/bench_registry.h"
@@ -192,9 +191,12 @@ int RunBenchRollout(int argc, char** argv) {
 
     nlohmann::ordered_json out;
     out["bench"] = "rollout";
-    out["model"] = {{"source", source},         {"model_type", config.model_type},
-                    {"parameters", params},     {"layers", config.num_hidden_layers},
-                    {"hidden_size", config.hidden_size}, {"vocab_size", config.vocab_size}};
+    out["model"] = {{"source", source},
+                    {"model_type", config.model_type},
+                    {"parameters", params},
+                    {"layers", config.num_hidden_layers},
+                    {"hidden_size", config.hidden_size},
+                    {"vocab_size", config.vocab_size}};
     out["device"] = device->str();
     out["dtype"] = DtypeName(*dtype);
     out["threads"] = at::get_num_threads();
@@ -204,7 +206,8 @@ int RunBenchRollout(int argc, char** argv) {
     try {
       for (int64_t B : *sizes) {
         auto gen = at::detail::createCPUGenerator(seed + static_cast<uint64_t>(B));
-        torch::Tensor prompt_ids = torch::randint(config.vocab_size, {B, prompt_len}, gen, torch::kInt64);
+        torch::Tensor prompt_ids =
+            torch::randint(config.vocab_size, {B, prompt_len}, gen, torch::kInt64);
         std::vector<std::vector<int32_t>> prompts(static_cast<size_t>(B));
         for (int64_t b = 0; b < B; ++b)
           for (int64_t t = 0; t < prompt_len; ++t)
@@ -224,7 +227,8 @@ int RunBenchRollout(int argc, char** argv) {
         if (!r.ok()) return ReportError(kCmd, r.status());
         const RolloutStats s = engine.last_stats();
 
-        const double recompute_s = RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
+        const double recompute_s =
+            RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
         const double total_tokens = static_cast<double>(B * new_tokens);
         const double engine_s = s.prefill_seconds + s.decode_seconds;
         const double gemm_s = GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
@@ -245,16 +249,18 @@ int RunBenchRollout(int argc, char** argv) {
             {"matmul_attention_seconds_estimate", gemm_s},
             {"outside_matmul_attention_share", std::max(0.0, 1.0 - gemm_s / s.decode_seconds)}};
         rows.push_back(row);
-        std::fprintf(stderr, "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n",
-                     kCmd, static_cast<long long>(B), total_tokens / engine_s,
-                     total_tokens / recompute_s, recompute_s / engine_s);
+        std::fprintf(stderr,
+                     "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n", kCmd,
+                     static_cast<long long>(B), total_tokens / engine_s, total_tokens / recompute_s,
+                     recompute_s / engine_s);
       }
       out["results"] = rows;
       if (device->is_cuda()) {
         const double bw = CopyBandwidth(*device);
-        out["roofline"] = {{"copy_bandwidth_bytes_per_s", bw},
-                           {"weight_bytes_per_decode_step", weight_bytes},
-                           {"batch1_decode_tokens_per_s_bound", bw / static_cast<double>(weight_bytes)}};
+        out["roofline"] = {
+            {"copy_bandwidth_bytes_per_s", bw},
+            {"weight_bytes_per_decode_step", weight_bytes},
+            {"batch1_decode_tokens_per_s_bound", bw / static_cast<double>(weight_bytes)}};
       }
     } catch (const c10::Error& e) {
       return ReportError(kCmd, Internal(std::string("LibTorch: ") + e.what_without_backtrace()));

@@ -4,7 +4,6 @@
 // in-memory copy of the same bytes measured in the same run.
 #include <chrono>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
@@ -35,7 +34,8 @@ int RunBenchSync(int argc, char** argv) {
   CLI::App app{"weight-sync GB/s over loopback gRPC", "rlzero bench sync"};
   int64_t hidden = 1024, layers = 8, repeats = 3;
   size_t chunk_mb = 4;
-  app.add_option("--hidden", hidden, "hidden size of the synthetic qwen2 model")->capture_default_str();
+  app.add_option("--hidden", hidden, "hidden size of the synthetic qwen2 model")
+      ->capture_default_str();
   app.add_option("--layers", layers, "layers of the synthetic model")->capture_default_str();
   app.add_option("--repeats", repeats, "pushes to time")->capture_default_str();
   app.add_option("--chunk-mb", chunk_mb, "chunk size in MiB")->capture_default_str();
@@ -69,8 +69,10 @@ int RunBenchSync(int argc, char** argv) {
     double best = 1e30;
     for (int64_t r = 0; r < repeats; ++r) {
       auto t0 = std::chrono::steady_clock::now();
-      if (Status s = pool.PublishWeights(**learner_model, r + 1); !s.ok()) return ReportError(cmd, s);
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      if (Status s = pool.PublishWeights(**learner_model, r + 1); !s.ok())
+        return ReportError(cmd, s);
+      best = std::min(best,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     // Baseline: copying the same parameters in memory.
     double best_copy = 1e30;
@@ -80,7 +82,8 @@ int RunBenchSync(int argc, char** argv) {
       auto dst = (*worker_model)->parameters();
       auto src = (*learner_model)->parameters();
       for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-      best_copy = std::min(best_copy, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      best_copy = std::min(
+          best_copy, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     nlohmann::json out = {
         {"benchmark", "sync"},

@@ -1,14 +1,12 @@
 // rpc/auth.cc
 #include "rpc/auth.h"
 
-#include "base/file_contents.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+
+#include "base/file_contents.h"
 
 namespace rlzero::rpc {
 namespace {

@@ -9,10 +9,10 @@
 // Thread safety: immutable after construction; share freely.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
+
+#include <string>
 
 #include "base/status.h"
 

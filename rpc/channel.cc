@@ -1,14 +1,11 @@
 // rpc/channel.cc
 #include "rpc/channel.h"
 
-#include "base/file_contents.h"
-
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include "base/file_contents.h"
 
 namespace rlzero::rpc {
 StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,

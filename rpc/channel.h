@@ -2,12 +2,12 @@
 // contexts that carry the bearer token and a deadline.
 #pragma once
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "base/status.h"
 #include "rpc/auth.h"

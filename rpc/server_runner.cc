@@ -1,17 +1,14 @@
 // rpc/server_runner.cc
 #include "rpc/server_runner.h"
 
-#include "base/file_contents.h"
-
-#include <signal.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <signal.h>
+
+#include <cstdio>
+
+#include "base/file_contents.h"
 
 namespace rlzero::rpc {
 std::string NormalizeListenAddress(const std::string& listen) {

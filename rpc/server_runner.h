@@ -9,13 +9,13 @@
 // Thread safety: Start/Shutdown from one thread; Wait from any.
 #pragma once
 
+#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/server.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/server.h>
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "base/status.h"
 #include "rpc/auth.h"
@@ -28,9 +28,9 @@ struct ServerOptions {
   std::string auth_token_file;         // empty = no auth unless `auth` is set
   bool allow_no_auth = false;          // must be true to run without a token
   int64_t max_message_bytes = 64 << 20;
-  std::string tls_cert_file;           // PEM; with tls_key_file enables TLS
+  std::string tls_cert_file;  // PEM; with tls_key_file enables TLS
   std::string tls_key_file;
-  std::string tls_client_ca_file;      // PEM; if set, client certificates are required
+  std::string tls_client_ca_file;  // PEM; if set, client certificates are required
 };
 
 // "9000" or ":9000" -> "127.0.0.1:9000"; "unix:/path" and "host:port" unchanged.
