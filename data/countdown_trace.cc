@@ -9,9 +9,12 @@ namespace {
 
 int64_t Apply(int64_t a, char op, int64_t b) {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    default: return a * b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    default:
+      return a * b;
   }
 }
 
@@ -25,7 +28,8 @@ std::string CountdownAttempt::Expression(const std::vector<int64_t>& n) const {
 std::string CountdownAttempt::Line(const std::vector<int64_t>& n, int64_t target) const {
   return std::to_string(n[perm[0]]) + op1 + std::to_string(n[perm[1]]) + "=" +
          std::to_string(first) + "," + std::to_string(first) + op2 + std::to_string(n[perm[2]]) +
-         "=" + std::to_string(value) + (value == target ? " yes;" : " no;");
+         "=" + std::to_string(value) + " vs " + std::to_string(target) +
+         (value == target ? " yes;" : " no;");
 }
 
 std::vector<CountdownAttempt> AllAttempts(const std::vector<int64_t>& numbers) {
@@ -78,8 +82,7 @@ std::string TinyCountdownTrace(const TinyCountdownProblem& p, std::mt19937_64& r
 
 std::string TinyCountdownPrompt(const TinyCountdownProblem& p) {
   std::string s = "Numbers: [";
-  for (size_t i = 0; i < p.numbers.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(p.numbers[i]);
+  for (size_t i = 0; i < p.numbers.size(); ++i) s += (i ? ", " : "") + std::to_string(p.numbers[i]);
   return s + "]. Target: " + std::to_string(p.target) + ".\n<think>";
 }
 

@@ -126,13 +126,13 @@ Status Trainer::CollectGroups(StepData* d) {
     RLZ_ASSIGN_OR_RETURN(std::vector<Group> groups, Sample(draw, d));
     RLZ_RETURN_IF_ERROR(Score(&groups, d));
     for (Group& g : groups) {
-      d->all_scored.push_back(g);
       std::vector<double> rewards;
       for (const auto& s : g.scores) rewards.push_back(s.reward);
       const bool keep = !config_.dynamic_sampling || !IsDegenerateGroup(rewards);
       if (keep && static_cast<int>(d->kept.size()) < config_.prompts_per_step) {
-        d->kept.push_back(std::move(g));
+        d->kept.push_back(d->all_scored.size());
       }
+      d->all_scored.push_back(std::move(g));
     }
     if (static_cast<int>(d->kept.size()) >= config_.prompts_per_step) break;
   }
@@ -144,14 +144,16 @@ void Trainer::Advantages(StepData* d) {
   const GrpoConfig& grpo = deps_.learner->grpo();
   auto estimator = MakeAdvantageEstimator(grpo.advantage);  // validated at config time
   std::vector<std::vector<double>> rewards;
-  for (const Group& g : d->kept) {
+  for (size_t index : d->kept) {
+    const Group& g = d->all_scored[index];
     rewards.emplace_back();
     for (const auto& s : g.scores) rewards.back().push_back(s.reward);
   }
   auto adv = ComputeAdvantages(**estimator, rewards, grpo.advantage_options);
   d->samples.clear();
   for (size_t gi = 0; gi < d->kept.size(); ++gi) {
-    Group& g = d->kept[gi];
+    // Stored on the scored group itself, so the rollout store records it.
+    Group& g = d->all_scored[d->kept[gi]];
     g.advantages = adv[gi];
     for (size_t i = 0; i < g.completions.size(); ++i) {
       const SampledCompletion& c = g.completions[i];
@@ -274,7 +276,8 @@ Status Trainer::Publish(StepData* d) {
 
 StatusOr<RunOutcome> Trainer::Run() {
   if (!deps_.learner || !deps_.prompts || !deps_.rollouts || !deps_.scorer || !deps_.policy) {
-    return FailedPrecondition("trainer: missing a part (learner, prompts, rollouts, scorer, policy)");
+    return FailedPrecondition(
+        "trainer: missing a part (learner, prompts, rollouts, scorer, policy)");
   }
   RunOutcome outcome;
   auto stop = [&] { return deps_.stop_requested != nullptr && deps_.stop_requested->load(); };

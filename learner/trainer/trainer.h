@@ -45,14 +45,14 @@ namespace rlzero {
 
 struct TrainerConfig {
   int64_t max_steps = 100;
-  int prompts_per_step = 4;   // groups trained on per step
-  int group_size = 8;         // G completions per prompt
+  int prompts_per_step = 4;  // groups trained on per step
+  int group_size = 8;        // G completions per prompt
   bool dynamic_sampling = false;
-  int max_draws = 4;          // sampling rounds per step with dynamic sampling
-  int64_t save_every = 0;     // steps between checkpoints; 0 = only at the end / on stop
-  int keep_last = 2;          // checkpoints kept
+  int max_draws = 4;       // sampling rounds per step with dynamic sampling
+  int64_t save_every = 0;  // steps between checkpoints; 0 = only at the end / on stop
+  int keep_last = 2;       // checkpoints kept
   uint64_t seed = 0;
-  std::string run_id;         // stored with rollouts; default: the run dir's name
+  std::string run_id;  // stored with rollouts; default: the run dir's name
 
   static StatusOr<TrainerConfig> FromConfig(ConfigReader& r);
 };
@@ -67,15 +67,15 @@ struct TrainerDeps {
   std::function<Status(const std::string& dir)> save_model;
   // Loads a checkpoint's weights into the policy in place.
   std::function<Status(const std::string& dir)> load_model;
-  inspect::MetricsSink* metrics = nullptr;         // optional
-  inspect::RolloutWriter* rollout_store = nullptr;  // optional
+  inspect::MetricsSink* metrics = nullptr;            // optional
+  inspect::RolloutWriter* rollout_store = nullptr;    // optional
   const std::atomic<bool>* stop_requested = nullptr;  // optional
   // Called after each step with its metrics (progress display).
   std::function<void(int64_t step, const std::map<std::string, double>&)> on_step;
 };
 
 struct RunOutcome {
-  int64_t steps_done = 0;   // total steps of the run (including resumed ones)
+  int64_t steps_done = 0;  // total steps of the run (including resumed ones)
   bool interrupted = false;
   std::map<std::string, double> last_metrics;
 };
@@ -102,8 +102,8 @@ class Trainer {
     std::vector<double> advantages;
   };
   struct StepData {
-    std::vector<Group> kept;        // groups trained on
-    std::vector<Group> all_scored;  // every scored group (for reward metrics)
+    std::vector<Group> all_scored;  // every scored group (reward metrics, rollout store)
+    std::vector<size_t> kept;       // indices into all_scored of the groups trained on
     std::vector<TrainSample> samples;
     std::map<std::string, double> times;  // stage -> seconds
     double mismatch_kl = 0.0;

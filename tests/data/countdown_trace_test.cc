@@ -3,10 +3,10 @@
 // at the first hit, and the prompt is exactly the template's rendering.
 #include "data/countdown_trace.h"
 
+#include <gtest/gtest.h>
+
 #include <regex>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "data/prompt_template.h"
 
@@ -21,8 +21,11 @@ TEST(CountdownTraceTest, DistinctNumbersGiveAllFiftyFourAttempts) {
 TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
   std::mt19937_64 rng(7);
   TinyCountdownOptions o;
-  std::regex line(R"((-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)([-+*])(-?\d+)=(-?\d+) (yes|no);)");
-  auto apply = [](long a, char op, long b) { return op == '+' ? a + b : op == '-' ? a - b : a * b; };
+  std::regex line(
+      R"((-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)([-+*])(-?\d+)=(-?\d+) vs (-?\d+) (yes|no);)");
+  auto apply = [](long a, char op, long b) {
+    return op == '+' ? a + b : op == '-' ? a - b : a * b;
+  };
   int hits = 0;
   for (int i = 0; i < 500; ++i) {
     TinyCountdownProblem p = RandomTinyCountdownProblem(rng, o);
@@ -33,7 +36,8 @@ TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
     std::string body = t.substr(0, end);
     int attempts = 0;
     bool hit = false;
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), line); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), line);
+         it != std::sregex_iterator(); ++it) {
       const auto& m = *it;
       ASSERT_FALSE(hit) << "attempt after a hit: " << t;
       long first = apply(std::stol(m[1]), m[2].str()[0], std::stol(m[3]));
@@ -41,8 +45,9 @@ TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
       EXPECT_EQ(std::stol(m[5]), first) << t;
       long value = apply(first, m[6].str()[0], std::stol(m[7]));
       EXPECT_EQ(value, std::stol(m[8])) << t;
-      EXPECT_EQ(m[9] == "yes", value == p.target) << t;
-      hit = m[9] == "yes";
+      EXPECT_EQ(std::stol(m[9]), p.target) << t;
+      EXPECT_EQ(m[10] == "yes", value == p.target) << t;
+      hit = m[10] == "yes";
       ++attempts;
     }
     EXPECT_GE(attempts, o.min_attempts);

@@ -3,13 +3,15 @@
 // resumed to 4 end with bitwise-identical weights; a requested stop saves a
 // checkpoint; metrics.jsonl carries the contract's names; checkpoints are in
 // the HF layout and pruned to keep_last.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 
-#include <gtest/gtest.h>
-
 #include "inspect/metrics_sink.h"
+#include "inspect/rollout_reader.h"
+#include "inspect/rollout_writer.h"
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
 #include "learner/trainer/trainer.h"
@@ -23,7 +25,8 @@ ModelConfig TinyConfig() {
   auto c = ParseModelConfig(Json::parse(R"({"model_type": "qwen2", "vocab_size": 12,
       "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
       "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64,
-      "eos_token_id": 0, "tie_word_embeddings": false})"), "tiny");
+      "eos_token_id": 0, "tie_word_embeddings": false})"),
+                            "tiny");
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   return *c;
 }
@@ -61,13 +64,13 @@ struct Run {
   std::unique_ptr<NaiveRolloutSource> rollouts;
   ThreesScorer scorer;
   std::unique_ptr<inspect::RunMetricsSink> metrics;
+  std::unique_ptr<inspect::RolloutWriter> store;
   std::unique_ptr<Trainer> trainer;
 };
 
-std::unique_ptr<Run> MakeRun(const std::string& run_dir, int64_t max_steps,
-                             const std::atomic<bool>* stop = nullptr,
-                             std::function<void(int64_t, const std::map<std::string, double>&)>
-                                 on_step = nullptr) {
+std::unique_ptr<Run> MakeRun(
+    const std::string& run_dir, int64_t max_steps, const std::atomic<bool>* stop = nullptr,
+    std::function<void(int64_t, const std::map<std::string, double>&)> on_step = nullptr) {
   auto r = std::make_unique<Run>();
   ModelConfig config = TinyConfig();
   auto policy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
@@ -96,6 +99,9 @@ std::unique_ptr<Run> MakeRun(const std::string& run_dir, int64_t max_steps,
   auto sink = inspect::RunMetricsSink::Open(run_dir);
   EXPECT_TRUE(sink.ok()) << sink.status().ToString();
   r->metrics = std::move(sink).value();
+  auto store = inspect::RolloutWriter::Open(inspect::RolloutStorePath(run_dir));
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  r->store = std::move(store).value();
   TrainerConfig tc;
   tc.max_steps = max_steps;
   tc.prompts_per_step = 2;
@@ -119,6 +125,7 @@ std::unique_ptr<Run> MakeRun(const std::string& run_dir, int64_t max_steps,
     return LoadPolicyWeightsInPlace(dir, *model);
   };
   deps.metrics = r->metrics.get();
+  deps.rollout_store = r->store.get();
   deps.stop_requested = stop;
   deps.on_step = on_step;
   r->trainer = std::make_unique<Trainer>(tc, std::move(deps), run_dir);
@@ -172,12 +179,47 @@ TEST(TrainerResumeTest, StoppedAndResumedRunIsBitwiseIdentical) {
 
   // keep_last = 2: steps 3 and 4 remain, in the HF layout.
   EXPECT_EQ(ListCheckpoints(a_dir), std::vector<int64_t>({3, 4}));
-  for (const char* f : {"config.json", "model.safetensors", "optimizer.pt", "rng.pt",
-                        "trainer_state.json"}) {
+  for (const char* f :
+       {"config.json", "model.safetensors", "optimizer.pt", "rng.pt", "trainer_state.json"}) {
     EXPECT_TRUE(fs::exists(fs::path(CheckpointDir(a_dir, 4)) / f)) << f;
   }
   fs::remove_all(a_dir);
   fs::remove_all(b_dir);
+}
+
+// The rollout store records, for every trained group, the advantages the
+// learner used: GRPO's (r - mean) / (std + eps) of the group's rewards.
+TEST(TrainerResumeTest, RolloutStoreRecordsTheTrainedAdvantages) {
+  const std::string dir = TempDir("store");
+  auto r = MakeRun(dir, 2);
+  auto out = r->trainer->Run();
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  auto reader = inspect::RolloutReader::Open(inspect::RolloutStorePath(dir));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto rows = (*reader)->Query({});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::map<std::pair<int64_t, std::string>, std::vector<inspect::RolloutRecord>> groups;
+  for (auto& row : *rows) groups[{row.step, row.prompt_id}].push_back(row);
+  int checked = 0;
+  std::map<int64_t, int> trained_per_step;
+  for (const auto& [key, g] : groups) {
+    double mean = 0, var = 0;
+    for (const auto& row : g) mean += row.reward / g.size();
+    for (const auto& row : g) var += (row.reward - mean) * (row.reward - mean) / (g.size() - 1);
+    if (var == 0) continue;  // all-equal groups are dropped (dynamic sampling): advantage 0
+    bool trained = false;    // a group drawn after the batch was full is scored, not trained
+    for (const auto& row : g) trained = trained || row.advantage != 0.0;
+    if (!trained) continue;
+    for (const auto& row : g) {
+      EXPECT_NEAR(row.advantage, (row.reward - mean) / (std::sqrt(var) + 1e-6), 1e-3)
+          << "step " << key.first << " prompt " << key.second;
+    }
+    ++checked;
+    ++trained_per_step[key.first];
+  }
+  for (const auto& [step, n] : trained_per_step) EXPECT_LE(n, 2) << "step " << step;
+  EXPECT_GT(checked, 0) << "no group with differing rewards: the check above never ran";
+  fs::remove_all(dir);
 }
 
 TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
@@ -197,12 +239,34 @@ TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
   Json m = Json::parse(line);
-  for (const char* key :
-       {"step", "reward/mean", "reward/std", "reward/threes", "reward/nonempty", "accuracy",
-        "advantage/mean", "advantage/std", "response_length/mean", "response_length/max",
-        "truncated_frac", "kl", "entropy", "clip_frac", "clip_frac/low", "clip_frac/high",
-        "mismatch_kl", "grad_norm", "lr", "groups", "samples", "tokens_per_s", "time/sample",
-        "time/score", "time/advantages", "time/reference", "time/update", "time/publish"}) {
+  for (const char* key : {"step",
+                          "reward/mean",
+                          "reward/std",
+                          "reward/threes",
+                          "reward/nonempty",
+                          "accuracy",
+                          "advantage/mean",
+                          "advantage/std",
+                          "response_length/mean",
+                          "response_length/max",
+                          "truncated_frac",
+                          "kl",
+                          "entropy",
+                          "clip_frac",
+                          "clip_frac/low",
+                          "clip_frac/high",
+                          "mismatch_kl",
+                          "grad_norm",
+                          "lr",
+                          "groups",
+                          "samples",
+                          "tokens_per_s",
+                          "time/sample",
+                          "time/score",
+                          "time/advantages",
+                          "time/reference",
+                          "time/update",
+                          "time/publish"}) {
     EXPECT_TRUE(m.contains(key)) << key;
   }
   EXPECT_EQ(m["step"], 1);
