@@ -17,6 +17,7 @@ const std::vector<CommandInfo>& AllCommands() {
       {"inspect", "query the rollouts of a run in the terminal", false},
       {"report", "write a self-contained HTML report of a run", false},
       {"serve", "serve a run's report live over HTTP while it trains", false},
+      {"plot", "plot a metric of one or more runs (e.g. seeds) as an SVG chart", false},
       {"data", "turn public datasets and generators into training/eval JSONL", false},
       {"bench", "benchmarks: rollout, learner, verify, sandbox, tokenize, sync (JSON)", false},
       {"learner", "run the learner (single controller) service", true},

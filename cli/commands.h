@@ -10,6 +10,7 @@ int RunVerify(int argc, char** argv);
 int RunSandbox(int argc, char** argv);
 int RunInspect(int argc, char** argv);
 int RunReport(int argc, char** argv);
+int RunPlot(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunData(int argc, char** argv);
 int RunBench(int argc, char** argv);  // execs rlzero-torch for torch benchmarks

@@ -18,6 +18,7 @@ const std::map<std::string, rlzero::cli::CommandFn>& LightCommands() {
       {"tokenize", RunTokenize},   {"verify", RunVerify},
       {"sandbox", RunSandbox},     {"inspect", RunInspect},
       {"report", RunReport},       {"serve", RunServe},
+      {"plot", RunPlot},
       {"data", RunData},           {"bench", RunBench},
       {"verifier-server", RunVerifierServer},
       {"sandbox-server", RunSandboxServer},

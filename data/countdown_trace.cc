@@ -28,8 +28,8 @@ std::string CountdownAttempt::Expression(const std::vector<int64_t>& n) const {
 std::string CountdownAttempt::Line(const std::vector<int64_t>& n, int64_t target) const {
   return std::to_string(n[perm[0]]) + op1 + std::to_string(n[perm[1]]) + "=" +
          std::to_string(first) + "," + std::to_string(first) + op2 + std::to_string(n[perm[2]]) +
-         "=" + std::to_string(value) + " vs " + std::to_string(target) +
-         (value == target ? " yes;" : " no;");
+         "=" + std::to_string(value) + "," + std::to_string(target) + "-" + std::to_string(value) +
+         "=" + std::to_string(target - value) + (value == target ? " yes;" : " no;");
 }
 
 std::vector<CountdownAttempt> AllAttempts(const std::vector<int64_t>& numbers) {

@@ -3,13 +3,14 @@
 // that makes the tiny base model.
 //
 // A trace tries expressions of the form (a op b) op c over the given numbers,
-// one attempt per line, each with its arithmetic written out, the target
-// copied beside the value and a verdict (target 22):
-//   "3+5=8,8+7=15 vs 22 no;\n3*5=15,15+7=22 vs 22 yes;\n</think>\n<answer>(3*5)+7</answer>"
-// Copying the target next to the value makes the verdict a local comparison:
-// without it a 1M-parameter base said "yes" on about half of its misses (it
-// learned where verdicts fall rather than what they compare), which leaves
-// GRPO nothing reliable to build a longer search on.
+// one attempt per line, each with its arithmetic written out, then the
+// distance to the target (target - value) and a verdict (target 22):
+//   "3+5=8,8+7=15,22-15=7 no;\n3*5=15,15+7=22,22-22=0 yes;\n</think>\n<answer>(3*5)+7</answer>"
+// The subtraction turns the verdict into "is this 0", a local check. With the
+// target merely copied beside the value ("15 vs 22 no"), or not written at
+// all, a 1M-parameter base never learned the comparison: it said "yes" by
+// position (20-40% of the time whatever the numbers), which leaves GRPO
+// nothing reliable to build a longer search on.
 // The SFT traces stop at the first hit, or give up after a random number of
 // attempts (min_attempts..max_attempts) and answer their last attempt. So the
 // base model learns the format, the arithmetic and honest verdicts, but not

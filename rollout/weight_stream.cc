@@ -29,19 +29,10 @@ StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
 
 }  // namespace
 
-uint64_t Fnv1a64(const void* data, size_t size, uint64_t state) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    state ^= p[i];
-    state *= 1099511628211ull;
-  }
-  return state;
-}
-
 Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
                          const std::function<bool(const v1::WeightChunk&)>& write) {
   if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
-  uint64_t checksum = 1469598103934665603ull;
+  StreamChecksum checksum;
   auto tensors = ModelTensors(model);
   try {
     for (size_t ti = 0; ti < tensors.size(); ++ti) {
@@ -49,7 +40,7 @@ Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
       torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
       const auto* bytes = static_cast<const char*>(cpu.data_ptr());
       const size_t n = cpu.numel() * cpu.element_size();
-      checksum = Fnv1a64(bytes, n, checksum);
+      checksum.Update(bytes, n);
       size_t offset = 0;
       do {
         size_t len = std::min(chunk_bytes, n - offset);
@@ -63,7 +54,7 @@ Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
         offset += len;
         if (ti + 1 == tensors.size() && offset == n) {
           c.set_last(true);
-          c.set_checksum(checksum);
+          c.set_checksum(checksum.Digest());
           c.set_tensor_count(static_cast<int32_t>(tensors.size()));
         }
         if (!write(c)) return Unavailable("weight stream: the receiver closed the stream");
@@ -124,14 +115,14 @@ Status WeightAssembler::Add(const v1::WeightChunk& c) {
                            "/" + std::to_string(size) + ")");
   std::memcpy(static_cast<char*>(cur.tensor.data_ptr()) + filled_, c.data().data(),
               c.data().size());
-  checksum_ = Fnv1a64(c.data().data(), c.data().size(), checksum_);
+  checksum_.Update(c.data().data(), c.data().size());
   filled_ += c.data().size();
   if (c.last()) {
     if (filled_ != size) return DataLoss("weight stream: last tensor " + cur.name + " incomplete");
     if (c.tensor_count() != static_cast<int32_t>(tensors_.size()))
       return DataLoss("weight stream: expected " + std::to_string(c.tensor_count()) +
                       " tensors, got " + std::to_string(tensors_.size()));
-    if (c.checksum() != checksum_) return DataLoss("weight stream: checksum mismatch");
+    if (c.checksum() != checksum_.Digest()) return DataLoss("weight stream: checksum mismatch");
     done_ = true;
   }
   return Status::Ok();

@@ -6,7 +6,7 @@
 // the model under its transformers name, in named_parameters() order, as
 // little-endian bytes in the parameter's dtype, cut into chunks of at most
 // chunk_bytes; the final chunk has last = true, the tensor count and an
-// FNV-1a-64 checksum over all bytes in order. WeightAssembler rebuilds the
+// StreamChecksum digest (rollout/stream_checksum.h) over all bytes in order. WeightAssembler rebuilds the
 // tensors and checks names, shapes, sizes, order and checksum; anything off
 // is INVALID_ARGUMENT / DATA_LOSS naming the tensor, never a crash (the
 // stream comes from the network). ApplyWeights copies assembled tensors into
@@ -21,11 +21,10 @@
 
 #include "base/status.h"
 #include "policy/causal_lm.h"
+#include "rollout/stream_checksum.h"
 #include "rlzero/v1/rollout.pb.h"
 
 namespace rlzero {
-
-uint64_t Fnv1a64(const void* data, size_t size, uint64_t state = 1469598103934665603ull);
 
 // Calls `write` for each chunk in order; stops with UNAVAILABLE if it returns false.
 Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
@@ -54,7 +53,7 @@ class WeightAssembler {
   std::vector<NamedTensor> tensors_;
   uint64_t filled_ = 0;  // bytes of the current tensor received
   uint64_t total_bytes_ = 0;
-  uint64_t checksum_ = 1469598103934665603ull;
+  StreamChecksum checksum_;
   int64_t version_ = -1;
   bool done_ = false;
 };

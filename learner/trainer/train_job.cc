@@ -2,35 +2,34 @@
 // running the Trainer (see header).
 #include "learner/trainer/train_job.h"
 
-#include <thread>
-
-#include "learner/trainer/remote_rollout_source.h"
-#include "learner/trainer/rollout_worker_processes.h"
-#include "rollout/learner_service.h"
-#include "rollout/remote_rollout_pool.h"
-#include "rpc/server_runner.h"
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
-#include "inspect/metrics_sink.h"
-#include "inspect/rollout_writer.h"
 #include "data/jsonl.h"
 #include "data/prompt_template.h"
-#include "learner/trainer/engine_rollout_source.h"
-#include "learner/trainer/reward_scorer.h"
-#include "learner/trainer/task_prompts.h"
-#include "learner/trainer/evaluator.h"
+#include "inspect/metrics_sink.h"
 #include "inspect/report_data.h"
 #include "inspect/report_page.h"
+#include "inspect/rollout_writer.h"
+#include "inspect/run_plots.h"
+#include "learner/trainer/engine_rollout_source.h"
+#include "learner/trainer/evaluator.h"
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
+#include "learner/trainer/remote_rollout_source.h"
+#include "learner/trainer/reward_scorer.h"
+#include "learner/trainer/rollout_worker_processes.h"
+#include "learner/trainer/task_prompts.h"
 #include "policy/model_io.h"
 #include "policy/tokenizer/tokenizer.h"
+#include "rollout/learner_service.h"
+#include "rollout/remote_rollout_pool.h"
+#include "rpc/server_runner.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -106,11 +105,12 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     reference = ref.model;
   }
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, Tokenizer::Load(job.model_path));
-  RLZ_ASSIGN_OR_RETURN(std::vector<TaskPrompt> prompts,
-                       ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
-  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
-                       Learner::Create(policy.model, reference, job.grpo, job.optim,
-                                       job.sampling.max_new_tokens));
+  RLZ_ASSIGN_OR_RETURN(
+      std::vector<TaskPrompt> prompts,
+      ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
+  RLZ_ASSIGN_OR_RETURN(
+      std::unique_ptr<Learner> learner,
+      Learner::Create(policy.model, reference, job.grpo, job.optim, job.sampling.max_new_tokens));
 
   ListPromptSource prompt_source(std::move(prompts), job.trainer.seed, job.shuffle);
   std::vector<int32_t> eos;
@@ -131,7 +131,8 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     RLZ_ASSIGN_OR_RETURN(std::string token, rpc::WriteNewTokenFile(token_file));
     rpc::TokenAuth auth = rpc::TokenAuth::FromToken(token);
     pool = std::make_unique<RemoteRolloutPool>(auth, RemoteRolloutPoolOptions{});
-    learner_service = std::make_unique<LearnerServiceImpl>(pool.get(), auth, policy.config.model_type);
+    learner_service =
+        std::make_unique<LearnerServiceImpl>(pool.get(), auth, policy.config.model_type);
     learner_server = std::make_unique<rpc::ServerRunner>();
     rpc::ServerOptions so;
     so.role = "learner";
@@ -184,7 +185,8 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   if (!job.eval_file.empty()) {
     RLZ_ASSIGN_OR_RETURN(
         eval_prompts,
-        ReadTaskPrompts(job.eval_file, job.eval_template.empty() ? job.prompt_template : job.eval_template,
+        ReadTaskPrompts(job.eval_file,
+                        job.eval_template.empty() ? job.prompt_template : job.eval_template,
                         job.id_key, *tokenizer, job.eval_max_prompts));
     RolloutEngineOptions geo;
     geo.max_batch = job.max_batch;
@@ -230,7 +232,9 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   deps.save_model = [model, model_config, base](const std::string& dir) {
     return SavePolicyCheckpoint(dir, model_config, *model, base);
   };
-  deps.load_model = [model](const std::string& dir) { return LoadPolicyWeightsInPlace(dir, *model); };
+  deps.load_model = [model](const std::string& dir) {
+    return LoadPolicyWeightsInPlace(dir, *model);
+  };
   deps.metrics = metrics.get();
   deps.rollout_store = store.get();
   deps.stop_requested = &g_stop;
@@ -246,11 +250,11 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per_step = elapsed / static_cast<double>(std::max<int64_t>(1, step - first_step));
-    std::fprintf(stderr,
-                 "step %lld/%lld  reward %.3f  acc %.3f  len %.1f  kl %.4f  %.1fs/step  ETA %.0fs\n",
-                 static_cast<long long>(step), static_cast<long long>(max_steps),
-                 m.at("reward/mean"), m.at("accuracy"), m.at("response_length/mean"), m.at("kl"),
-                 per_step, per_step * static_cast<double>(max_steps - step));
+    std::fprintf(
+        stderr, "step %lld/%lld  reward %.3f  acc %.3f  len %.1f  kl %.4f  %.1fs/step  ETA %.0fs\n",
+        static_cast<long long>(step), static_cast<long long>(max_steps), m.at("reward/mean"),
+        m.at("accuracy"), m.at("response_length/mean"), m.at("kl"), per_step,
+        per_step * static_cast<double>(max_steps - step));
   };
   Trainer trainer(job.trainer, std::move(deps), flags.run_dir);
   if (flags.resume) {
@@ -274,7 +278,10 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   g_stop = false;
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
+  const auto train_start = std::chrono::steady_clock::now();
   StatusOr<RunOutcome> outcome = trainer.Run();
+  const double train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!outcome.ok()) return outcome.status();
@@ -292,8 +299,11 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
       summary["accuracy_before"] = nullptr;
       summary["accuracy_after"] = nullptr;
     }
+    // wall_seconds: the whole job (load, both evaluations, training);
+    // train_seconds: the training steps alone (this invocation's, if resumed).
     summary["wall_seconds"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
+    summary["train_seconds"] = train_seconds;
     std::ofstream(flags.run_dir + "/summary.json") << summary.dump(2) << "\n";
     std::string report = flags.run_dir + "/report.html";
     auto data = inspect::BuildReportData(flags.run_dir, inspect::ReportOptions{});
@@ -301,6 +311,11 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
       std::ofstream(report) << inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false);
     } else {
       report = "(not written: " + data.status().message() + ")";
+    }
+    // Reward, accuracy and response length over steps as standalone SVGs.
+    auto plots = inspect::WriteRunPlots(flags.run_dir);
+    if (!plots.ok()) {
+      std::fprintf(stderr, "plots not written: %s\n", plots.status().ToString().c_str());
     }
     if (greedy)
       std::fprintf(stderr, "held-out accuracy: %.1f%% before -> %.1f%% after; report: %s\n",

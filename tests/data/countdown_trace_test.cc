@@ -22,7 +22,7 @@ TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
   std::mt19937_64 rng(7);
   TinyCountdownOptions o;
   std::regex line(
-      R"((-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)([-+*])(-?\d+)=(-?\d+) vs (-?\d+) (yes|no);)");
+      R"((-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)-(-?\d+)=(-?\d+) (yes|no);)");
   auto apply = [](long a, char op, long b) {
     return op == '+' ? a + b : op == '-' ? a - b : a * b;
   };
@@ -46,8 +46,10 @@ TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
       long value = apply(first, m[6].str()[0], std::stol(m[7]));
       EXPECT_EQ(value, std::stol(m[8])) << t;
       EXPECT_EQ(std::stol(m[9]), p.target) << t;
-      EXPECT_EQ(m[10] == "yes", value == p.target) << t;
-      hit = m[10] == "yes";
+      EXPECT_EQ(std::stol(m[10]), value) << t;
+      EXPECT_EQ(std::stol(m[11]), p.target - value) << t;
+      EXPECT_EQ(m[12] == "yes", value == p.target) << t;
+      hit = m[12] == "yes";
       ++attempts;
     }
     EXPECT_GE(attempts, o.min_attempts);

@@ -216,3 +216,36 @@ TEST_F(InspectCliTest, BenchRolloutStorePrintsBothMeasurements) {
 
 }  // namespace
 }  // namespace rlzero::inspect
+
+namespace rlzero::inspect {
+namespace {
+
+// `rlzero plot`: overlays runs, writes an SVG, names a missing metric.
+TEST(PlotCliTest, OverlaysRunsAndNamesAMissingMetric) {
+  testing::ScratchDir a("plot_a"), b("plot_b"), out("plot_out");
+  ASSERT_TRUE(testing::WriteFakeRun(a.path()).ok());
+  testing::FakeRunOptions o;
+  o.steps = 5;
+  ASSERT_TRUE(testing::WriteFakeRun(b.path(), o).ok());
+  auto r = RunCommand(BinPath("rlzero") + " plot " + a.path() + " " + b.path() +
+                      " --metric accuracy --label 'seed 0' --label 'seed 1' --smooth 2 -o " +
+                      out.file("acc.svg"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto line = nlohmann::json::parse(r.out);
+  EXPECT_EQ(line["runs"], 2);
+  EXPECT_EQ(line["points"], 3 + 5);
+  std::ifstream in(out.file("acc.svg"));
+  std::stringstream svg;
+  svg << in.rdbuf();
+  EXPECT_NE(svg.str().find("seed 1"), std::string::npos);
+  EXPECT_NE(svg.str().find("</svg>"), std::string::npos);
+
+  auto bad = RunCommand(BinPath("rlzero") + " plot " + a.path() + " --metric nope -o " +
+                        out.file("x.svg"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("metrics.jsonl"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace rlzero::inspect
