@@ -9,9 +9,14 @@
 //  - the verifier on shuffled pairs (a gold against another problem's
 //    solution), where nearly every call goes past the string fast path into
 //    the parser and the exact evaluator: the verifier's slow path.
-// The process pins itself to the CPU it starts on. code_runs_per_s belongs to
-// the code verifier and is null here.
-// Non-goals: multi-threaded throughput; HumanEval (code verifier's part).
+// The math part pins the process to the CPU it starts on. Then, with the
+// original CPU set back, the code verifier's runs/s on the HumanEval canonical
+// solutions (cli/bench_code_runs.h; --code-threads at once, through the
+// sandbox of the config's `sandbox:` section): code_runs_per_s,
+// code_problems, code_correct, code_pass_rate. When no sandbox can be made on
+// this host, code_runs_per_s is null and code_error says why; the math numbers
+// still come out. `rlzero bench verify-code` adds an empty-program baseline.
+// Non-goals: multi-threaded math throughput; MBPP.
 #include <sched.h>
 
 #include <chrono>
@@ -22,7 +27,9 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/bench_code_runs.h"
 #include "cli/bench_registry.h"
+#include "rewards/code_sandbox.h"
 #include "verifiers/math/answer_equivalence.h"
 #include "verifiers/math/answer_extractor.h"
 #include "verifiers/math/latex_normalizer.h"
@@ -78,9 +85,23 @@ int RunBenchVerify(int argc, char** argv) {
                "rlzero bench verify"};
   std::string data = "tests/fixtures/data/math500_test.jsonl";
   double min_time_s = 1.0;
+  std::string humaneval = DefaultHumanEvalPath();
+  int code_threads = 2;
+  bool no_code = false;
+  ConfigFlags config;
   app.add_option("--data", data, "MATH-500 jsonl (fields solution, answer)");
   app.add_option("--min-time-s", min_time_s, "seconds per measurement")->check(CLI::PositiveNumber);
+  app.add_option("--humaneval", humaneval, "HumanEval jsonl(.gz) for code runs/s");
+  app.add_option("--code-threads", code_threads, "code runs at once")->check(CLI::Range(1, 64));
+  app.add_flag("--no-code", no_code, "skip the code verifier part");
+  config.Add(app, /*required=*/false);
   return RunApp(app, argc, argv, [&]() -> int {
+    const char* cmd = "rlzero bench verify";
+    auto reader = config.Load();
+    if (!reader.ok()) return ReportError(cmd, reader.status());
+    rewards::CodeSandbox code_sandbox(*reader);
+    Status finish = reader->Finish();
+    if (!finish.ok()) return ReportError(cmd, finish);
     // Default: the test fixture from the repository root (or from build/), else
     // the shared data folder the issue names.
     if (!app.count("--data")) {
@@ -94,10 +115,12 @@ int RunBenchVerify(int argc, char** argv) {
       }
     }
     auto loaded = LoadMath500(data);
-    if (!loaded.ok()) return ReportError("rlzero bench verify", loaded.status());
+    if (!loaded.ok()) return ReportError(cmd, loaded.status());
     const std::vector<Problem>& problems = *loaded;
 
-    // One core: pin to the CPU we are on.
+    // One core: pin to the CPU we are on (the code part gets the old set back).
+    cpu_set_t original;
+    bool have_original = sched_getaffinity(0, sizeof(original), &original) == 0;
     int cpu = sched_getcpu();
     if (cpu >= 0) {
       cpu_set_t set;
@@ -152,6 +175,20 @@ int RunBenchVerify(int argc, char** argv) {
       shuffled_fp = fp;
       return static_cast<long>(problems.size());
     });
+    if (have_original) sched_setaffinity(0, sizeof(original), &original);
+
+    // Code: HumanEval canonical solutions through the sandbox.
+    StatusOr<CodeRuns> code = FailedPrecondition("skipped (--no-code)");
+    if (!no_code) {
+      std::fprintf(stderr, "bench verify: code runs on %s, %d threads\n", humaneval.c_str(),
+                   code_threads);
+      auto samples = LoadHumanEval(humaneval);
+      Status made = samples.ok() ? code_sandbox.CreateIfNeeded(true) : samples.status();
+      if (!made.ok())
+        code = made;
+      else
+        code = MeasureCodeRuns(*samples, code_sandbox.get(), code_threads);
+    }
 
     nlohmann::ordered_json out;
     out["bench"] = "verify";
@@ -169,16 +206,26 @@ int RunBenchVerify(int argc, char** argv) {
     out["math_structural_path_correct"] = structural_equal;
     out["math_shuffled_pairs_per_s"] = static_cast<long>(shuffled);
     out["math_shuffled_pairs_accepted"] = shuffled_fp;
-    out["code_runs_per_s"] = nullptr;
-    out["code_note"] =
-        "code runs/s (HumanEval) is measured by the code verifier, not built in this branch";
+    out["code_data"] = humaneval;
+    if (code.ok()) {
+      out["code_runs_per_s"] = code->runs_per_s;
+      out["code_problems"] = code->problems;
+      out["code_correct"] = code->correct;
+      out["code_pass_rate"] =
+          code->problems == 0 ? 0.0 : static_cast<double>(code->correct) / code->problems;
+      out["code_threads"] = code_threads;
+    } else {
+      out["code_runs_per_s"] = nullptr;
+      out["code_error"] = code.status().ToString();
+    }
     std::printf("%s\n", out.dump().c_str());
     return 0;
   });
 }
 
 BenchRegistrar kRegistrar("verify",
-                          "math verifications/s on MATH-500 against string equality (one core)",
+                          "math verifications/s on MATH-500 against string equality (one core), "
+                          "code runs/s on HumanEval",
                           RunBenchVerify);
 
 }  // namespace

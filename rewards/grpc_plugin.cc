@@ -1,12 +1,12 @@
 // rewards/grpc_plugin.cc
 #include "rewards/grpc_plugin.h"
 
-#include <algorithm>
-
 #include <grpcpp/grpcpp.h>
 
-#include "rewards/grpc_status.h"
+#include <algorithm>
+
 #include "rlzero/v1/verifier.grpc.pb.h"
+#include "rpc/status_mapping.h"
 
 namespace rlzero::rewards {
 
@@ -60,7 +60,7 @@ StatusOr<VerifyResult> GrpcPlugin::Verify(const Json& sample, const Deadline& de
   auth_.Attach(&ctx);
   std::string where = "grpc plugin " + address_ + " task '" + task_ + "'";
   grpc::Status st = impl_->stub->Verify(&ctx, req, &resp);
-  if (!st.ok()) return FromGrpcStatus(st, where);
+  if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext(where);
   return FromProto(resp, where);
 }
 
@@ -84,13 +84,15 @@ std::vector<StatusOr<VerifyResult>> GrpcPlugin::VerifyBatch(const std::vector<Js
     SetDeadline(&ctx, deadline);
     auth_.Attach(&ctx);
     grpc::Status st = impl_->stub->VerifyBatch(&ctx, req, &resp);
-    Status failure = FromGrpcStatus(st, where);
+    Status failure = rpc::FromGrpcStatus(st).WithContext(where);
     if (st.ok() && resp.results_size() != static_cast<int>(end - begin))
       failure = DataLoss(where + ": " + std::to_string(resp.results_size()) + " results for " +
                          std::to_string(end - begin) + " samples");
     for (size_t i = begin; i < end; ++i) {
-      if (!failure.ok()) out.push_back(failure);
-      else out.push_back(FromProto(resp.results(static_cast<int>(i - begin)), where));
+      if (!failure.ok())
+        out.push_back(failure);
+      else
+        out.push_back(FromProto(resp.results(static_cast<int>(i - begin)), where));
     }
   }
   return out;

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "rewards/grpc_status.h"
+#include "rpc/status_mapping.h"
 
 namespace rlzero::rewards {
 namespace {
@@ -35,8 +35,9 @@ grpc::Status VerifierServiceImpl::Verify(grpc::ServerContext* ctx,
                                          const rlzero::v1::VerifyRequest* req,
                                          rlzero::v1::VerifyResponse* resp) {
   if (grpc::Status st = auth_.Check(*ctx); !st.ok()) return st;
-  auto r = host_->Verify(req->task(), req->sample_json(), EffectiveTimeoutMs(ctx, req->timeout_ms()));
-  if (!r.ok()) return ToGrpcStatus(r.status());
+  auto r =
+      host_->Verify(req->task(), req->sample_json(), EffectiveTimeoutMs(ctx, req->timeout_ms()));
+  if (!r.ok()) return rpc::ToGrpcStatus(r.status());
   ToProto(*r, resp);
   return grpc::Status::OK;
 }
@@ -47,7 +48,7 @@ grpc::Status VerifierServiceImpl::VerifyBatch(grpc::ServerContext* ctx,
   if (grpc::Status st = auth_.Check(*ctx); !st.ok()) return st;
   std::vector<std::string> samples(req->samples_json().begin(), req->samples_json().end());
   auto r = host_->VerifyBatch(req->task(), samples, EffectiveTimeoutMs(ctx, req->timeout_ms()));
-  if (!r.ok()) return ToGrpcStatus(r.status());
+  if (!r.ok()) return rpc::ToGrpcStatus(r.status());
   for (const auto& one : *r) ToProto(one, resp->add_results());
   return grpc::Status::OK;
 }

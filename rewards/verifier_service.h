@@ -1,20 +1,19 @@
 // rewards/verifier_service.h: the gRPC adapter for rlzero.v1.VerifierService
 // over a VerifierHost (servers start through rpc/server_runner.h). Translation only:
 // protos in, VerifierHost calls, protos out; request-level errors map to
-// gRPC status codes (grpc_status.h), per-sample errors to VerifyResponse.error.
+// gRPC status codes (rpc/status_mapping.h), per-sample errors to VerifyResponse.error.
 // Thread safety: gRPC calls the service from many threads; VerifierHost is
 // reentrant. The host must outlive the service.
 #pragma once
 
-#include "rpc/auth.h"
+#include <grpcpp/grpcpp.h>
 
 #include <memory>
 #include <string>
 
-#include <grpcpp/grpcpp.h>
-
 #include "rewards/verifier_host.h"
 #include "rlzero/v1/verifier.grpc.pb.h"
+#include "rpc/auth.h"
 
 namespace rlzero::rewards {
 

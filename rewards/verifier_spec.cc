@@ -3,6 +3,7 @@
 
 #include "rewards/exec_plugin.h"
 #include "rewards/grpc_plugin.h"
+#include "rewards/rollout_judge.h"
 
 namespace rlzero::rewards {
 
@@ -47,7 +48,9 @@ StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec&
     return std::shared_ptr<verifiers::Verifier>(new GrpcPlugin(spec.grpc, spec.task, auth));
   }
   ConfigReader options(spec.options, where + ".options");
-  auto v = verifiers::MakeVerifier(spec.verifier, options, env);
+  verifiers::VerifierEnv with_judge = env;
+  if (with_judge.connect_judge == nullptr) with_judge.connect_judge = ConnectRolloutJudge;
+  auto v = verifiers::MakeVerifier(spec.verifier, options, with_judge);
   if (!v.ok()) return v.status().WithContext(where);
   RLZ_RETURN_IF_ERROR(options.Finish());
   return std::shared_ptr<verifiers::Verifier>(std::move(v).value());

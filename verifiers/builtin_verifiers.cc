@@ -4,6 +4,7 @@
 #include "verifiers/code_verifier.h"
 #include "verifiers/countdown_verifier.h"
 #include "verifiers/format_verifier.h"
+#include "verifiers/judge_verifier.h"
 #include "verifiers/language_verifier.h"
 #include "verifiers/length_verifier.h"
 #include "verifiers/verifier.h"
@@ -27,6 +28,8 @@ const std::vector<VerifierInfo>& BuiltinVerifiers() {
       {"length", "DAPO soft overlong penalty (field: response_tokens)", MakeLengthVerifier},
       {"language", "share of the chain of thought in the target language (field: response)",
        MakeLanguageVerifier},
+      {"judge", "a served model grades the response against a rubric (field: response)",
+       MakeJudgeVerifier},
   };
   return kList;
 }

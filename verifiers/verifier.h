@@ -16,7 +16,7 @@
 //     a fraction for code tests, [-1, 0] for the length penalty);
 //     `extracted` is the part of the response that was judged.
 // Non-goals: composition and weights (rewards/), out-of-process plugins
-// (rewards/), the model-judge verifier (needs the rollout worker service).
+// (rewards/), transport to a judge model (rewards/rollout_judge.h).
 // Thread safety: Verify is const and may be called from many threads at once.
 #pragma once
 
@@ -34,6 +34,8 @@ class Sandbox;
 }
 
 namespace rlzero::verifiers {
+
+class JudgeModel;
 
 struct VerifyResult {
   bool correct = false;
@@ -68,16 +70,23 @@ class Verifier {
                                                           const Deadline& deadline) const;
 };
 
+// Connects the `judge` verifier to a served model, reading its connection
+// options (address, token, tokenizer, ...) from the verifier's options.
+using JudgeConnector = StatusOr<std::shared_ptr<JudgeModel>> (*)(ConfigReader& options);
+
 // What a verifier may need from its surroundings. Not owned.
 struct VerifierEnv {
   sandbox::Sandbox* sandbox = nullptr;  // for the code verifier; null if none linked
+  // For the judge verifier; null = no transport linked (rewards/ fills in the
+  // rollout-worker one when it builds verifiers).
+  JudgeConnector connect_judge = nullptr;
 };
 
 // Builds a verifier from its options (the `options:` section of a reward
 // component or of `rlzero verify`'s config). Reading options through the
 // ConfigReader makes unknown keys errors.
 using VerifierFactory = StatusOr<std::unique_ptr<Verifier>> (*)(ConfigReader& options,
-                                                                 const VerifierEnv& env);
+                                                                const VerifierEnv& env);
 
 struct VerifierInfo {
   const char* name;

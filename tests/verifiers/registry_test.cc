@@ -10,7 +10,7 @@ namespace {
 TEST(VerifierRegistryTest, BuildsEveryBuiltinByName) {
   std::vector<std::string> names;
   for (const auto& info : BuiltinVerifiers()) names.push_back(info.name);
-  for (const char* n : {"countdown", "code", "format", "length", "language"})
+  for (const char* n : {"countdown", "code", "format", "length", "language", "judge"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   EXPECT_TRUE(MakeVerifier("countdown", Json(nullptr), VerifierEnv{}).ok());
 }
