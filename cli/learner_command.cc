@@ -23,6 +23,7 @@ int RunLearner(int argc, char** argv) {
   TrainJobFlags flags;
   flags.listen_for_workers = true;
   flags.server.listen = "127.0.0.1:50051";
+  flags.server.role = "learner";
   app.add_option("--run-dir", flags.run_dir,
                  "run directory: resolved config, metrics.jsonl, rollouts.sqlite, checkpoints/")
       ->required();
@@ -39,6 +40,9 @@ int RunLearner(int argc, char** argv) {
   AddServerFlags(app, &flags.server);
   return RunApp(app, argc, argv, [&]() -> int {
     flags.wait_workers_ms = static_cast<int64_t>(wait_s * 1000);
+    // Fail before loading the model when the token is missing or unreadable.
+    auto auth = rpc::LoadServerAuth(flags.server);
+    if (!auth.ok()) return ReportError("learner", auth.status());
     return RunTrainJobCommand("learner", config_flags, flags);
   });
 }

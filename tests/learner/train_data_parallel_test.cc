@@ -40,12 +40,12 @@ class TrainDataParallelTest : public ::testing::Test {
         "trainer: {max_steps: 2, prompts_per_step: 2, group_size: 3, seed: 7}\n"
         "grpo: {beta: 0.01, mini_batches: 2, micro_batch_tokens: 24}\n"
         "optim: {lr: 0.001}\n"
-        "distributed: {timeout_ms: 60000}\n"));
+        "distributed: {timeout_ms: 240000}\n"));
   }
   void TearDown() override { fs::remove_all(root_); }
 
   std::string Train(const std::string& run) const {
-    return "timeout 150 " + BinPath("rlzero") + " train --config " +
+    return "timeout 280 " + BinPath("rlzero") + " train --config " +
            (root_ / "train.yaml").string() + " --run-dir " + (root_ / run).string();
   }
   fs::path root_;
