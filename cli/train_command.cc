@@ -1,12 +1,13 @@
 // cli/train_command.cc: `rlzero train --config FILE --run-dir DIR
-// [--max-steps N] [--resume] [--set key=value ...]`: parses flags, reads and
-// checks the config, prints and saves the resolved config, then hands over to
-// the trainer job (learner/trainer/train_job.h).
+// [--max-steps N] [--resume] [--rollout-workers N] [--set key=value ...]`:
+// parses flags and hands over to the training job (cli/train_job_command.h).
+// Launched as N processes with RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT (or
+// Slurm's variables) it trains data-parallel (docs/distributed.md).
 #include <string>
 
 #include "cli/app.h"
 #include "cli/commands.h"
-#include "learner/trainer/train_job.h"
+#include "cli/train_job_command.h"
 
 namespace rlzero::cli {
 
@@ -24,19 +25,8 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--rollout-workers", flags.rollout_workers,
                  "sample on N rollout-worker processes over gRPC (0: in-process engine)")
       ->check(CLI::Range(0, 64));
-  return RunApp(app, argc, argv, [&]() -> int {
-    auto reader = config_flags.Load();
-    if (!reader.ok()) return ReportError("train", reader.status());
-    auto job = TrainJobConfig::FromConfig(*reader);
-    if (!job.ok()) return ReportError("train", job.status());
-    Status finished = reader->Finish();
-    if (!finished.ok()) return ReportError("train", finished);
-    Status emitted = EmitResolvedConfig(reader->Resolved(), flags.run_dir);
-    if (!emitted.ok()) return ReportError("train", emitted);
-    auto code = RunTrainJob(*job, flags);
-    if (!code.ok()) return ReportError("train", code.status());
-    return *code;
-  });
+  return RunApp(app, argc, argv,
+                [&]() -> int { return RunTrainJobCommand("train", config_flags, flags); });
 }
 
 }  // namespace rlzero::cli

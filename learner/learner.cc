@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include "learner/distributed/batch_shard.h"
+#include "learner/distributed/model_sync.h"
+#include "learner/distributed/scalar_reduce.h"
 #include "learner/micro_batching.h"
 
 namespace rlzero {
@@ -34,8 +37,8 @@ std::vector<std::vector<int>> MicroBatchesOf(const std::vector<TrainSample>& sam
 }
 
 // Writes `values` (one per completion token) at the target positions of row b.
-Status FillRow(torch::Tensor* dst, int64_t b, const TrainSample& s, const std::vector<float>& values,
-               const char* what, int sample_index) {
+Status FillRow(torch::Tensor* dst, int64_t b, const TrainSample& s,
+               const std::vector<float>& values, const char* what, int sample_index) {
   const size_t n = s.completion_ids.size();
   if (values.size() != n) {
     return InvalidArgument("sample " + std::to_string(sample_index) + ": " + what + " has " +
@@ -44,8 +47,8 @@ Status FillRow(torch::Tensor* dst, int64_t b, const TrainSample& s, const std::v
   }
   if (n == 0) return Status::Ok();
   const int64_t start = static_cast<int64_t>(s.prompt_ids.size()) - 1;
-  torch::Tensor src = torch::from_blob(const_cast<float*>(values.data()),
-                                       {static_cast<int64_t>(n)}, torch::kFloat32);
+  torch::Tensor src = torch::from_blob(const_cast<float*>(values.data()), {static_cast<int64_t>(n)},
+                                       torch::kFloat32);
   (*dst)[b].slice(0, start, start + static_cast<int64_t>(n)).copy_(src);
   return Status::Ok();
 }
@@ -110,16 +113,17 @@ std::pair<torch::Tensor, torch::Tensor> ForwardLogProbs(CausalLM& model,
   const int64_t L = input_ids.size(1);
   torch::Tensor positions =
       torch::arange(L, input_ids.options()).unsqueeze(0).expand({B, L}).contiguous();
-  torch::Tensor hidden = model.Forward(input_ids, positions, torch::Tensor(), nullptr);  // [B, L, C]
-  torch::Tensor logits = model.Logits(hidden.slice(1, 0, L - 1));                        // [B, L-1, V]
+  torch::Tensor hidden =
+      model.Forward(input_ids, positions, torch::Tensor(), nullptr);  // [B, L, C]
+  torch::Tensor logits = model.Logits(hidden.slice(1, 0, L - 1));     // [B, L-1, V]
   return TokenLogProbsAndEntropy(logits, targets, entropy_mode);
 }
 
 StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> policy,
                                                    std::shared_ptr<CausalLM> reference,
-                                                   const GrpoConfig& grpo,
-                                                   const OptimConfig& optim,
-                                                   int64_t max_response_len) {
+                                                   const GrpoConfig& grpo, const OptimConfig& optim,
+                                                   int64_t max_response_len,
+                                                   DataParallelGroup* group) {
   if (!policy) return InvalidArgument("learner: no policy model");
   if (grpo.objective.beta > 0.0 && !reference) {
     return InvalidArgument("learner: grpo.beta > 0 needs a reference model");
@@ -129,6 +133,7 @@ StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> pol
   l->reference_ = grpo.objective.beta > 0.0 ? std::move(reference) : nullptr;
   l->grpo_ = grpo;
   l->optim_ = optim;
+  l->group_ = group != nullptr && group->world_size() > 1 ? group : nullptr;
   l->max_response_len_ = grpo.max_response_len > 0 ? grpo.max_response_len : max_response_len;
   if (l->max_response_len_ <= 0) {
     return InvalidArgument("learner: max_response_len must be > 0 (grpo.max_response_len)");
@@ -149,10 +154,9 @@ StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> pol
 Status Learner::LogProbsInto(CausalLM& model, std::vector<TrainSample>* samples, bool reference) {
   try {
     torch::NoGradGuard no_grad;
-    std::vector<int> all(samples->size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    const std::vector<int> local = local_indices(static_cast<int>(samples->size()));
     const torch::Device device = DeviceOf(model);
-    for (const auto& mb : MicroBatchesOf(*samples, all, grpo_.micro_batch_tokens)) {
+    for (const auto& mb : MicroBatchesOf(*samples, local, grpo_.micro_batch_tokens)) {
       RLZ_ASSIGN_OR_RETURN(CollatedBatch c, CollateSamples(*samples, mb, device));
       torch::Tensor logp =
           ForwardLogProbs(model, c.input_ids, c.targets, EntropyMode::kNone).first.to(torch::kCPU);
@@ -181,17 +185,49 @@ StatusOr<double> Learner::ComputeOldLogProbs(std::vector<TrainSample>* samples) 
   // k3 estimate of KL(behaviour || learner) from tokens the behaviour policy sampled.
   double sum = 0.0;
   double n = 0.0;
-  for (TrainSample& s : *samples) {
+  for (int i : local_indices(static_cast<int>(samples->size()))) {
+    TrainSample& s = (*samples)[i];
     if (s.loss_masked) continue;
     for (size_t j = 0; j < s.old_logprobs.size() && j < s.behaviour_logprobs.size(); ++j) {
-      double d = std::clamp(static_cast<double>(s.old_logprobs[j]) - s.behaviour_logprobs[j],
-                            -20.0, 20.0);
+      double d =
+          std::clamp(static_cast<double>(s.old_logprobs[j]) - s.behaviour_logprobs[j], -20.0, 20.0);
       sum += std::exp(d) - d - 1.0;
       n += 1.0;
     }
     if (grpo_.old_logprobs == "behaviour") s.old_logprobs = s.behaviour_logprobs;
   }
-  return n > 0 ? sum / n : 0.0;
+  std::vector<double> totals = {sum, n};
+  RLZ_RETURN_IF_ERROR(SumOverRanks(&totals).WithContext("learner: mismatch KL"));
+  return totals[1] > 0 ? totals[0] / totals[1] : 0.0;
+}
+
+std::vector<std::vector<int>> Learner::LocalMiniBatches(int n) const {
+  std::vector<std::vector<int>> minis = SplitEvenly(n, grpo_.mini_batches);
+  if (group_ == nullptr) return minis;
+  for (std::vector<int>& mini : minis) {
+    // Only fails for a rank outside [0, world_size), which the group rules out.
+    StatusOr<std::vector<size_t>> shard =
+        ShardIndices(mini.size(), group_->rank(), group_->world_size(), ShardMode::kContiguous);
+    std::vector<int> mine;
+    if (shard.ok()) {
+      for (size_t j : *shard) mine.push_back(mini[j]);
+    }
+    mini = std::move(mine);
+  }
+  return minis;
+}
+
+std::vector<int> Learner::local_indices(int n) const {
+  std::vector<int> out;
+  for (const std::vector<int>& mini : LocalMiniBatches(n))
+    out.insert(out.end(), mini.begin(), mini.end());
+  return out;
+}
+
+Status Learner::SumOverRanks(std::vector<double>* values) const {
+  if (group_ == nullptr) return Status::Ok();
+  RLZ_ASSIGN_OR_RETURN(*values, AllReduceScalars(*group_, *values, ReduceOp::kSum));
+  return Status::Ok();
 }
 
 void Learner::SetLearningRate(double lr) {
@@ -203,7 +239,7 @@ void Learner::SetLearningRate(double lr) {
 StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples, int64_t step) {
   UpdateMetrics m;
   if (samples.empty()) return m;
-  for (size_t i = 0; i < samples.size(); ++i) {
+  for (int i : local_indices(static_cast<int>(samples.size()))) {
     if (samples[i].old_logprobs.size() != samples[i].completion_ids.size()) {
       return FailedPrecondition("learner: sample " + std::to_string(i) +
                                 " has no old_logprobs (call ComputeOldLogProbs first)");
@@ -222,7 +258,9 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
   try {
     policy_->train();
     for (int epoch = 0; epoch < grpo_.epochs; ++epoch) {
-      for (const auto& mini : SplitEvenly(static_cast<int>(samples.size()), grpo_.mini_batches)) {
+      // Data parallel: `mini` is this rank's part of the global mini-batch
+      // (possibly empty; the rank still joins every collective).
+      for (const auto& mini : LocalMiniBatches(static_cast<int>(samples.size()))) {
         // Collate first so the aggregation scale covers the whole mini-batch.
         std::vector<CollatedBatch> micro;
         std::vector<torch::Tensor> masks;
@@ -231,8 +269,15 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
           masks.push_back(c.mask);
           micro.push_back(std::move(c));
         }
+        // The denominators are the GLOBAL mini-batch's totals, so that the
+        // ranks' losses sum to the one-process loss (docs/distributed.md).
+        MaskCounts counts = CountMasks(masks);
+        std::vector<double> totals = {counts.tokens, counts.seqs};
+        RLZ_RETURN_IF_ERROR(SumOverRanks(&totals).WithContext("learner: loss denominators"));
+        counts.tokens = totals[0];
+        counts.seqs = totals[1];
         const AggregationScale scale =
-            ScaleFromMasks(masks, static_cast<double>(max_response_len_));
+            ScaleFromCounts(counts, static_cast<double>(max_response_len_));
         optimizer_->zero_grad();
         double step_loss = 0.0;
         for (const CollatedBatch& c : micro) {
@@ -252,6 +297,13 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
         }
         double norm = 0.0;
         auto params = policy_->parameters();
+        if (group_ != nullptr) {
+          // Each rank's loss already carries the global denominator, so the
+          // sum of the ranks' gradients is the one-process gradient; clip it.
+          RLZ_RETURN_IF_ERROR(AllReduceGradients(*group_, params, ReduceOp::kSum)
+                                  .status()
+                                  .WithContext("learner: gradient all-reduce"));
+        }
         if (optim_.grad_clip > 0.0) {
           norm = torch::nn::utils::clip_grad_norm_(params, optim_.grad_clip);
         } else {
@@ -266,6 +318,18 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
   } catch (const c10::Error& e) {
     return Internal(std::string("learner: update failed: ") + e.what_without_backtrace());
   }
+  std::vector<double> sums = {loss_sum,           total.tokens,       total.policy_loss,
+                              total.kl,           total.entropy,      total.clipped_low,
+                              total.clipped_high, total.tis_truncated};
+  RLZ_RETURN_IF_ERROR(SumOverRanks(&sums).WithContext("learner: update metrics"));
+  loss_sum = sums[0];
+  total.tokens = sums[1];
+  total.policy_loss = sums[2];
+  total.kl = sums[3];
+  total.entropy = sums[4];
+  total.clipped_low = sums[5];
+  total.clipped_high = sums[6];
+  total.tis_truncated = sums[7];
   const double tokens = total.tokens > 0 ? total.tokens : 1.0;
   m.loss = loss_sum / static_cast<double>(m.optimizer_steps);
   m.grad_norm = grad_norm_sum / static_cast<double>(m.optimizer_steps);

@@ -13,6 +13,17 @@
 // Batches are right-padded and attention is plain causal, so padding never
 // influences a real token; pads carry no loss.
 //
+// Data parallel (optional DataParallelGroup, learner/distributed/): every
+// rank is given the same GLOBAL batch. Each mini-batch of the global batch is
+// split into contiguous per-rank shards (ShardIndices), so rank r's k-th
+// mini-batch is its part of the global k-th mini-batch and N ranks take the
+// same optimiser steps as one. A rank computes log-probs only for its own
+// shards. The aggregation denominators (tokens, sequences) are all-reduced
+// before the loss, gradients are all-reduced (sum) before clipping, and the
+// metric sums are all-reduced, so every rank returns the same UpdateMetrics
+// and holds the same weights. Every rank must call the stages in the same
+// order. Without a group (or world size 1) this is plain single-process
+// training, unchanged.
 // State for exact resume: SaveState / LoadState write the AdamW moments and
 // step counts (optimizer.pt); the model weights are saved by the caller.
 // Errors: Status; LibTorch exceptions are caught at this boundary.
@@ -32,40 +43,51 @@
 
 namespace rlzero {
 
+class DataParallelGroup;
+
 struct UpdateMetrics {
-  double loss = 0;          // mean aggregated loss over optimiser steps
-  double policy_loss = 0;   // token mean of the (IS-weighted) policy term
-  double kl = 0;            // token mean of the KL estimator (0 if beta == 0)
-  double entropy = 0;       // token mean
+  double loss = 0;         // mean aggregated loss over optimiser steps
+  double policy_loss = 0;  // token mean of the (IS-weighted) policy term
+  double kl = 0;           // token mean of the KL estimator (0 if beta == 0)
+  double entropy = 0;      // token mean
   double clip_frac = 0;
   double clip_frac_low = 0;
   double clip_frac_high = 0;
   double tis_truncated_frac = 0;
-  double grad_norm = 0;     // mean pre-clip global norm over optimiser steps
+  double grad_norm = 0;  // mean pre-clip global norm over optimiser steps
   double lr = 0;
   int64_t optimizer_steps = 0;
-  int64_t tokens = 0;       // counted (loss) tokens per pass
+  int64_t tokens = 0;  // counted (loss) tokens per pass
   // Token means above are over every pass (epochs x mini-batches).
 };
 
 class Learner {
  public:
   // policy: trained in place. reference: frozen, required iff beta > 0.
+  // group: optional data-parallel group (not owned, must outlive the
+  // learner); the caller has already made the replicas identical
+  // (BroadcastModuleState).
   static StatusOr<std::unique_ptr<Learner>> Create(std::shared_ptr<CausalLM> policy,
                                                    std::shared_ptr<CausalLM> reference,
-                                                   const GrpoConfig& grpo,
-                                                   const OptimConfig& optim,
-                                                   int64_t max_response_len);
+                                                   const GrpoConfig& grpo, const OptimConfig& optim,
+                                                   int64_t max_response_len,
+                                                   DataParallelGroup* group = nullptr);
 
   Status ComputeReferenceLogProbs(std::vector<TrainSample>* samples);
   // Fills old_logprobs with the policy's current log-probs and returns the
   // token-mean k3 estimate of KL(behaviour || learner) ("mismatch_kl").
+  // Data parallel: both fill only this rank's samples (local_indices()); the
+  // mismatch KL is over the global batch.
   StatusOr<double> ComputeOldLogProbs(std::vector<TrainSample>* samples);
   // step: the trainer step (selects the learning rate).
   StatusOr<UpdateMetrics> Update(const std::vector<TrainSample>& samples, int64_t step);
 
   Status SaveState(const std::string& path) const;
   Status LoadState(const std::string& path);
+
+  // The samples of a global batch of n that this rank trains on (all of them
+  // without a group), ascending.
+  std::vector<int> local_indices(int n) const;
 
   bool needs_reference() const { return grpo_.objective.beta > 0.0; }
   const GrpoConfig& grpo() const { return grpo_; }
@@ -74,6 +96,10 @@ class Learner {
   Learner() = default;
   Status LogProbsInto(CausalLM& model, std::vector<TrainSample>* samples, bool reference);
   void SetLearningRate(double lr);
+  // This rank's part of each global mini-batch (indices into the batch).
+  std::vector<std::vector<int>> LocalMiniBatches(int n) const;
+  // Sums `values` over ranks in place (no-op without a group).
+  Status SumOverRanks(std::vector<double>* values) const;
 
   std::shared_ptr<CausalLM> policy_;
   std::shared_ptr<CausalLM> reference_;
@@ -82,6 +108,7 @@ class Learner {
   int64_t max_response_len_ = 1;
   std::unique_ptr<GrpoObjective> objective_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
+  DataParallelGroup* group_ = nullptr;  // not owned; null = single process
 };
 
 // One padded micro-batch. Shapes: input_ids [B, L] int64; everything else

@@ -39,19 +39,25 @@ StatusOr<std::unique_ptr<LossAggregation>> MakeLossAggregation(const std::string
   return InvalidArgument("unknown loss aggregation '" + name + "' (choices: " + choices + ")");
 }
 
-AggregationScale ScaleFromMasks(const std::vector<torch::Tensor>& masks,
-                                double max_response_len) {
-  double tokens = 0.0;
-  double seqs = 0.0;
+MaskCounts CountMasks(const std::vector<torch::Tensor>& masks) {
+  MaskCounts c;
   for (const torch::Tensor& m : masks) {
-    tokens += m.sum().item<double>();
-    seqs += (m.sum(1) > 0).sum().item<double>();
+    c.tokens += m.sum().item<double>();
+    c.seqs += (m.sum(1) > 0).sum().item<double>();
   }
+  return c;
+}
+
+AggregationScale ScaleFromCounts(const MaskCounts& counts, double max_response_len) {
   AggregationScale s;
-  s.total_tokens = tokens > 0 ? tokens : 1.0;
-  s.total_seqs = seqs > 0 ? seqs : 1.0;
+  s.total_tokens = counts.tokens > 0 ? counts.tokens : 1.0;
+  s.total_seqs = counts.seqs > 0 ? counts.seqs : 1.0;
   s.max_response_len = max_response_len > 0 ? max_response_len : 1.0;
   return s;
+}
+
+AggregationScale ScaleFromMasks(const std::vector<torch::Tensor>& masks, double max_response_len) {
+  return ScaleFromCounts(CountMasks(masks), max_response_len);
 }
 
 }  // namespace rlzero

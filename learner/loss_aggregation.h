@@ -39,6 +39,16 @@ class LossAggregation {
 std::vector<std::string> LossAggregationNames();
 StatusOr<std::unique_ptr<LossAggregation>> MakeLossAggregation(const std::string& name);
 
+// Raw totals of a set of masks (no clamping): data-parallel ranks sum these
+// over ranks before turning them into a scale.
+struct MaskCounts {
+  double tokens = 0.0;  // sum of the masks
+  double seqs = 0.0;    // rows with any counted token
+};
+MaskCounts CountMasks(const std::vector<torch::Tensor>& masks);
+// Scale from totals; a zero total becomes 1 (nothing to divide, loss is 0).
+AggregationScale ScaleFromCounts(const MaskCounts& counts, double max_response_len);
+
 // Scale for a set of masks (e.g. every micro-batch of a mini-batch): sums
 // tokens and counts sequences with any counted token. mask: [B, T] float.
 AggregationScale ScaleFromMasks(const std::vector<torch::Tensor>& masks, double max_response_len);

@@ -8,28 +8,22 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
+#include <optional>
 
-#include "data/jsonl.h"
-#include "data/prompt_template.h"
 #include "inspect/metrics_sink.h"
 #include "inspect/report_data.h"
 #include "inspect/report_page.h"
-#include "inspect/rollout_writer.h"
 #include "inspect/run_plots.h"
+#include "inspect/rollout_writer.h"
+#include "learner/distributed/model_sync.h"
 #include "learner/trainer/engine_rollout_source.h"
 #include "learner/trainer/evaluator.h"
-#include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
-#include "learner/trainer/remote_rollout_source.h"
 #include "learner/trainer/reward_scorer.h"
-#include "learner/trainer/rollout_worker_processes.h"
+#include "learner/trainer/rollout_topology.h"
 #include "learner/trainer/task_prompts.h"
 #include "policy/model_io.h"
 #include "policy/tokenizer/tokenizer.h"
-#include "rollout/learner_service.h"
-#include "rollout/remote_rollout_pool.h"
-#include "rpc/server_runner.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -82,8 +76,71 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
   RLZ_ASSIGN_OR_RETURN(c.grpo, GrpoConfig::FromConfig(grpo));
   ConfigReader optim = config.Section("optim");
   RLZ_ASSIGN_OR_RETURN(c.optim, OptimConfig::FromConfig(optim));
+  ConfigReader dist = config.Section("distributed");
+  dist.Get("backend", &c.distributed.backend);
+  dist.Get("timeout_ms", &c.distributed.timeout_ms);
+  if (c.distributed.backend != "auto" && c.distributed.backend != "gloo" &&
+      c.distributed.backend != "nccl") {
+    dist.RecordError("backend", "must be auto, gloo or nccl");
+  }
+  if (c.distributed.timeout_ms <= 0) dist.RecordError("timeout_ms", "must be > 0");
   return c;
 }
+
+namespace {
+
+// The data-parallel group of this process (a no-op group for one process),
+// with rank 0's weights in `policy`.
+StatusOr<std::unique_ptr<DataParallelGroup>> JoinDataParallelGroup(const TrainJobConfig& job,
+                                                                   torch::Device device,
+                                                                   CausalLM& policy) {
+  RLZ_ASSIGN_OR_RETURN(DistributedContext ctx, DistributedContextFromEnvironment());
+  DataParallelOptions options = job.distributed;
+  options.cuda_tensors = device.is_cuda();
+  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<DataParallelGroup> group,
+                       DataParallelGroup::Create(ctx, options));
+  if (ctx.distributed()) {
+    std::fprintf(stderr, "data parallel: %s, backend %s\n", ctx.ToString().c_str(),
+                 group->backend_name().c_str());
+    RLZ_RETURN_IF_ERROR(
+        BroadcastModuleState(*group, policy).WithContext("taking rank 0's initial weights"));
+  }
+  return group;
+}
+
+// summary.json and report.html after a finished run (rank 0).
+Status WriteSummaryAndReport(const TrainJobFlags& flags, int64_t steps, double accuracy_before,
+                             std::optional<double> accuracy_after, double wall_seconds,
+                             double train_seconds) {
+  Json summary = {{"steps", steps}, {"run_dir", flags.run_dir}};
+  summary["accuracy_before"] = accuracy_after ? Json(accuracy_before) : Json(nullptr);
+  summary["accuracy_after"] = accuracy_after ? Json(*accuracy_after) : Json(nullptr);
+  // wall_seconds: the whole job (load, both evaluations, training);
+  // train_seconds: the training steps alone (this invocation's, if resumed).
+  summary["wall_seconds"] = wall_seconds;
+  summary["train_seconds"] = train_seconds;
+  std::ofstream(flags.run_dir + "/summary.json") << summary.dump(2) << "\n";
+  std::string report = flags.run_dir + "/report.html";
+  auto data = inspect::BuildReportData(flags.run_dir, inspect::ReportOptions{});
+  if (data.ok()) {
+    std::ofstream(report) << inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false);
+  } else {
+    report = "(not written: " + data.status().message() + ")";
+  }
+  // Reward, accuracy and response length over steps as standalone SVGs.
+  auto plots = inspect::WriteRunPlots(flags.run_dir);
+  if (!plots.ok()) {
+    std::fprintf(stderr, "plots not written: %s\n", plots.status().ToString().c_str());
+  }
+  if (accuracy_after)
+    std::fprintf(stderr, "held-out accuracy: %.1f%% before -> %.1f%% after; report: %s\n",
+                 100 * accuracy_before, 100 * *accuracy_after, report.c_str());
+  else
+    std::fprintf(stderr, "report: %s\n", report.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
 
 StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& flags) {
   TrainJobConfig job = job_in;
@@ -99,105 +156,85 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   RLZ_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(job.device));
   RLZ_ASSIGN_OR_RETURN(torch::ScalarType dtype, ParseDtype(job.dtype));
   RLZ_ASSIGN_OR_RETURN(LoadedModel policy, LoadModel(job.model_path, device, dtype));
+  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<DataParallelGroup> group,
+                       JoinDataParallelGroup(job, device, *policy.model));
+  // Rank 0 is the controller: prompts, rollouts, rewards, evaluation, run dir.
+  const bool controller = group->is_rank_zero();
   std::shared_ptr<CausalLM> reference;
   if (job.grpo.objective.beta > 0.0) {
     RLZ_ASSIGN_OR_RETURN(LoadedModel ref, LoadModel(job.model_path, device, dtype));
     reference = ref.model;
+    if (group->world_size() > 1) RLZ_RETURN_IF_ERROR(BroadcastModuleState(*group, *reference));
   }
-  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, Tokenizer::Load(job.model_path));
-  RLZ_ASSIGN_OR_RETURN(
-      std::vector<TaskPrompt> prompts,
-      ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
-  RLZ_ASSIGN_OR_RETURN(
-      std::unique_ptr<Learner> learner,
-      Learner::Create(policy.model, reference, job.grpo, job.optim, job.sampling.max_new_tokens));
+  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
+                       Learner::Create(policy.model, reference, job.grpo, job.optim,
+                                       job.sampling.max_new_tokens, group.get()));
 
-  ListPromptSource prompt_source(std::move(prompts), job.trainer.seed, job.shuffle);
-  std::vector<int32_t> eos;
-  for (int64_t id : policy.config.eos_token_ids) eos.push_back(static_cast<int32_t>(id));
-  if (tokenizer->eos_id()) eos.push_back(*tokenizer->eos_id());
-  const Tokenizer* tok = tokenizer.get();
-  auto decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
-  std::unique_ptr<RolloutSource> rollouts;
-  // Remote topology (--rollout-workers N): declared here so it outlives the trainer.
-  std::unique_ptr<RemoteRolloutPool> pool;
-  std::unique_ptr<LearnerServiceImpl> learner_service;
-  std::unique_ptr<rpc::ServerRunner> learner_server;
-  std::unique_ptr<RolloutWorkerProcesses> workers;
-  if (flags.rollout_workers > 0) {
-    std::error_code mk;
-    fs::create_directories(flags.run_dir, mk);
-    const std::string token_file = flags.run_dir + "/auth_token";
-    RLZ_ASSIGN_OR_RETURN(std::string token, rpc::WriteNewTokenFile(token_file));
-    rpc::TokenAuth auth = rpc::TokenAuth::FromToken(token);
-    pool = std::make_unique<RemoteRolloutPool>(auth, RemoteRolloutPoolOptions{});
-    learner_service =
-        std::make_unique<LearnerServiceImpl>(pool.get(), auth, policy.config.model_type);
-    learner_server = std::make_unique<rpc::ServerRunner>();
-    rpc::ServerOptions so;
-    so.role = "learner";
-    so.listen = "127.0.0.1:0";
-    so.auth_token_file = token_file;
-    RLZ_ASSIGN_OR_RETURN(std::string address, learner_server->Start(so, {learner_service.get()}));
-    RolloutWorkerLaunch launch;
-    launch.rlzero_binary = SiblingRlzeroBinary();
-    launch.model_dir = job.model_path;
-    launch.learner_address = address;
-    launch.auth_token_file = token_file;
-    launch.device = job.device;
-    launch.dtype = job.dtype;
-    launch.log_dir = flags.run_dir;
-    workers = std::make_unique<RolloutWorkerProcesses>(launch);
-    RLZ_RETURN_IF_ERROR(workers->Start(flags.rollout_workers));
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(180);
-    while (pool->live_workers() < flags.rollout_workers) {
-      if (std::chrono::steady_clock::now() > give_up)
-        return Unavailable("only " + std::to_string(pool->live_workers()) + " of " +
-                           std::to_string(flags.rollout_workers) +
-                           " rollout workers registered within 180 s (see " + flags.run_dir +
-                           "/rollout-worker-*.log)");
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    std::fprintf(stderr, "learner %s: %d rollout workers joined\n", address.c_str(),
-                 flags.rollout_workers);
-    rollouts = std::make_unique<RemoteRolloutSource>(policy.model, pool.get(), job.sampling);
-  } else if (job.sampler == "naive") {
-    NaiveSamplerOptions so;
-    so.temperature = job.sampling.temperature;
-    so.max_new_tokens = job.sampling.max_new_tokens;
-    so.eos_token_ids = eos;
-    so.decode = decode;
-    rollouts = std::make_unique<NaiveRolloutSource>(policy.model, so);
-  } else {
-    RolloutEngineOptions eo;
-    eo.max_batch = job.max_batch;
-    eo.eos_token_ids = eos;
-    RLZ_RETURN_IF_ERROR(eo.Validate());
-    rollouts = std::make_unique<EngineRolloutSource>(
-        std::make_unique<RolloutEngine>(policy.model, eo, decode), job.sampling);
-  }
-  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<RewardScorer> scorer, RewardScorer::Create(job.rewards));
-
-  // Held-out greedy evaluation, before training and at the end, on the very
-  // module being trained (an in-process engine, whatever the sampler).
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<ListPromptSource> prompt_source;
+  std::unique_ptr<RolloutTopology> topology;
+  std::unique_ptr<RewardScorer> scorer;
   std::vector<TaskPrompt> eval_prompts;
-  std::unique_ptr<EngineRolloutSource> greedy;
-  if (!job.eval_file.empty()) {
+  std::unique_ptr<EngineRolloutSource> greedy;  // held-out evaluation (greedy pass@1)
+  std::unique_ptr<inspect::RunMetricsSink> metrics;
+  std::unique_ptr<inspect::RolloutWriter> store;
+  if (controller) {
+    RLZ_ASSIGN_OR_RETURN(tokenizer, Tokenizer::Load(job.model_path));
     RLZ_ASSIGN_OR_RETURN(
-        eval_prompts,
-        ReadTaskPrompts(job.eval_file,
-                        job.eval_template.empty() ? job.prompt_template : job.eval_template,
-                        job.id_key, *tokenizer, job.eval_max_prompts));
-    RolloutEngineOptions geo;
-    geo.max_batch = job.max_batch;
-    geo.eos_token_ids = eos;
-    SamplingParams gp = job.sampling;
-    gp.temperature = 0.0;
-    gp.top_p = 1.0;
-    gp.top_k = 0;
-    gp.min_p = 0.0;
-    greedy = std::make_unique<EngineRolloutSource>(
-        std::make_unique<RolloutEngine>(policy.model, geo, decode), gp);
+        std::vector<TaskPrompt> prompts,
+        ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
+    prompt_source =
+        std::make_unique<ListPromptSource>(std::move(prompts), job.trainer.seed, job.shuffle);
+    std::vector<int32_t> eos;
+    for (int64_t id : policy.config.eos_token_ids) eos.push_back(static_cast<int32_t>(id));
+    if (tokenizer->eos_id()) eos.push_back(*tokenizer->eos_id());
+    const Tokenizer* tok = tokenizer.get();
+    DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
+
+    RolloutTopologyOptions to;
+    to.sampler = job.sampler;
+    to.max_batch = job.max_batch;
+    to.sampling = job.sampling;
+    to.eos_token_ids = eos;
+    to.decode = decode;
+    to.policy = policy.model;
+    to.model_type = policy.config.model_type;
+    to.spawn_workers = flags.rollout_workers;
+    to.model_path = job.model_path;
+    to.device = job.device;
+    to.dtype = job.dtype;
+    to.run_dir = flags.run_dir;
+    to.listen = flags.listen_for_workers;
+    to.server = flags.server;
+    to.min_workers = flags.min_workers;
+    to.wait_workers_ms = flags.wait_workers_ms;
+    RLZ_ASSIGN_OR_RETURN(topology, RolloutTopology::Start(to));
+    RLZ_ASSIGN_OR_RETURN(scorer, RewardScorer::Create(job.rewards));
+
+    // Held-out greedy evaluation, before training and at the end, on the very
+    // module being trained (an in-process engine, whatever the sampler).
+    if (!job.eval_file.empty()) {
+      RLZ_ASSIGN_OR_RETURN(
+          eval_prompts,
+          ReadTaskPrompts(job.eval_file,
+                          job.eval_template.empty() ? job.prompt_template : job.eval_template,
+                          job.id_key, *tokenizer, job.eval_max_prompts));
+      RolloutEngineOptions geo;
+      geo.max_batch = job.max_batch;
+      geo.eos_token_ids = eos;
+      SamplingParams gp = job.sampling;
+      gp.temperature = 0.0;
+      gp.top_p = 1.0;
+      gp.top_k = 0;
+      gp.min_p = 0.0;
+      greedy = std::make_unique<EngineRolloutSource>(
+          std::make_unique<RolloutEngine>(policy.model, geo, decode), gp);
+    }
+    std::error_code ec;
+    fs::create_directories(flags.run_dir, ec);
+    RLZ_ASSIGN_OR_RETURN(metrics, inspect::RunMetricsSink::Open(flags.run_dir));
+    RLZ_ASSIGN_OR_RETURN(store,
+                         inspect::RolloutWriter::Open(inspect::RolloutStorePath(flags.run_dir)));
   }
   auto evaluate = [&](const char* when) -> StatusOr<double> {
     const auto t0 = std::chrono::steady_clock::now();
@@ -213,19 +250,13 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   };
   const auto job_start = std::chrono::steady_clock::now();
 
-  std::error_code ec;
-  fs::create_directories(flags.run_dir, ec);
-  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<inspect::RunMetricsSink> metrics,
-                       inspect::RunMetricsSink::Open(flags.run_dir));
-  RLZ_ASSIGN_OR_RETURN(std::unique_ptr<inspect::RolloutWriter> store,
-                       inspect::RolloutWriter::Open(inspect::RolloutStorePath(flags.run_dir)));
-
   TrainerDeps deps;
   deps.policy = policy.model;
   deps.learner = std::move(learner);
-  deps.prompts = &prompt_source;
-  deps.rollouts = rollouts.get();
+  deps.prompts = prompt_source.get();
+  deps.rollouts = topology ? topology->source() : nullptr;
   deps.scorer = scorer.get();
+  deps.group = group.get();
   CausalLM* model = policy.model.get();
   const ModelConfig model_config = policy.config;
   const std::string base = job.model_path;
@@ -241,27 +272,33 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   const auto start = std::chrono::steady_clock::now();
   const int64_t max_steps = job.trainer.max_steps;
   int64_t first_step = 0;
-  deps.on_step = [&](int64_t step, const std::map<std::string, double>& m) {
-    if (workers) {
-      int restarted = workers->RestartDead();
+  RolloutTopology* topo = topology.get();
+  if (controller) {
+    deps.on_step = [&, topo](int64_t step, const std::map<std::string, double>& m) {
+      topo->SetProgress(step, step);
+      const int restarted = topo->RestartDeadWorkers();
       if (restarted > 0)
         std::fprintf(stderr, "restarted %d rollout worker(s); they rejoin the pool\n", restarted);
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double per_step = elapsed / static_cast<double>(std::max<int64_t>(1, step - first_step));
-    std::fprintf(
-        stderr, "step %lld/%lld  reward %.3f  acc %.3f  len %.1f  kl %.4f  %.1fs/step  ETA %.0fs\n",
-        static_cast<long long>(step), static_cast<long long>(max_steps), m.at("reward/mean"),
-        m.at("accuracy"), m.at("response_length/mean"), m.at("kl"), per_step,
-        per_step * static_cast<double>(max_steps - step));
-  };
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double per_step =
+          elapsed / static_cast<double>(std::max<int64_t>(1, step - first_step));
+      std::fprintf(
+          stderr,
+          "step %lld/%lld  reward %.3f  acc %.3f  len %.1f  kl %.4f  %.1fs/step  ETA %.0fs\n",
+          static_cast<long long>(step), static_cast<long long>(max_steps), m.at("reward/mean"),
+          m.at("accuracy"), m.at("response_length/mean"), m.at("kl"), per_step,
+          per_step * static_cast<double>(max_steps - step));
+    };
+  }
   Trainer trainer(job.trainer, std::move(deps), flags.run_dir);
   if (flags.resume) {
     Status s = trainer.Resume();
     if (!s.ok()) return s;
     first_step = trainer.step();
-    std::fprintf(stderr, "resumed from %s\n", CheckpointDir(flags.run_dir, trainer.step()).c_str());
+    if (controller)
+      std::fprintf(stderr, "resumed from %s\n",
+                   CheckpointDir(flags.run_dir, trainer.step()).c_str());
   }
   double accuracy_before = -1.0;
   const std::string before_path = flags.run_dir + "/eval_before.json";
@@ -285,44 +322,21 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!outcome.ok()) return outcome.status();
-  std::fprintf(stderr, "%s after %lld steps; checkpoint %s\n",
-               outcome->interrupted ? "stopped" : "done",
-               static_cast<long long>(outcome->steps_done),
-               CheckpointDir(flags.run_dir, outcome->steps_done).c_str());
-  if (!outcome->interrupted) {
-    Json summary = {{"steps", outcome->steps_done}, {"run_dir", flags.run_dir}};
+  if (controller) {
+    std::fprintf(stderr, "%s after %lld steps; checkpoint %s\n",
+                 outcome->interrupted ? "stopped" : "done",
+                 static_cast<long long>(outcome->steps_done),
+                 CheckpointDir(flags.run_dir, outcome->steps_done).c_str());
+  }
+  if (controller && !outcome->interrupted) {
+    std::optional<double> accuracy_after;
     if (greedy) {
-      RLZ_ASSIGN_OR_RETURN(double accuracy_after, evaluate("after training"));
-      summary["accuracy_before"] = accuracy_before;
-      summary["accuracy_after"] = accuracy_after;
-    } else {
-      summary["accuracy_before"] = nullptr;
-      summary["accuracy_after"] = nullptr;
+      RLZ_ASSIGN_OR_RETURN(accuracy_after, evaluate("after training"));
     }
-    // wall_seconds: the whole job (load, both evaluations, training);
-    // train_seconds: the training steps alone (this invocation's, if resumed).
-    summary["wall_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
-    summary["train_seconds"] = train_seconds;
-    std::ofstream(flags.run_dir + "/summary.json") << summary.dump(2) << "\n";
-    std::string report = flags.run_dir + "/report.html";
-    auto data = inspect::BuildReportData(flags.run_dir, inspect::ReportOptions{});
-    if (data.ok()) {
-      std::ofstream(report) << inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false);
-    } else {
-      report = "(not written: " + data.status().message() + ")";
-    }
-    // Reward, accuracy and response length over steps as standalone SVGs.
-    auto plots = inspect::WriteRunPlots(flags.run_dir);
-    if (!plots.ok()) {
-      std::fprintf(stderr, "plots not written: %s\n", plots.status().ToString().c_str());
-    }
-    if (greedy)
-      std::fprintf(stderr, "held-out accuracy: %.1f%% before -> %.1f%% after; report: %s\n",
-                   100 * summary["accuracy_before"].get<double>(),
-                   100 * summary["accuracy_after"].get<double>(), report.c_str());
-    else
-      std::fprintf(stderr, "report: %s\n", report.c_str());
+    RLZ_RETURN_IF_ERROR(WriteSummaryAndReport(
+        flags, outcome->steps_done, accuracy_before, accuracy_after,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count(),
+        train_seconds));
   }
   return outcome->interrupted ? 128 + g_signal.load() : 0;
 }

@@ -16,6 +16,15 @@
 //            after training -> RUN_DIR/summary.json {steps, accuracy_before,
 //            accuracy_after, wall_seconds, run_dir} and RUN_DIR/report.html
 //   trainer / grpo / optim: trainer.h, learner_config.h
+//   distributed: backend (auto | gloo | nccl), timeout_ms (rendezvous and
+//            every collective; ranks other than 0 wait in a collective while
+//            rank 0 samples and evaluates, so it bounds a whole step)
+// Data parallel: launched as N ranks (RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT
+// or Slurm's variables, learner/distributed/distributed_context.h), every
+// rank loads the model, takes rank 0's weights, and trains its shard of each
+// batch; rank 0 alone samples, scores, evaluates and writes the run dir
+// (metrics, rollouts, checkpoints, summary, report). Every rank is given the
+// same --run-dir (a shared filesystem across machines, for --resume).
 // `sampler: naive` is the full-recompute reference sampler (tests, debugging).
 // Thread safety: runs on the calling thread; installs SIGINT/SIGTERM handlers
 // that request a checkpoint-and-exit.
@@ -26,10 +35,12 @@
 
 #include "base/config.h"
 #include "base/status.h"
+#include "learner/distributed/data_parallel_group.h"
 #include "learner/learner_config.h"
 #include "learner/trainer/trainer.h"
 #include "rewards/reward_function.h"
 #include "rollout/sampling_params.h"
+#include "rpc/server_runner.h"
 
 namespace rlzero {
 
@@ -41,6 +52,14 @@ struct TrainJobFlags {
   // (gRPC, bearer token made per run in RUN_DIR/auth_token), supervised and
   // restarted if they die; 0: the engine in-process.
   int rollout_workers = 0;
+  // `rlzero learner`: serve LearnerService with `server` (listen address,
+  // auth token file, TLS) and sample on rollout workers started elsewhere
+  // (`rlzero rollout-worker --learner ADDR`); training starts once
+  // min_workers joined, or fails after wait_workers_ms.
+  bool listen_for_workers = false;
+  rpc::ServerOptions server;
+  int min_workers = 1;
+  int64_t wait_workers_ms = 600'000;
 };
 
 struct TrainJobConfig {
@@ -54,8 +73,8 @@ struct TrainJobConfig {
   // Held-out evaluation (greedy pass@1) before training and at the end; the
   // numbers go to RUN_DIR/summary.json. Empty file: no evaluation.
   std::string eval_file;
-  int64_t eval_max_prompts = 0;      // 0 = all
-  std::string eval_template;         // empty: data.template
+  int64_t eval_max_prompts = 0;  // 0 = all
+  std::string eval_template;     // empty: data.template
   std::string sampler = "engine";
   int64_t max_batch = 64;
   SamplingParams sampling;
@@ -63,6 +82,7 @@ struct TrainJobConfig {
   TrainerConfig trainer;
   GrpoConfig grpo;
   OptimConfig optim;
+  DataParallelOptions distributed{"auto", 1'800'000, false};
 
   // Reads every section; the caller then calls config.Finish() (unknown keys)
   // and saves config.Resolved().

@@ -7,6 +7,9 @@
 #include <filesystem>
 
 #include "learner/advantage_estimator.h"
+#include "learner/distributed/rank_zero.h"
+#include "learner/distributed/scalar_reduce.h"
+#include "learner/train_sample_codec.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -70,6 +73,12 @@ StatusOr<TrainerConfig> TrainerConfig::FromConfig(ConfigReader& r) {
 Trainer::Trainer(TrainerConfig config, TrainerDeps deps, std::string run_dir)
     : config_(std::move(config)), deps_(std::move(deps)), run_dir_(std::move(run_dir)) {
   if (config_.run_id.empty()) config_.run_id = fs::path(run_dir_).filename().string();
+  group_ = deps_.group;
+  if (group_ == nullptr) {
+    // A world-size-1 group is a no-op (no store, no sockets) and cannot fail.
+    single_process_ = std::move(DataParallelGroup::Create(DistributedContext{})).value();
+    group_ = single_process_.get();
+  }
 }
 
 uint64_t Trainer::SampleSeed(int draw) const {
@@ -274,38 +283,68 @@ Status Trainer::Publish(StepData* d) {
 
 // ---------------------------------------------------------------- run loop
 
+Status Trainer::BuildBatch(StepData* d) {
+  RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
+    RLZ_RETURN_IF_ERROR(CollectGroups(d));
+    Advantages(d);
+    return Status::Ok();
+  }));
+  if (group_->world_size() == 1) return Status::Ok();
+  StageTimer timer(&d->times, "broadcast");
+  std::string bytes = is_rank_zero() ? EncodeTrainSamples(d->samples) : std::string();
+  RLZ_RETURN_IF_ERROR(BroadcastBytes(*group_, bytes).WithContext("sharing step's batch"));
+  if (!is_rank_zero()) {
+    RLZ_ASSIGN_OR_RETURN(d->samples, DecodeTrainSamples(bytes));
+  }
+  return Status::Ok();
+}
+
+StatusOr<bool> Trainer::StopAgreed() {
+  const bool local = deps_.stop_requested != nullptr && deps_.stop_requested->load();
+  RLZ_ASSIGN_OR_RETURN(std::vector<double> any,
+                       AllReduceScalars(*group_, {local ? 1.0 : 0.0}, ReduceOp::kMax));
+  return any[0] > 0.0;
+}
+
 StatusOr<RunOutcome> Trainer::Run() {
-  if (!deps_.learner || !deps_.prompts || !deps_.rollouts || !deps_.scorer || !deps_.policy) {
+  if (!deps_.learner || !deps_.policy ||
+      (is_rank_zero() && (!deps_.prompts || !deps_.rollouts || !deps_.scorer))) {
     return FailedPrecondition(
         "trainer: missing a part (learner, prompts, rollouts, scorer, policy)");
   }
   RunOutcome outcome;
-  auto stop = [&] { return deps_.stop_requested != nullptr && deps_.stop_requested->load(); };
-  while (state_.step < config_.max_steps && !stop()) {
+  bool stop = false;
+  while (state_.step < config_.max_steps) {
+    RLZ_ASSIGN_OR_RETURN(stop, StopAgreed());
+    if (stop) break;
     const auto start = std::chrono::steady_clock::now();
     StepData d;
-    RLZ_RETURN_IF_ERROR(CollectGroups(&d));
-    Advantages(&d);
+    RLZ_RETURN_IF_ERROR(BuildBatch(&d));
     RLZ_RETURN_IF_ERROR(Reference(&d));
     RLZ_RETURN_IF_ERROR(Update(&d));
-    RLZ_RETURN_IF_ERROR(Publish(&d));
-    state_.data_position = deps_.prompts->position();
-    std::map<std::string, double> metrics = StepMetrics(d, Seconds(start));
+    RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&] { return Publish(&d); }));
+    if (deps_.prompts != nullptr) state_.data_position = deps_.prompts->position();
     ++state_.step;
-    if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Write(state_.step, metrics));
-    if (deps_.on_step) deps_.on_step(state_.step, metrics);
-    outcome.last_metrics = metrics;
+    if (is_rank_zero()) {
+      std::map<std::string, double> metrics = StepMetrics(d, Seconds(start));
+      if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Write(state_.step, metrics));
+      if (deps_.on_step) deps_.on_step(state_.step, metrics);
+      outcome.last_metrics = metrics;
+    }
     if (config_.save_every > 0 && state_.step % config_.save_every == 0 &&
         state_.step < config_.max_steps) {
-      RLZ_RETURN_IF_ERROR(SaveCheckpoint());
+      RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&] { return SaveCheckpoint(); }));
     }
   }
-  outcome.interrupted = stop() && state_.step < config_.max_steps;
-  if (!LatestCheckpoint(run_dir_).has_value() || *LatestCheckpoint(run_dir_) != state_.step) {
-    RLZ_RETURN_IF_ERROR(SaveCheckpoint());
-  }
-  if (deps_.rollout_store != nullptr) RLZ_RETURN_IF_ERROR(deps_.rollout_store->Flush());
-  if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Flush());
+  outcome.interrupted = stop && state_.step < config_.max_steps;
+  RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
+    if (!LatestCheckpoint(run_dir_).has_value() || *LatestCheckpoint(run_dir_) != state_.step) {
+      RLZ_RETURN_IF_ERROR(SaveCheckpoint());
+    }
+    if (deps_.rollout_store != nullptr) RLZ_RETURN_IF_ERROR(deps_.rollout_store->Flush());
+    if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Flush());
+    return Status::Ok();
+  }));
   outcome.steps_done = state_.step;
   return outcome;
 }
@@ -343,8 +382,9 @@ Status Trainer::Resume() {
   RLZ_RETURN_IF_ERROR(deps_.load_model(dir));
   RLZ_RETURN_IF_ERROR(deps_.learner->LoadState((fs::path(dir) / "optimizer.pt").string()));
   RLZ_RETURN_IF_ERROR(LoadRngState(dir));
-  RLZ_RETURN_IF_ERROR(deps_.prompts->Seek(s.data_position));
-  RLZ_RETURN_IF_ERROR(deps_.rollouts->PublishWeights(s.weights_version));
+  if (deps_.prompts != nullptr) RLZ_RETURN_IF_ERROR(deps_.prompts->Seek(s.data_position));
+  if (deps_.rollouts != nullptr)
+    RLZ_RETURN_IF_ERROR(deps_.rollouts->PublishWeights(s.weights_version));
   state_ = s;
   return Status::Ok();
 }

@@ -22,6 +22,15 @@
 // one would do (bitwise on CPU).
 // Metrics (RUN_DIR/metrics.jsonl through the MetricsSink; names are a
 // contract): see docs/learner.md.
+// Data parallel (TrainerDeps::group with world size > 1; docs/distributed.md):
+// rank 0 is the controller: it alone draws prompts, samples, scores,
+// computes advantages, publishes weights, writes metrics, rollouts and
+// checkpoints. Each step it broadcasts the global batch of TrainSamples
+// (train_sample_codec.h) and every rank trains on its shard through the
+// Learner built with the same group. Every rank learns the outcome of rank
+// 0's work (RunOnRankZero), so an error there stops all ranks; a stop request
+// on any rank stops all of them at the same step. Ranks other than 0 need no
+// prompts, rollouts, scorer, metrics or store (null is fine).
 // Thread safety: Run() on one thread; `stop_requested` may be set from a
 // signal handler (checked between steps; a checkpoint is saved, then Run returns).
 #pragma once
@@ -38,6 +47,7 @@
 #include "inspect/metrics_sink.h"
 #include "inspect/rollout_writer.h"
 #include "learner/checkpoint.h"
+#include "learner/distributed/data_parallel_group.h"
 #include "learner/learner.h"
 #include "learner/trainer/trainer_parts.h"
 
@@ -70,8 +80,11 @@ struct TrainerDeps {
   inspect::MetricsSink* metrics = nullptr;            // optional
   inspect::RolloutWriter* rollout_store = nullptr;    // optional
   const std::atomic<bool>* stop_requested = nullptr;  // optional
-  // Called after each step with its metrics (progress display).
+  // Called after each step with its metrics (progress display; rank 0 only).
   std::function<void(int64_t step, const std::map<std::string, double>&)> on_step;
+  // Optional data-parallel group (not owned; the learner must use the same
+  // one). Null: a single process.
+  DataParallelGroup* group = nullptr;
 };
 
 struct RunOutcome {
@@ -85,11 +98,13 @@ class Trainer {
   Trainer(TrainerConfig config, TrainerDeps deps, std::string run_dir);
 
   // Restores the newest checkpoint of the run dir (weights, optimiser, step,
-  // data position, RNG). NOT_FOUND if there is none.
+  // data position, RNG). NOT_FOUND if there is none. Data parallel: every
+  // rank calls it and reads the same run dir (a shared filesystem).
   Status Resume();
   // Trains until config.max_steps steps are done or a stop is requested;
   // saves a checkpoint at the end (and every save_every steps).
   StatusOr<RunOutcome> Run();
+  // Writes a checkpoint of the current step (the caller decides which rank).
   Status SaveCheckpoint();
 
   int64_t step() const { return state_.step; }
@@ -110,6 +125,11 @@ class Trainer {
     UpdateMetrics update;
   };
 
+  // Rank 0 collects and scores the batch; every rank ends up with d->samples.
+  Status BuildBatch(StepData* d);
+  // True on every rank if a stop was requested on any rank.
+  StatusOr<bool> StopAgreed();
+  bool is_rank_zero() const { return group_->is_rank_zero(); }
   Status CollectGroups(StepData* d);
   StatusOr<std::vector<Group>> Sample(int draw, StepData* d);
   Status Score(std::vector<Group>* groups, StepData* d);
@@ -122,6 +142,8 @@ class Trainer {
 
   TrainerConfig config_;
   TrainerDeps deps_;
+  std::unique_ptr<DataParallelGroup> single_process_;  // when deps_.group is null
+  DataParallelGroup* group_ = nullptr;                 // never null
   std::string run_dir_;
   TrainerState state_;
 };
