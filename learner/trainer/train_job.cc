@@ -83,6 +83,8 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
   RLZ_ASSIGN_OR_RETURN(c.grpo, GrpoConfig::FromConfig(grpo));
   ConfigReader optim = config.Section("optim");
   RLZ_ASSIGN_OR_RETURN(c.optim, OptimConfig::FromConfig(optim));
+  ConfigReader moe = config.Section("moe");
+  RLZ_ASSIGN_OR_RETURN(c.moe, MoeBalanceConfig::FromConfig(moe));
   return c;
 }
 
@@ -110,7 +112,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
                        ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
                        Learner::Create(policy.model, reference, job.grpo, job.optim,
-                                       job.sampling.max_new_tokens));
+                                       job.sampling.max_new_tokens, job.moe));
 
   ListPromptSource prompt_source(std::move(prompts), job.trainer.seed, job.shuffle);
   std::vector<int32_t> eos;

@@ -63,6 +63,7 @@ struct TrainJobConfig {
   TrainerConfig trainer;
   GrpoConfig grpo;
   OptimConfig optim;
+  MoeBalanceConfig moe;  // section "moe"; MoE policies only
 
   // Reads every section; the caller then calls config.Finish() (unknown keys)
   // and saves config.Resolved().
