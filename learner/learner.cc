@@ -118,8 +118,7 @@ std::pair<torch::Tensor, torch::Tensor> ForwardLogProbs(CausalLM& model,
 
 StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> policy,
                                                    std::shared_ptr<CausalLM> reference,
-                                                   const GrpoConfig& grpo,
-                                                   const OptimConfig& optim,
+                                                   const GrpoConfig& grpo, const OptimConfig& optim,
                                                    int64_t max_response_len,
                                                    const MoeBalanceConfig& moe) {
   if (!policy) return InvalidArgument("learner: no policy model");

@@ -62,8 +62,7 @@ class Learner {
   // policy: trained in place. reference: frozen, required iff beta > 0.
   static StatusOr<std::unique_ptr<Learner>> Create(std::shared_ptr<CausalLM> policy,
                                                    std::shared_ptr<CausalLM> reference,
-                                                   const GrpoConfig& grpo,
-                                                   const OptimConfig& optim,
+                                                   const GrpoConfig& grpo, const OptimConfig& optim,
                                                    int64_t max_response_len,
                                                    const MoeBalanceConfig& moe = {});
 

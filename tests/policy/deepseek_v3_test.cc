@@ -300,8 +300,12 @@ TEST(DeepseekV3Test, YarnInvFreqAndSoftmaxScaleMatchClosedForm) {
 // A config.json with yarn goes through the common parser to the family.
 TEST(DeepseekV3FamilyTest, YarnConfigReachesTheModel) {
   nlohmann::json j = TinyConfig().ToJson();
-  j["rope_scaling"] = {{"type", "yarn"},         {"factor", 4.0},   {"beta_fast", 32},
-                       {"beta_slow", 1},         {"mscale", 1.0},   {"mscale_all_dim", 1.0},
+  j["rope_scaling"] = {{"type", "yarn"},
+                       {"factor", 4.0},
+                       {"beta_fast", 32},
+                       {"beta_slow", 1},
+                       {"mscale", 1.0},
+                       {"mscale_all_dim", 1.0},
                        {"original_max_position_embeddings", 16}};
   auto config = ParseModelConfig(j, "tiny/config.json");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -319,8 +323,7 @@ TEST(DeepseekV3FamilyTest, YarnConfigReachesTheModel) {
   j["rope_scaling"] = {{"rope_type", "longrope"}, {"factor", 4.0}};
   auto bad = ParseModelConfig(j, "tiny/config.json");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("rope_type 'longrope' is not supported"),
-            std::string::npos)
+  EXPECT_NE(bad.status().message().find("rope_type 'longrope' is not supported"), std::string::npos)
       << bad.status().message();
 }
 
