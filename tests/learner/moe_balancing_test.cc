@@ -49,19 +49,19 @@ std::vector<TrainSample> Samples(int seed) {
   return s;
 }
 
-struct Run {
+struct TrainRun {
   std::vector<std::map<std::string, double>> moe;  // per update
   torch::Tensor bias;                              // layer 1's final bias
 };
 
-Run Train(double speed, int updates) {
+TrainRun Train(double speed, int updates) {
   auto model = std::make_shared<deepseek::DeepseekV3ForCausalLM>(TinyMoeConfig());
   model->InitWeights(3);
   {
     torch::NoGradGuard ng;  // a router skewed to experts 0 and 1
     auto bias = model->MoeLayers()[0]->gate->e_score_correction_bias;
-    bias[0].fill_(0.3);
-    bias[1].fill_(0.3);
+    bias[0].fill_(0.15);
+    bias[1].fill_(0.15);
   }
   GrpoConfig g;
   g.max_response_len = 12;
@@ -72,7 +72,7 @@ Run Train(double speed, int updates) {
   moe.bias_update_speed = speed;
   auto learner = Learner::Create(model, nullptr, g, o, 12, moe);
   EXPECT_TRUE(learner.ok()) << learner.status().ToString();
-  Run run;
+  TrainRun run;
   for (int step = 0; step < updates; ++step) {
     auto samples = Samples(step);
     EXPECT_TRUE((*learner)->ComputeOldLogProbs(&samples).ok());
@@ -84,25 +84,34 @@ Run Train(double speed, int updates) {
   return run;
 }
 
+// Router scores are sigmoid(~N(0, 0.08)) = 0.5 +- 0.02, so a 0.15 bias on two
+// experts sends every token to them; at 0.005 per update the gap closes in
+// ~15 updates and the rest balances the scores.
 TEST(MoeBalancingTest, LearnerMovesExpertLoadTowardUniform) {
-  Run r = Train(/*speed=*/0.02, /*updates=*/30);
-  ASSERT_EQ(r.moe.size(), 30u);
+  TrainRun r = Train(/*speed=*/0.005, /*updates=*/50);
+  ASSERT_EQ(r.moe.size(), 50u);
+  auto mean_of_last = [&](const char* key) {
+    double s = 0;
+    for (size_t i = r.moe.size() - 5; i < r.moe.size(); ++i) s += r.moe[i].at(key);
+    return s / 5;
+  };
   const double before = r.moe.front().at("moe/load_max_over_mean");
-  const double after = r.moe.back().at("moe/load_max_over_mean");
+  const double after = mean_of_last("moe/load_max_over_mean");
   EXPECT_GT(before, 3.0);  // 2 of 8 experts take nearly every token: 4 = all
   EXPECT_LT(after, 2.0);
-  EXPECT_LT(r.moe.back().at("moe/load_cv"), r.moe.front().at("moe/load_cv"));
-  EXPECT_GE(r.moe.back().at("moe/load_max_over_mean_worst"), after);
+  EXPECT_LT(mean_of_last("moe/load_cv"), 0.5 * r.moe.front().at("moe/load_cv"));
+  EXPECT_GE(r.moe.back().at("moe/load_max_over_mean_worst"),
+            r.moe.back().at("moe/load_max_over_mean"));
   // The skewed experts' bias came down, the others went up.
-  EXPECT_LT(r.bias[0].item<double>(), 0.3);
+  EXPECT_LT(r.bias[0].item<double>(), 0.15);
   EXPECT_GT(r.bias[5].item<double>(), 0.0);
 }
 
 TEST(MoeBalancingTest, SpeedZeroLogsLoadButKeepsTheBias) {
-  Run r = Train(/*speed=*/0.0, /*updates=*/3);
+  TrainRun r = Train(/*speed=*/0.0, /*updates=*/3);
   ASSERT_EQ(r.moe.size(), 3u);
   EXPECT_GT(r.moe.back().at("moe/load_max_over_mean"), 3.0);
-  EXPECT_EQ(r.bias[0].item<double>(), static_cast<float>(0.3));
+  EXPECT_EQ(r.bias[0].item<double>(), static_cast<float>(0.15));
   EXPECT_EQ(r.bias[5].item<double>(), 0.0);
 }
 
