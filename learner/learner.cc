@@ -8,6 +8,7 @@
 #include "learner/distributed/model_sync.h"
 #include "learner/distributed/scalar_reduce.h"
 #include "learner/micro_batching.h"
+#include "policy/expert_balancing.h"
 
 namespace rlzero {
 namespace {
@@ -123,6 +124,7 @@ StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> pol
                                                    std::shared_ptr<CausalLM> reference,
                                                    const GrpoConfig& grpo, const OptimConfig& optim,
                                                    int64_t max_response_len,
+                                                   const MoeBalanceConfig& moe,
                                                    DataParallelGroup* group) {
   if (!policy) return InvalidArgument("learner: no policy model");
   if (grpo.objective.beta > 0.0 && !reference) {
@@ -134,6 +136,10 @@ StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> pol
   l->grpo_ = grpo;
   l->optim_ = optim;
   l->group_ = group != nullptr && group->world_size() > 1 ? group : nullptr;
+  l->moe_ = moe;
+  if (!(moe.bias_update_speed >= 0)) {
+    return InvalidArgument("learner: moe.bias_update_speed must be >= 0");
+  }
   l->max_response_len_ = grpo.max_response_len > 0 ? grpo.max_response_len : max_response_len;
   if (l->max_response_len_ <= 0) {
     return InvalidArgument("learner: max_response_len must be > 0 (grpo.max_response_len)");
@@ -255,6 +261,8 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
   ObjectiveSums total;
   double loss_sum = 0.0;
   double grad_norm_sum = 0.0;
+  ExpertBalancing* experts = AsExpertBalancing(*policy_);
+  std::vector<torch::Tensor> update_loads;  // per MoE layer, summed over optimiser steps
   try {
     policy_->train();
     for (int epoch = 0; epoch < grpo_.epochs; ++epoch) {
@@ -279,6 +287,8 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
         const AggregationScale scale =
             ScaleFromCounts(counts, static_cast<double>(max_response_len_));
         optimizer_->zero_grad();
+        // Count only this step's training passes (not rollouts or old log-probs).
+        if (experts != nullptr) experts->ResetExpertLoads();
         double step_loss = 0.0;
         for (const CollatedBatch& c : micro) {
           auto [logp, entropy] = ForwardLogProbs(*policy_, c.input_ids, c.targets, entropy_mode);
@@ -310,6 +320,19 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
           norm = torch::nn::utils::clip_grad_norm_(params, std::numeric_limits<double>::infinity());
         }
         optimizer_->step();
+        if (experts != nullptr) {
+          std::vector<torch::Tensor> loads = experts->ExpertLoads();
+          if (update_loads.empty()) {
+            update_loads = loads;
+          } else {
+            for (size_t i = 0; i < loads.size(); ++i) update_loads[i] += loads[i];
+          }
+          if (moe_.bias_update_speed > 0) {
+            experts->UpdateExpertBias(moe_.bias_update_speed);
+          } else {
+            experts->ResetExpertLoads();
+          }
+        }
         loss_sum += step_loss;
         grad_norm_sum += norm;
         ++m.optimizer_steps;
@@ -341,6 +364,12 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
   m.clip_frac = m.clip_frac_low + m.clip_frac_high;
   m.tis_truncated_frac = total.tis_truncated / tokens;
   m.tokens = static_cast<int64_t>(total.tokens) / grpo_.epochs;
+  if (experts != nullptr) {
+    const ExpertLoadStats st = ComputeExpertLoadStats(update_loads);
+    m.moe["moe/load_max_over_mean"] = st.max_over_mean;
+    m.moe["moe/load_cv"] = st.cv;
+    m.moe["moe/load_max_over_mean_worst"] = st.worst_max_over_mean;
+  }
   return m;
 }
 

@@ -12,6 +12,10 @@
 // global grad norm and steps AdamW with the scheduled learning rate of `step`.
 // Batches are right-padded and attention is plain causal, so padding never
 // influences a real token; pads carry no loss.
+// MoE policies (policy/expert_balancing.h): after each optimiser step the
+// experts' selection biases move toward uniform load by
+// moe.bias_update_speed, from the tokens routed in that step's forward passes
+// (pad tokens are routed too and counted); Update reports the load statistics.
 //
 // Data parallel (optional DataParallelGroup, learner/distributed/): every
 // rank is given the same GLOBAL batch. Each mini-batch of the global batch is
@@ -30,6 +34,7 @@
 // Thread safety: not thread-safe; one trainer thread drives it.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +64,10 @@ struct UpdateMetrics {
   int64_t optimizer_steps = 0;
   int64_t tokens = 0;  // counted (loss) tokens per pass
   // Token means above are over every pass (epochs x mini-batches).
+  // MoE policies only (empty for dense ones): expert load over this update's
+  // training forward passes, "moe/load_max_over_mean", "moe/load_cv" (means
+  // over MoE layers), "moe/load_max_over_mean_worst" (worst layer).
+  std::map<std::string, double> moe;
 };
 
 class Learner {
@@ -71,6 +80,7 @@ class Learner {
                                                    std::shared_ptr<CausalLM> reference,
                                                    const GrpoConfig& grpo, const OptimConfig& optim,
                                                    int64_t max_response_len,
+                                                   const MoeBalanceConfig& moe = {},
                                                    DataParallelGroup* group = nullptr);
 
   Status ComputeReferenceLogProbs(std::vector<TrainSample>* samples);
@@ -105,6 +115,7 @@ class Learner {
   std::shared_ptr<CausalLM> reference_;
   GrpoConfig grpo_;
   OptimConfig optim_;
+  MoeBalanceConfig moe_;
   int64_t max_response_len_ = 1;
   std::unique_ptr<GrpoObjective> objective_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;

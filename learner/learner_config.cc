@@ -1,4 +1,4 @@
-// learner/learner_config.cc: reading and validating the grpo / optim sections.
+// learner/learner_config.cc: reading and validating the grpo / optim / moe sections.
 #include "learner/learner_config.h"
 
 #include <vector>
@@ -77,6 +77,13 @@ StatusOr<OptimConfig> OptimConfig::FromConfig(ConfigReader& r) {
   if (!s.ok() && !(c.schedule.kind == "cosine" && c.schedule.total_steps == 0)) {
     r.RecordError("schedule", s.message());
   }
+  return c;
+}
+
+StatusOr<MoeBalanceConfig> MoeBalanceConfig::FromConfig(ConfigReader& r) {
+  MoeBalanceConfig c;
+  r.Get("bias_update_speed", &c.bias_update_speed);
+  if (!(c.bias_update_speed >= 0)) r.RecordError("bias_update_speed", "must be >= 0 (0 = off)");
   return c;
 }
 

@@ -4,6 +4,7 @@
 //          aggregation), epochs (mu), mini-batches, micro-batch token budget,
 //          overlong filtering
 //   optim: AdamW, gradient clipping, learning-rate schedule
+//   moe:   auxiliary-loss-free expert balancing (MoE policies only)
 // Unknown keys are reported by ConfigReader::Finish() naming the key.
 // Thread safety: plain values.
 #pragma once
@@ -45,6 +46,16 @@ struct OptimConfig {
   LrScheduleOptions schedule;  // lr is copied from above
 
   static StatusOr<OptimConfig> FromConfig(ConfigReader& r);
+};
+
+// DeepSeek-V3's auxiliary-loss-free balancing: after each optimiser step every
+// MoE layer's selection bias moves by bias_update_speed * sign(mean - load)
+// (the report's gamma; 0.001 for most of its pre-training). Dense policies
+// ignore this section.
+struct MoeBalanceConfig {
+  double bias_update_speed = 0.001;  // 0 = off (loads are still logged)
+
+  static StatusOr<MoeBalanceConfig> FromConfig(ConfigReader& r);
 };
 
 }  // namespace rlzero

@@ -156,6 +156,7 @@ TokenLogProbsResult TokenLogProbs(CausalLM& model, const torch::Tensor& input_id
   }
   TokenLogProbsResult r;
   r.mask = scored;
+  r.hidden = hidden;
   r.logprobs = lp * scored.to(torch::kFloat32);
   if (with_entropy) r.entropy = ent * scored.to(torch::kFloat32);
   return r;

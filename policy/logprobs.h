@@ -36,6 +36,9 @@ struct TokenLogProbsResult {
   torch::Tensor entropy;
   // [B, T-1] bool: target t+1 is a real token at or after the completion start.
   torch::Tensor mask;
+  // [B, T, C] the pass's final hidden states (for auxiliary heads such as
+  // MTP, policy/multi_token_prediction.h); part of the autograd graph.
+  torch::Tensor hidden;
 };
 
 // attention_mask: [B, T] (any integer or bool type) -> RoPE positions [B, T]

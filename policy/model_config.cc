@@ -100,33 +100,6 @@ Status ParseTokenId(const Json& j, const char* key, const std::string& where,
   return one(*it);
 }
 
-Status ParseRopeScaling(const Json& j, const std::string& where, ModelConfig* c) {
-  auto it = j.find("rope_scaling");
-  if (it == j.end() || it->is_null()) return Status::Ok();
-  const std::string w = where + ": rope_scaling";
-  if (!it->is_object()) return InvalidArgument(w + " must be an object or null");
-  std::string type;
-  for (const char* k : {"rope_type", "type"}) {
-    auto t = it->find(k);
-    if (t != it->end() && t->is_string()) type = t->get<std::string>();
-  }
-  if (type == "default") return Status::Ok();
-  if (type != "llama3") {
-    return Unimplemented(w + ": rope_type '" + type + "' is not supported (only llama3)");
-  }
-  RopeScaling rs;
-  Reader r(*it, w);
-  RLZ_RETURN_IF_ERROR(r.Double("factor", &rs.factor, true));
-  RLZ_RETURN_IF_ERROR(r.Double("low_freq_factor", &rs.low_freq_factor, true));
-  RLZ_RETURN_IF_ERROR(r.Double("high_freq_factor", &rs.high_freq_factor, true));
-  RLZ_RETURN_IF_ERROR(r.Int("original_max_position_embeddings",
-                            &rs.original_max_position_embeddings, true, 1, kMaxDim * 64));
-  if (!(rs.high_freq_factor > rs.low_freq_factor))
-    return InvalidArgument(w + ": high_freq_factor must be > low_freq_factor");
-  c->rope_scaling = rs;
-  return Status::Ok();
-}
-
 }  // namespace
 
 StatusOr<ModelConfig> ParseModelConfig(const Json& j, const std::string& where) {
@@ -169,7 +142,7 @@ StatusOr<ModelConfig> ParseModelConfig(const Json& j, const std::string& where) 
     return InvalidArgument(where + ": head_dim x num_attention_heads is too large");
   RLZ_RETURN_IF_ERROR(r.Double("rms_norm_eps", &c.rms_norm_eps, true));
   RLZ_RETURN_IF_ERROR(r.Double("rope_theta", &c.rope_theta, true));
-  RLZ_RETURN_IF_ERROR(ParseRopeScaling(j, where, &c));
+  RLZ_ASSIGN_OR_RETURN(c.rope_scaling, ParseRopeScaling(j, where));
   RLZ_RETURN_IF_ERROR(
       r.Int("max_position_embeddings", &c.max_position_embeddings, false, 1, kMaxDim * 64));
   RLZ_RETURN_IF_ERROR(r.Bool("tie_word_embeddings", &c.tie_word_embeddings));
@@ -241,17 +214,7 @@ Json ModelConfigToJson(const ModelConfig& c) {
   out["hidden_act"] = "silu";
   out["rms_norm_eps"] = c.rms_norm_eps;
   out["rope_theta"] = c.rope_theta;
-  if (c.rope_scaling) {
-    const RopeScaling& rs = *c.rope_scaling;
-    out["rope_scaling"] = {{"rope_type", rs.rope_type},
-                           {"factor", rs.factor},
-                           {"low_freq_factor", rs.low_freq_factor},
-                           {"high_freq_factor", rs.high_freq_factor},
-                           {"original_max_position_embeddings",
-                            rs.original_max_position_embeddings}};
-  } else {
-    out["rope_scaling"] = nullptr;
-  }
+  out["rope_scaling"] = RopeScalingToJson(c.rope_scaling);
   out["max_position_embeddings"] = c.max_position_embeddings;
   out["tie_word_embeddings"] = c.tie_word_embeddings;
   out["attention_bias"] = c.attention_bias;

@@ -4,8 +4,9 @@
 // Contract: ParseModelConfig reads the fields transformers names (see the
 // struct), applies the family's defaults (policy/model_family.h), validates
 // sizes (positive, heads divide, kv heads divide heads) and rejects what the
-// model code does not implement (unknown model_type, rope_scaling other than
-// llama3, sliding-window attention, hidden_act other than silu) with a
+// model code does not implement (unknown model_type, rope_scaling types other
+// than those of policy/rope_scaling.h, sliding-window attention, hidden_act
+// other than silu) with a
 // Status naming the file and field. Unknown extra fields are kept verbatim in
 // `extra` and written back, so a config survives load -> save.
 // ModelConfigToJson writes the fields transformers expects for the family
@@ -22,16 +23,9 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "policy/rope_scaling.h"
 
 namespace rlzero {
-
-struct RopeScaling {
-  std::string rope_type = "llama3";
-  double factor = 8.0;
-  double low_freq_factor = 1.0;
-  double high_freq_factor = 4.0;
-  int64_t original_max_position_embeddings = 8192;
-};
 
 struct ModelConfig {
   std::string model_type;  // "llama" | "qwen2" | "qwen3" (a registered family)
@@ -44,7 +38,7 @@ struct ModelConfig {
   int64_t head_dim = 0;             // D; defaults per family (hidden/H, qwen3: 128)
   double rms_norm_eps = 1e-6;
   double rope_theta = 10000.0;
-  std::optional<RopeScaling> rope_scaling;
+  std::optional<RopeScaling> rope_scaling;  // llama3 | yarn (policy/rope_scaling.h)
   int64_t max_position_embeddings = 2048;
   bool tie_word_embeddings = false;
   // q/k/v (and o for llama/qwen3) projection bias as the config says; qwen2

@@ -11,6 +11,7 @@
 #include "base/progress.h"
 #include "policy/logprobs.h"
 #include "policy/model_io.h"
+#include "policy/multi_token_prediction.h"
 #include "policy/text_encoder.h"
 
 namespace rlzero {
@@ -84,6 +85,7 @@ SftConfig SftConfig::FromConfig(ConfigReader& r) {
   r.Get("save_every", &c.save_every);
   r.Get("log_every", &c.log_every);
   r.Get("chunk_tokens", &c.chunk_tokens);
+  r.Get("mtp_loss_weight", &c.mtp_loss_weight);
   if (c.model.empty()) r.RecordError("model", "is required (a model dir)");
   if (c.data.empty()) r.RecordError("data", "is required (a JSONL file)");
   if (c.run_dir.empty()) r.RecordError("run_dir", "is required");
@@ -105,6 +107,7 @@ SftConfig SftConfig::FromConfig(ConfigReader& r) {
   if (c.save_every < 0) r.RecordError("save_every", "must be >= 0");
   if (c.log_every < 1) r.RecordError("log_every", "must be >= 1");
   if (c.chunk_tokens < 1) r.RecordError("chunk_tokens", "must be >= 1");
+  if (!(c.mtp_loss_weight >= 0)) r.RecordError("mtp_loss_weight", "must be >= 0 (0 = off)");
   return c;
 }
 
@@ -186,6 +189,7 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
   try {
     CausalLM& model = *lm.model;
     model.train();
+    MultiTokenPredictor* mtp = c.mtp_loss_weight > 0 ? AsMultiTokenPredictor(model) : nullptr;
     std::vector<torch::Tensor> decay, no_decay;
     for (auto& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
     std::vector<torch::optim::OptimizerParamGroup> groups;
@@ -244,6 +248,7 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
         static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
       opt.zero_grad();
       double loss_sum = 0;
+      double mtp_sum = 0;
       for (const auto& batch : micro) {
         int64_t T = 0;
         for (const SftExample* e : batch) T = std::max<int64_t>(T, e->ids.size());
@@ -261,8 +266,19 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
         auto r = TokenLogProbs(model, ids.to(device), mask.to(device), start.to(device),
                                c.chunk_tokens, false);
         auto loss = -r.logprobs.sum() / static_cast<double>(step_tokens);
-        loss.backward();
         loss_sum += loss.item<double>();
+        if (mtp != nullptr) {
+          // Token t carries MTP loss when it carries the main loss. Each
+          // depth's sum is normalised like the main loss (by the step's main
+          // target count), then averaged over depths.
+          auto idx = torch::arange(T, torch::kInt64).view({1, T});
+          auto carries = mask.to(torch::kBool).logical_and(idx >= start.view({B, 1}));
+          auto sums = MtpLossSums(*mtp, r.hidden, ids.to(device), carries.to(device));
+          auto mtp_loss = sums.sum() / static_cast<double>(step_tokens * sums.size(0));
+          mtp_sum += mtp_loss.item<double>();
+          loss = loss + c.mtp_loss_weight * mtp_loss;
+        }
+        loss.backward();
       }
       double grad_norm = 0;
       if (c.grad_clip > 0) {
@@ -283,6 +299,7 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
                   {"lr", lr},                  {"grad_norm", grad_norm},
                   {"tokens", tokens_seen},     {"epoch", std::max<int64_t>(0, epoch)},
                   {"elapsed_s", progress.Elapsed()}};
+        if (mtp != nullptr) m["mtp_loss"] = mtp_sum;
         std::fprintf(metrics, "%s\n", m.dump().c_str());
         std::fflush(metrics);
       }

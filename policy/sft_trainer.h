@@ -10,8 +10,10 @@
 // Sequences are [bos?] prompt response [eos?], truncated to max_seq_len.
 // Training: AdamW (weight decay on matrices only), linear warm-up then cosine
 // decay to lr * min_lr_ratio, gradient accumulation (the loss is the mean over
-// every response token of the optimizer step), gradient-norm clipping.
-// Output: metrics as JSON lines on `metrics` (stdout), progress with ETA on
+// every response token of the optimizer step), gradient-norm clipping; for
+// models with MTP modules, the weighted MTP loss (see mtp_loss_weight).
+// Output: metrics as JSON lines on `metrics` (stdout; "loss" is the main
+// next-token loss, "mtp_loss" the unweighted MTP term when it is on), progress with ETA on
 // stderr, checkpoints in the HF layout under run_dir (checkpoint-<step>/ and
 // final/), with the model dir's tokenizer files.
 // Non-goals: resuming optimizer state, data parallelism (the learner does
@@ -57,6 +59,11 @@ struct SftConfig {
   int64_t save_every = 0;  // steps; 0: only the final checkpoint
   int64_t log_every = 1;
   int64_t chunk_tokens = 1024;  // log-prob chunking (policy/logprobs.h)
+  // Multi-Token Prediction (models with MTP modules, e.g. deepseek_v3 with
+  // num_nextn_predict_layers > 0; ignored otherwise): the loss adds
+  // mtp_loss_weight / D * sum over the D depths of the modules' cross-entropy
+  // (DeepSeek-V3's lambda, 0.3 early in its pre-training). 0: off.
+  double mtp_loss_weight = 0.3;
 
   // Reads the section with defaults; unknown keys and bad values are reported
   // by reader->Finish().

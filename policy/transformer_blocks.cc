@@ -28,25 +28,13 @@ torch::Tensor RmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
 }
 
 torch::Tensor RopeInverseFrequencies(int64_t head_dim, double theta,
-                                     const std::optional<RopeScaling>& scaling) {
-  auto exponents =
-      torch::arange(0, head_dim, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(head_dim);
-  auto inv_freq = 1.0 / torch::pow(theta, exponents);  // [D/2] float32
-  if (!scaling) return inv_freq;
-  // Llama 3: leave high frequencies, divide low frequencies by `factor`, and
-  // interpolate smoothly in between (transformers' _compute_llama3_parameters).
-  const double factor = scaling->factor;
-  const double low = scaling->low_freq_factor, high = scaling->high_freq_factor;
-  const double old_len = static_cast<double>(scaling->original_max_position_embeddings);
-  const double low_freq_wavelen = old_len / low;
-  const double high_freq_wavelen = old_len / high;
-  auto wavelen = 2 * M_PI / inv_freq;
-  auto scaled = torch::where(wavelen > low_freq_wavelen, inv_freq / factor, inv_freq);
-  auto smooth = (old_len / wavelen - low) / (high - low);
-  auto smoothed = (1 - smooth) * scaled / factor + smooth * scaled;
-  auto medium = torch::logical_not(wavelen < high_freq_wavelen)
-                    .logical_and(torch::logical_not(wavelen > low_freq_wavelen));
-  return torch::where(medium, smoothed, scaled);
+                                     const std::optional<RopeScaling>& scaling,
+                                     int64_t max_position_embeddings, double* attention_factor) {
+  // In double, rounded once to float32 (transformers forms the table in
+  // float32; the two agree to an ulp).
+  RopeFrequencies f = ComputeRopeFrequencies(head_dim, theta, max_position_embeddings, scaling);
+  if (attention_factor != nullptr) *attention_factor = f.attention_factor;
+  return torch::tensor(f.inv_freq, torch::kFloat64).to(torch::kFloat32);
 }
 
 std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq,
@@ -184,7 +172,8 @@ DecoderLM::DecoderLM(const ModelConfig& c, const DecoderOptions& o) : config_(c)
     lm_head = register_module("lm_head",
                               nn::Linear(nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
   }
-  inv_freq_ = RopeInverseFrequencies(c.head_dim, c.rope_theta, c.rope_scaling);
+  inv_freq_ = RopeInverseFrequencies(c.head_dim, c.rope_theta, c.rope_scaling,
+                                     c.max_position_embeddings, &rope_attention_factor_);
 }
 
 torch::Tensor DecoderLM::Forward(const torch::Tensor& input_ids, const torch::Tensor& positions,
@@ -192,6 +181,10 @@ torch::Tensor DecoderLM::Forward(const torch::Tensor& input_ids, const torch::Te
   auto x = model->embed_tokens(input_ids);  // [B, T, C]
   if (inv_freq_.device() != x.device()) inv_freq_ = inv_freq_.to(x.device());
   auto [cos, sin] = RopeCosSin(inv_freq_, positions);  // [B, T, D] float32
+  if (rope_attention_factor_ != 1.0) {  // yarn: scaled in float32, as transformers
+    cos = cos * rope_attention_factor_;
+    sin = sin * rope_attention_factor_;
+  }
   cos = cos.to(x.scalar_type());
   sin = sin.to(x.scalar_type());
   for (const auto& layer : *model->layers) {

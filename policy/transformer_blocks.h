@@ -1,6 +1,6 @@
 // policy/transformer_blocks.h: the shared building blocks of the Llama-style
 // decoder families: RMSNorm, rotary embedding (rotate_half layout, with
-// Llama-3 frequency scaling), grouped-query attention over the KvCache hook,
+// llama3 or yarn frequency scaling), grouped-query attention over the KvCache hook,
 // SwiGLU MLP, the decoder layer, and DecoderLM, the CausalLM that a family
 // file (llama.cc, qwen2.cc, qwen3.cc) configures with DecoderOptions.
 //
@@ -38,9 +38,14 @@ namespace rlzero {
 // normalisation in float32, the result in x's dtype.
 torch::Tensor RmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
-// Inverse frequencies [D/2] float32: 1 / theta^(2i/D), then Llama-3 scaling.
+// Inverse frequencies [D/2] float32: 1 / theta^(2i/D), then the rope scaling
+// (llama3 or yarn, policy/rope_scaling.h; yarn's default original length is
+// max_position_embeddings). `attention_factor`, if given, receives the factor
+// cos and sin are multiplied by (1 unless yarn).
 torch::Tensor RopeInverseFrequencies(int64_t head_dim, double theta,
-                                     const std::optional<RopeScaling>& scaling);
+                                     const std::optional<RopeScaling>& scaling,
+                                     int64_t max_position_embeddings = 0,
+                                     double* attention_factor = nullptr);
 // positions: [B, T] int64; inv_freq: [D/2] float32 on the same device.
 // Returns cos, sin: [B, T, D] float32 (the D/2 frequencies repeated twice).
 std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq,
@@ -136,6 +141,7 @@ class DecoderLM : public CausalLM {
  private:
   ModelConfig config_;
   torch::Tensor inv_freq_;  // [D/2] float32, kept out of parameters and buffers
+  double rope_attention_factor_ = 1.0;  // yarn's cos/sin scale
 };
 
 }  // namespace rlzero

@@ -84,6 +84,8 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
     dist.RecordError("backend", "must be auto, gloo or nccl");
   }
   if (c.distributed.timeout_ms <= 0) dist.RecordError("timeout_ms", "must be > 0");
+  ConfigReader moe = config.Section("moe");
+  RLZ_ASSIGN_OR_RETURN(c.moe, MoeBalanceConfig::FromConfig(moe));
   return c;
 }
 
@@ -168,7 +170,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   }
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
                        Learner::Create(policy.model, reference, job.grpo, job.optim,
-                                       job.sampling.max_new_tokens, group.get()));
+                                       job.sampling.max_new_tokens, job.moe, group.get()));
 
   std::unique_ptr<Tokenizer> tokenizer;
   std::unique_ptr<ListPromptSource> prompt_source;

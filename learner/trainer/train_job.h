@@ -83,6 +83,7 @@ struct TrainJobConfig {
   GrpoConfig grpo;
   OptimConfig optim;
   DataParallelOptions distributed{"auto", 1'800'000, false};
+  MoeBalanceConfig moe;  // section "moe"; MoE policies only
 
   // Reads every section; the caller then calls config.Finish() (unknown keys)
   // and saves config.Resolved().

@@ -236,6 +236,7 @@ std::map<std::string, double> Trainer::StepMetrics(const StepData& d, double ste
   m["grad_norm"] = d.update.grad_norm;
   m["lr"] = d.update.lr;
   m["loss"] = d.update.loss;
+  for (const auto& [name, value] : d.update.moe) m[name] = value;
   m["groups"] = static_cast<double>(d.kept.size());
   m["samples"] = static_cast<double>(d.samples.size());
   m["tokens_per_s"] = step_seconds > 0 ? trained_tokens / step_seconds : 0.0;

@@ -96,6 +96,20 @@ std::vector<MoeImpl*> DeepseekV3ForCausalLM::MoeLayers() {
   return out;
 }
 
+std::vector<torch::Tensor> DeepseekV3ForCausalLM::ExpertLoads() {
+  std::vector<torch::Tensor> out;
+  for (auto* m : MoeLayers()) out.push_back(m->expert_load().clone());
+  return out;
+}
+
+void DeepseekV3ForCausalLM::ResetExpertLoads() {
+  for (auto* m : MoeLayers()) m->ResetLoad();
+}
+
+void DeepseekV3ForCausalLM::UpdateExpertBias(double rate) {
+  for (auto* m : MoeLayers()) m->UpdateBias(rate);
+}
+
 void DeepseekV3ForCausalLM::InitWeights(uint64_t seed) {
   torch::NoGradGuard no_grad;
   torch::manual_seed(seed);

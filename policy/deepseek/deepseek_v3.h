@@ -18,6 +18,8 @@
 
 #include "policy/causal_lm.h"
 #include "policy/deepseek/deepseek_v3_config.h"
+#include "policy/expert_balancing.h"
+#include "policy/multi_token_prediction.h"
 #include "policy/deepseek/mla_attention.h"
 #include "policy/deepseek/moe.h"
 
@@ -61,7 +63,11 @@ class DeepseekV3InnerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(DeepseekV3Inner);
 
-class DeepseekV3ForCausalLM : public CausalLM {
+// CausalLM, plus ExpertBalancing (the learner's bias updates; no MoE layers:
+// empty loads) and MultiTokenPredictor (`rlzero sft`'s MTP loss).
+class DeepseekV3ForCausalLM : public CausalLM,
+                              public ExpertBalancing,
+                              public MultiTokenPredictor {
  public:
   explicit DeepseekV3ForCausalLM(const DeepseekV3Config& c);
 
@@ -82,7 +88,12 @@ class DeepseekV3ForCausalLM : public CausalLM {
   // Returns (logits [B,T,V], this depth's hidden [B,T,C]).
   std::pair<torch::Tensor, torch::Tensor> MtpForward(int64_t k, const torch::Tensor& hidden,
                                                      const torch::Tensor& next_ids,
-                                                     const torch::Tensor& positions);
+                                                     const torch::Tensor& positions) override;
+  int64_t num_mtp_modules() const override { return config_.num_nextn_predict_layers; }
+  // ExpertBalancing over MoeLayers() (MTP modules' MoE layers included).
+  std::vector<torch::Tensor> ExpertLoads() override;
+  void ResetExpertLoads() override;
+  void UpdateExpertBias(double rate) override;
   // The MoE blocks in layer order (main layers then MTP), for load metrics and
   // bias balancing.
   std::vector<MoeImpl*> MoeLayers();

@@ -23,11 +23,6 @@ Status Read(const Json& j, const char* key, T* out, const std::string& where) {
 
 }  // namespace
 
-double YarnGetMscale(double scale, double mscale) {
-  if (scale <= 1.0) return 1.0;
-  return 0.1 * mscale * std::log(scale) + 1.0;
-}
-
 StatusOr<DeepseekV3Config> DeepseekV3Config::FromJson(const Json& j, const std::string& where) {
   if (!j.is_object()) return InvalidArgument(where + ": config must be a JSON object");
   DeepseekV3Config c;
@@ -75,26 +70,7 @@ StatusOr<DeepseekV3Config> DeepseekV3Config::FromJson(const Json& j, const std::
       RLZ_RETURN_IF_ERROR(Read(j, "q_lora_rank", &c.q_lora_rank, where));
     }
   }
-  if (j.contains("rope_scaling") && j["rope_scaling"].is_object()) {
-    const Json& rs = j["rope_scaling"];
-    std::string type;
-    RLZ_RETURN_IF_ERROR(Read(rs, "rope_type", &type, where + ": rope_scaling"));
-    if (type.empty()) RLZ_RETURN_IF_ERROR(Read(rs, "type", &type, where + ": rope_scaling"));
-    if (type != "yarn")
-      return InvalidArgument(where + ": rope_scaling type '" + type +
-                             "' is not supported for deepseek_v3 (yarn is)");
-    YarnScaling& y = c.rope_scaling;
-    y.enabled = true;
-    y.original_max_position_embeddings = c.max_position_embeddings;
-    std::string w = where + ": rope_scaling";
-    RLZ_RETURN_IF_ERROR(Read(rs, "factor", &y.factor, w));
-    RLZ_RETURN_IF_ERROR(
-        Read(rs, "original_max_position_embeddings", &y.original_max_position_embeddings, w));
-    RLZ_RETURN_IF_ERROR(Read(rs, "beta_fast", &y.beta_fast, w));
-    RLZ_RETURN_IF_ERROR(Read(rs, "beta_slow", &y.beta_slow, w));
-    RLZ_RETURN_IF_ERROR(Read(rs, "mscale", &y.mscale, w));
-    RLZ_RETURN_IF_ERROR(Read(rs, "mscale_all_dim", &y.mscale_all_dim, w));
-  }
+  RLZ_ASSIGN_OR_RETURN(c.rope_scaling, ParseRopeScaling(j, where));
   // Carry through the fields we do not interpret.
   for (auto it = j.begin(); it != j.end(); ++it) {
     static const char* kKnown[] = {"torch_dtype", "transformers_version", "hidden_act",
@@ -171,18 +147,7 @@ nlohmann::json DeepseekV3Config::ToJson() const {
   j["bos_token_id"] = bos_token_id;
   j["eos_token_id"] = eos_token_id;
   j["hidden_act"] = "silu";
-  if (rope_scaling.enabled) {
-    j["rope_scaling"] = {{"rope_type", "yarn"},
-                         {"factor", rope_scaling.factor},
-                         {"original_max_position_embeddings",
-                          rope_scaling.original_max_position_embeddings},
-                         {"beta_fast", rope_scaling.beta_fast},
-                         {"beta_slow", rope_scaling.beta_slow},
-                         {"mscale", rope_scaling.mscale},
-                         {"mscale_all_dim", rope_scaling.mscale_all_dim}};
-  } else {
-    j["rope_scaling"] = nullptr;
-  }
+  j["rope_scaling"] = RopeScalingToJson(rope_scaling);
   return j;
 }
 

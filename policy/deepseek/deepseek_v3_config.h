@@ -7,23 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "policy/rope_scaling.h"
 
 namespace rlzero::deepseek {
-
-struct YarnScaling {
-  bool enabled = false;
-  double factor = 1.0;
-  int64_t original_max_position_embeddings = 4096;
-  double beta_fast = 32.0;
-  double beta_slow = 1.0;
-  double mscale = 1.0;
-  double mscale_all_dim = 0.0;
-};
 
 struct DeepseekV3Config {
   int64_t vocab_size = 129280;
@@ -57,7 +49,10 @@ struct DeepseekV3Config {
   double initializer_range = 0.02;
   int64_t bos_token_id = 0;
   int64_t eos_token_id = 1;
-  YarnScaling rope_scaling;
+  // yarn (DeepSeek-V3's long-context setting) or llama3; parsed and applied by
+  // policy/rope_scaling.h. MLA multiplies its softmax scale by
+  // YarnGetMscale(factor, mscale_all_dim)^2 when mscale_all_dim is set.
+  std::optional<RopeScaling> rope_scaling;
   nlohmann::json extra;  // fields we carry through untouched (torch_dtype, ...)
 
   int64_t qk_head_dim() const { return qk_nope_head_dim + qk_rope_head_dim; }
@@ -71,7 +66,7 @@ struct DeepseekV3Config {
   nlohmann::json ToJson() const;
 };
 
-// 0.1 * mscale * ln(scale) + 1 for scale > 1, else 1 (DeepSeek's yarn_get_mscale).
-double YarnGetMscale(double scale, double mscale);
+// DeepSeek's yarn_get_mscale is rlzero::YarnGetMscale (policy/rope_scaling.h).
+using ::rlzero::YarnGetMscale;
 
 }  // namespace rlzero::deepseek

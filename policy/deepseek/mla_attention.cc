@@ -14,34 +14,6 @@ torch::Tensor RotateHalf(const torch::Tensor& x) {
   return torch::cat({-x2, x1}, -1);
 }
 
-// transformers' _compute_yarn_parameters, for the rope head dim.
-torch::Tensor YarnInvFreq(const DeepseekV3Config& c, double* attention_factor) {
-  const YarnScaling& y = c.rope_scaling;
-  const int64_t dim = c.qk_rope_head_dim;
-  const double base = c.rope_theta;
-  if (y.mscale != 0 && y.mscale_all_dim != 0)
-    *attention_factor = YarnGetMscale(y.factor, y.mscale) / YarnGetMscale(y.factor, y.mscale_all_dim);
-  else
-    *attention_factor = YarnGetMscale(y.factor, 1.0);
-  auto correction_dim = [&](double rotations) {
-    return (dim * std::log(y.original_max_position_embeddings / (rotations * 2 * M_PI))) /
-           (2 * std::log(base));
-  };
-  double low = std::floor(correction_dim(y.beta_fast));
-  double high = std::ceil(correction_dim(y.beta_slow));
-  low = std::max(low, 0.0);
-  high = std::min(high, static_cast<double>(dim - 1));
-  if (low == high) high += 0.001;
-  auto idx = torch::arange(0, dim, 2, torch::kFloat64);
-  auto pos_freqs = torch::pow(base, idx / dim);
-  auto extrapolation = 1.0 / pos_freqs;
-  auto interpolation = 1.0 / (y.factor * pos_freqs);
-  auto ramp = ((torch::arange(dim / 2, torch::kFloat64) - low) / (high - low)).clamp(0, 1);
-  auto extrapolation_factor = 1 - ramp;
-  auto inv = interpolation * (1 - extrapolation_factor) + extrapolation * extrapolation_factor;
-  return inv.to(torch::kFloat32);
-}
-
 }  // namespace
 
 RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
@@ -57,13 +29,13 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
 }
 
 MlaRotary MlaRotary::Make(const DeepseekV3Config& c) {
+  // transformers' DeepseekV3Config sets head_dim = qk_rope_head_dim, so the
+  // rope tables (and YaRN's correction range) are over the rope dims only.
   MlaRotary r;
-  if (c.rope_scaling.enabled) {
-    r.inv_freq = YarnInvFreq(c, &r.attention_factor);
-  } else {
-    auto idx = torch::arange(0, c.qk_rope_head_dim, 2, torch::kFloat64);
-    r.inv_freq = (1.0 / torch::pow(c.rope_theta, idx / c.qk_rope_head_dim)).to(torch::kFloat32);
-  }
+  RopeFrequencies f = ComputeRopeFrequencies(c.qk_rope_head_dim, c.rope_theta,
+                                             c.max_position_embeddings, c.rope_scaling);
+  r.inv_freq = torch::tensor(f.inv_freq, torch::kFloat64).to(torch::kFloat32);
+  r.attention_factor = f.attention_factor;
   return r;
 }
 
@@ -116,8 +88,10 @@ MlaAttentionImpl::MlaAttentionImpl(const DeepseekV3Config& c)
   o_proj = register_module(
       "o_proj", torch::nn::Linear(LinearOptions(heads_ * v_dim_, c.hidden_size).bias(c.attention_bias)));
   scaling_ = 1.0 / std::sqrt(static_cast<double>(qk));
-  if (c.rope_scaling.enabled && c.rope_scaling.mscale_all_dim != 0) {
-    double m = YarnGetMscale(c.rope_scaling.factor, c.rope_scaling.mscale_all_dim);
+  // DeepseekV3Attention: with rope_scaling and a nonzero mscale_all_dim the
+  // softmax scale is multiplied by yarn_get_mscale(factor, mscale_all_dim)^2.
+  if (c.rope_scaling && c.rope_scaling->mscale_all_dim != 0) {
+    double m = YarnGetMscale(c.rope_scaling->factor, c.rope_scaling->mscale_all_dim);
     scaling_ *= m * m;
   }
 }

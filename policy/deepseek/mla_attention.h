@@ -55,6 +55,8 @@ class MlaAttentionImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
                         const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
                         int layer, bool absorbed);
+  // The factor scores are multiplied by before the softmax.
+  double softmax_scale() const { return scaling_; }
 
   torch::nn::Linear q_proj{nullptr}, q_a_proj{nullptr}, q_b_proj{nullptr};
   RmsNorm q_a_layernorm{nullptr};

@@ -63,9 +63,16 @@ torch::Tensor Positions(int64_t B, int64_t start, int64_t T) {
 TEST(DeepseekV3ConfigTest, RoundTripsThroughJsonAndNamesBadFields) {
   DeepseekV3Config c = TinyConfig();
   c.q_lora_rank = 0;
-  c.rope_scaling.enabled = true;
-  c.rope_scaling.factor = 4;
+  RopeScaling yarn;
+  yarn.rope_type = "yarn";
+  yarn.factor = 4;
+  yarn.original_max_position_embeddings = 16;
+  yarn.mscale = 0.707;
+  yarn.mscale_all_dim = 0.707;
+  c.rope_scaling = yarn;
   auto j = c.ToJson();
+  EXPECT_EQ(j["rope_scaling"]["rope_type"], "yarn");
+  EXPECT_EQ(j["rope_scaling"]["mscale_all_dim"], 0.707);
   EXPECT_TRUE(j["q_lora_rank"].is_null());
   EXPECT_EQ(j["model_type"], "deepseek_v3");
   auto back = DeepseekV3Config::FromJson(j, "config.json");
@@ -251,22 +258,25 @@ TEST(DeepseekV3Test, BiasBalancingMovesLoadTowardUniform) {
 }
 
 // YaRN inverse frequencies, computed here with the formulas of the YaRN paper
-// as transformers implements them, in long double.
-TEST(DeepseekV3Test, YarnInvFreqMatchesClosedForm) {
+// as transformers implements them, in long double; and DeepSeek's softmax
+// scale (qk_head_dim^-0.5 times yarn_get_mscale(factor, mscale_all_dim)^2).
+TEST(DeepseekV3Test, YarnInvFreqAndSoftmaxScaleMatchClosedForm) {
   DeepseekV3Config c = TinyConfig();
   c.qk_rope_head_dim = 16;
   c.rope_theta = 10000;
-  c.rope_scaling.enabled = true;
-  c.rope_scaling.factor = 40;
-  c.rope_scaling.original_max_position_embeddings = 4096;
-  c.rope_scaling.beta_fast = 32;
-  c.rope_scaling.beta_slow = 1;
-  c.rope_scaling.mscale = 1.0;
-  c.rope_scaling.mscale_all_dim = 1.0;
+  RopeScaling y;
+  y.rope_type = "yarn";
+  y.factor = 40;
+  y.original_max_position_embeddings = 4096;
+  y.beta_fast = 32;
+  y.beta_slow = 1;
+  y.mscale = 1.0;
+  y.mscale_all_dim = 0.8;
+  c.rope_scaling = y;
   MlaRotary r = MlaRotary::Make(c);
-  const long double d = 16, base = 10000, L = 4096;
+  const long double d = 16, base = 10000, L = 4096, pi = 3.14159265358979323846264338327950288L;
   auto corr = [&](long double rot) {
-    return d * std::log(L / (rot * 2 * M_PI)) / (2 * std::log(base));
+    return d * std::log(L / (rot * 2 * pi)) / (2 * std::log(base));
   };
   long double lo = std::max<long double>(std::floor(corr(32)), 0);
   long double hi = std::min<long double>(std::ceil(corr(1)), d - 1);
@@ -277,9 +287,44 @@ TEST(DeepseekV3Test, YarnInvFreqMatchesClosedForm) {
     long double expect = (1 / (40 * pf)) * (1 - extra) + (1 / pf) * extra;
     EXPECT_NEAR(r.inv_freq[i].item<double>(), static_cast<double>(expect), 1e-7 * expect) << i;
   }
-  // mscale == mscale_all_dim -> attention factor 1; softmax scale gets mscale^2.
-  EXPECT_NEAR(r.attention_factor, 1.0, 1e-12);
-  EXPECT_NEAR(YarnGetMscale(40, 1.0), 0.1 * std::log(40.0) + 1, 1e-12);
+  // attention factor = mscale(40, 1) / mscale(40, 0.8) on cos and sin.
+  const long double m1 = 0.1L * std::log(40.0L) + 1, m08 = 0.1L * 0.8L * std::log(40.0L) + 1;
+  EXPECT_NEAR(r.attention_factor, static_cast<double>(m1 / m08), 1e-12);
+  MlaAttention attn(c);
+  const long double qk = c.qk_nope_head_dim + c.qk_rope_head_dim;
+  EXPECT_NEAR(attn->softmax_scale(), static_cast<double>(m08 * m08 / std::sqrt(qk)), 1e-12);
+  c.rope_scaling.reset();
+  EXPECT_NEAR(MlaAttention(c)->softmax_scale(), static_cast<double>(1 / std::sqrt(qk)), 1e-12);
+}
+
+// A config.json with yarn goes through the common parser to the family.
+TEST(DeepseekV3FamilyTest, YarnConfigReachesTheModel) {
+  nlohmann::json j = TinyConfig().ToJson();
+  j["rope_scaling"] = {{"type", "yarn"},
+                       {"factor", 4.0},
+                       {"beta_fast", 32},
+                       {"beta_slow", 1},
+                       {"mscale", 1.0},
+                       {"mscale_all_dim", 1.0},
+                       {"original_max_position_embeddings", 16}};
+  auto config = ParseModelConfig(j, "tiny/config.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_TRUE(config->rope_scaling.has_value());
+  EXPECT_EQ(config->rope_scaling->rope_type, "yarn");
+  auto built = BuildModel(*config, torch::kCPU, torch::kFloat32, 7);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  auto* ds = dynamic_cast<DeepseekV3ForCausalLM*>(built->get());
+  ASSERT_NE(ds, nullptr);
+  ASSERT_TRUE(ds->config().rope_scaling.has_value());
+  EXPECT_DOUBLE_EQ(ds->config().rope_scaling->factor, 4.0);
+  const double m = 0.1 * std::log(4.0) + 1;
+  auto* attn = ds->model->layers[0]->as<DecoderLayerImpl>()->self_attn.get();
+  EXPECT_NEAR(attn->softmax_scale(), m * m / std::sqrt(12.0), 1e-12);
+  j["rope_scaling"] = {{"rope_type", "longrope"}, {"factor", 4.0}};
+  auto bad = ParseModelConfig(j, "tiny/config.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("rope_type 'longrope' is not supported"), std::string::npos)
+      << bad.status().message();
 }
 
 // Interleaved RoPE: pairs (x0,x1),(x2,x3) gathered to (x0,x2 | x1,x3), then
