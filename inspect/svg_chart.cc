@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "inspect/report_page.h"
+
 namespace rlzero::inspect {
 namespace {
 
@@ -13,31 +15,14 @@ namespace {
 const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                 "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
+// XML text: the report's escaping, minus control characters (not allowed in
+// XML 1.0 text).
 std::string Escape(const std::string& s) {
-  std::string out;
+  std::string kept;
   for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0 text.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') out += c;
-    }
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') kept += c;
   }
-  return out;
+  return HtmlEscape(kept);
 }
 
 std::string Num(double v) {
