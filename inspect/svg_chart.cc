@@ -68,14 +68,20 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
   if (hi == lo) return {lo};
   const double raw = (hi - lo) / target;
   const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = mag;
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    step = m * mag;
-    if (step >= raw) break;
+  // The step is m/10 * mag with m in {10, 20, 25, 50, 100}. Tick k is computed
+  // as an integer over a power of ten, so 3 * 0.2 prints as 0.6, not
+  // 0.6000000000000001.
+  double m10 = 100;
+  for (double m : {10.0, 20.0, 25.0, 50.0, 100.0}) {
+    m10 = m;
+    if (m / 10 * mag >= raw) break;
   }
-  const double first = std::ceil(lo / step - 1e-9) * step;
-  for (double t = first; t <= hi + step * 1e-9; t += step) {
-    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  const double step = m10 / 10 * mag;
+  auto tick = [&](double k) {
+    return mag < 1 ? (k * m10) / (10 * std::round(1 / mag)) : k * m10 * mag / 10;
+  };
+  for (double k = std::ceil(lo / step - 1e-9); tick(k) <= hi + step * 1e-9; k += 1) {
+    ticks.push_back(tick(k) == 0 ? 0.0 : tick(k));  // no -0
   }
   return ticks;
 }

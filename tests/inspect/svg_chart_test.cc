@@ -22,10 +22,10 @@ int Count(const std::string& s, const std::string& needle) {
 TEST(SvgChartTest, NiceTicksAreRoundNumbersCoveringTheRange) {
   EXPECT_EQ(NiceTicks(0, 1, 5), (std::vector<double>{0, 0.2, 0.4, 0.6, 0.8, 1.0}));
   EXPECT_EQ(NiceTicks(1, 150, 8), (std::vector<double>{20, 40, 60, 80, 100, 120, 140}));
-  auto t = NiceTicks(-0.013, 0.052, 6);
-  ASSERT_FALSE(t.empty());
-  EXPECT_DOUBLE_EQ(t.front(), -0.01);
-  EXPECT_NEAR(t.back(), 0.05, 1e-12);
+  // Range 0.065 over 6 ticks: step 0.02 (0.01 would give 7), from the first
+  // multiple inside the range.
+  EXPECT_EQ(NiceTicks(-0.013, 0.052, 6), (std::vector<double>{0, 0.02, 0.04}));
+  EXPECT_EQ(NiceTicks(-25, 130, 6), (std::vector<double>{0, 50, 100}));  // step 25 gives 7
   EXPECT_EQ(NiceTicks(3, 3, 5), (std::vector<double>{3}));
   EXPECT_TRUE(NiceTicks(NAN, 1, 5).empty());
 }
