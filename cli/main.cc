@@ -15,11 +15,15 @@ namespace {
 const std::map<std::string, rlzero::cli::CommandFn>& LightCommands() {
   using namespace rlzero::cli;
   static const std::map<std::string, CommandFn> kMap = {
-      {"tokenize", RunTokenize},   {"verify", RunVerify},
-      {"sandbox", RunSandbox},     {"inspect", RunInspect},
-      {"report", RunReport},       {"serve", RunServe},
+      {"tokenize", RunTokenize},
+      {"verify", RunVerify},
+      {"sandbox", RunSandbox},
+      {"inspect", RunInspect},
+      {"report", RunReport},
+      {"serve", RunServe},
       {"plot", RunPlot},
-      {"data", RunData},           {"bench", RunBench},
+      {"data", RunData},
+      {"bench", RunBench},
       {"verifier-server", RunVerifierServer},
       {"sandbox-server", RunSandboxServer},
   };

@@ -36,7 +36,8 @@ class ChunkedLogProbFunction : public torch::autograd::Function<ChunkedLogProbFu
     for (int64_t i = 0; i < n; i += chunk) {
       const int64_t len = std::min(chunk, n - i);
       auto lsm = ChunkLogSoftmax(hidden.narrow(0, i, len), weight);  // [len, V]
-      logprobs.narrow(0, i, len).copy_(lsm.gather(1, targets.narrow(0, i, len).unsqueeze(1)).squeeze(1));
+      logprobs.narrow(0, i, len).copy_(
+          lsm.gather(1, targets.narrow(0, i, len).unsqueeze(1)).squeeze(1));
       if (with_entropy) entropy.narrow(0, i, len).copy_(-(lsm.exp() * lsm).sum(-1));
     }
     return {logprobs, entropy};
@@ -146,8 +147,8 @@ TokenLogProbsResult TokenLogProbs(CausalLM& model, const torch::Tensor& input_id
   }
   auto hidden = model.Forward(input_ids, positions, mask, nullptr);  // [B, T, C]
   auto targets = input_ids.narrow(1, 1, T - 1);
-  auto [lp, ent] = LogProbsFromHidden(model, hidden.narrow(1, 0, T - 1), targets, chunk_tokens,
-                                      with_entropy);
+  auto [lp, ent] =
+      LogProbsFromHidden(model, hidden.narrow(1, 0, T - 1), targets, chunk_tokens, with_entropy);
   // Scored: the target is real, and so is its context (the token before it).
   auto scored = real.narrow(1, 1, T - 1).logical_and(real.narrow(1, 0, T - 1));
   if (completion_start.defined()) {

@@ -20,13 +20,31 @@ constexpr int64_t kMaxDim = int64_t{1} << 24;
 
 // Keys this file models (never copied into `extra`).
 const std::set<std::string>& ModelledKeys() {
-  static const std::set<std::string> k = {
-      "model_type", "architectures", "vocab_size", "hidden_size", "intermediate_size",
-      "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
-      "rms_norm_eps", "rope_theta", "rope_scaling", "max_position_embeddings",
-      "tie_word_embeddings", "attention_bias", "mlp_bias", "bos_token_id", "eos_token_id",
-      "pad_token_id", "torch_dtype", "dtype", "initializer_range", "hidden_act",
-      "use_sliding_window", "transformers_version"};
+  static const std::set<std::string> k = {"model_type",
+                                          "architectures",
+                                          "vocab_size",
+                                          "hidden_size",
+                                          "intermediate_size",
+                                          "num_hidden_layers",
+                                          "num_attention_heads",
+                                          "num_key_value_heads",
+                                          "head_dim",
+                                          "rms_norm_eps",
+                                          "rope_theta",
+                                          "rope_scaling",
+                                          "max_position_embeddings",
+                                          "tie_word_embeddings",
+                                          "attention_bias",
+                                          "mlp_bias",
+                                          "bos_token_id",
+                                          "eos_token_id",
+                                          "pad_token_id",
+                                          "torch_dtype",
+                                          "dtype",
+                                          "initializer_range",
+                                          "hidden_act",
+                                          "use_sliding_window",
+                                          "transformers_version"};
   return k;
 }
 
@@ -125,10 +143,9 @@ StatusOr<ModelConfig> ParseModelConfig(const Json& j, const std::string& where) 
   c.num_key_value_heads = c.num_attention_heads;
   RLZ_RETURN_IF_ERROR(r.Int("num_key_value_heads", &c.num_key_value_heads, false, 1, 65536));
   if (c.num_attention_heads % c.num_key_value_heads != 0) {
-    return InvalidArgument(where + ": num_attention_heads " +
-                           std::to_string(c.num_attention_heads) +
-                           " is not a multiple of num_key_value_heads " +
-                           std::to_string(c.num_key_value_heads));
+    return InvalidArgument(
+        where + ": num_attention_heads " + std::to_string(c.num_attention_heads) +
+        " is not a multiple of num_key_value_heads " + std::to_string(c.num_key_value_heads));
   }
   c.head_dim = family->default_head_dim;
   if (c.head_dim == 0) {

@@ -33,9 +33,8 @@ StatusOr<std::vector<int64_t>> IdsField(const Json& line, const char* key, int64
   return ids;
 }
 
-StatusOr<std::vector<int64_t>> TextField(const Json& line, const char* key,
-                                         const TextEncoder* enc, int64_t vocab,
-                                         const std::string& where) {
+StatusOr<std::vector<int64_t>> TextField(const Json& line, const char* key, const TextEncoder* enc,
+                                         int64_t vocab, const std::string& where) {
   if (!line[key].is_string()) return InvalidArgument(where + ": " + key + " must be a string");
   if (enc == nullptr) return InvalidArgument(where + ": text needs a tokenizer (none loaded)");
   auto ids = enc->Encode(line[key].get<std::string>());
@@ -145,7 +144,8 @@ StatusOr<std::vector<SftExample>> LoadSftData(const std::string& path, const Sft
       RLZ_ASSIGN_OR_RETURN(response, TextField(line, "text", enc, vocab, where));
       has_prompt = false;
     } else {
-      return InvalidArgument(where + ": expected {prompt, response}, {prompt_ids, response_ids}, "
+      return InvalidArgument(where +
+                             ": expected {prompt, response}, {prompt_ids, response_ids}, "
                              "{text} or {ids}");
     }
     SftExample ex;
@@ -178,13 +178,13 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
   if (!lm.config.eos_token_ids.empty()) eos = lm.config.eos_token_ids[0];
   if (enc && !bos) bos = enc->bos_id();
   if (enc && !eos) eos = enc->eos_id();
-  RLZ_ASSIGN_OR_RETURN(auto data, LoadSftData(c.data, c, enc.get(), bos, eos,
-                                               lm.config.vocab_size));
+  RLZ_ASSIGN_OR_RETURN(auto data,
+                       LoadSftData(c.data, c, enc.get(), bos, eos, lm.config.vocab_size));
   const int64_t per_step = c.batch_size * c.grad_accum;
   const int64_t total_steps =
       c.max_steps > 0 ? c.max_steps
-                      : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(
-                                                 c.epochs * data.size() / per_step)));
+                      : std::max<int64_t>(
+                            1, static_cast<int64_t>(std::ceil(c.epochs * data.size() / per_step)));
 
   try {
     CausalLM& model = *lm.model;
@@ -193,16 +193,16 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
     std::vector<torch::Tensor> decay, no_decay;
     for (auto& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
     std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(c.lr)
-                                       .betas({c.beta1, c.beta2})
-                                       .eps(c.adam_eps)
-                                       .weight_decay(c.weight_decay)));
-    groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
-                                      torch::optim::AdamWOptions(c.lr)
-                                          .betas({c.beta1, c.beta2})
-                                          .eps(c.adam_eps)
-                                          .weight_decay(0.0)));
+    groups.emplace_back(
+        decay, std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(c.lr)
+                                                                .betas({c.beta1, c.beta2})
+                                                                .eps(c.adam_eps)
+                                                                .weight_decay(c.weight_decay)));
+    groups.emplace_back(
+        no_decay, std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(c.lr)
+                                                                   .betas({c.beta1, c.beta2})
+                                                                   .eps(c.adam_eps)
+                                                                   .weight_decay(0.0)));
     torch::optim::AdamW opt(groups, torch::optim::AdamWOptions(c.lr));
 
     std::mt19937_64 rng(c.seed);
@@ -295,9 +295,12 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
       summary.last_loss = loss_sum;
       summary.steps = step + 1;
       if ((step + 1) % c.log_every == 0 || step + 1 == total_steps) {
-        Json m = {{"step", step + 1},          {"loss", loss_sum},
-                  {"lr", lr},                  {"grad_norm", grad_norm},
-                  {"tokens", tokens_seen},     {"epoch", std::max<int64_t>(0, epoch)},
+        Json m = {{"step", step + 1},
+                  {"loss", loss_sum},
+                  {"lr", lr},
+                  {"grad_norm", grad_norm},
+                  {"tokens", tokens_seen},
+                  {"epoch", std::max<int64_t>(0, epoch)},
                   {"elapsed_s", progress.Elapsed()}};
         if (mtp != nullptr) m["mtp_loss"] = mtp_sum;
         std::fprintf(metrics, "%s\n", m.dump().c_str());

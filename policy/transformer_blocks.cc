@@ -40,7 +40,7 @@ torch::Tensor RopeInverseFrequencies(int64_t head_dim, double theta,
 std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq,
                                                    const torch::Tensor& positions) {
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv_freq;  // [B, T, D/2]
-  auto emb = torch::cat({freqs, freqs}, -1);                             // [B, T, D]
+  auto emb = torch::cat({freqs, freqs}, -1);                            // [B, T, D]
   return {emb.cos(), emb.sin()};
 }
 
@@ -76,9 +76,10 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
   // it to a score cannot overflow to -inf): fully masked rows stay finite,
   // as in the math path. SDPA's default scale is 1/sqrt(D); fold any other
   // scale into q.
-  const double lowest = q.scalar_type() == torch::kHalf ? -65504.0 / 2
-                                                          : std::numeric_limits<float>::lowest() / 2;
-  auto additive = torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
+  const double lowest =
+      q.scalar_type() == torch::kHalf ? -65504.0 / 2 : std::numeric_limits<float>::lowest() / 2;
+  auto additive =
+      torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
   const double default_scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   auto qs = std::abs(scale - default_scale) < 1e-12 ? q : q * (scale / default_scale);
   return torch::scaled_dot_product_attention(qs, kk, vv, additive);
@@ -103,10 +104,14 @@ AttentionImpl::AttentionImpl(const ModelConfig& c, const DecoderOptions& o, int 
       kv_heads_(c.num_key_value_heads),
       head_dim_(c.head_dim) {
   const int64_t C = c.hidden_size;
-  q_proj = register_module("q_proj", nn::Linear(nn::LinearOptions(C, heads_ * head_dim_).bias(o.qkv_bias)));
-  k_proj = register_module("k_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
-  v_proj = register_module("v_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
-  o_proj = register_module("o_proj", nn::Linear(nn::LinearOptions(heads_ * head_dim_, C).bias(o.o_bias)));
+  q_proj = register_module("q_proj",
+                           nn::Linear(nn::LinearOptions(C, heads_ * head_dim_).bias(o.qkv_bias)));
+  k_proj = register_module(
+      "k_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
+  v_proj = register_module(
+      "v_proj", nn::Linear(nn::LinearOptions(C, kv_heads_ * head_dim_).bias(o.qkv_bias)));
+  o_proj = register_module("o_proj",
+                           nn::Linear(nn::LinearOptions(heads_ * head_dim_, C).bias(o.o_bias)));
   if (o.qk_norm) {
     q_norm = register_module("q_norm", RMSNorm(head_dim_, c.rms_norm_eps));
     k_norm = register_module("k_norm", RMSNorm(head_dim_, c.rms_norm_eps));
@@ -133,9 +138,12 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
 }
 
 MlpImpl::MlpImpl(int64_t hidden, int64_t intermediate, bool bias) {
-  gate_proj = register_module("gate_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
-  up_proj = register_module("up_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
-  down_proj = register_module("down_proj", nn::Linear(nn::LinearOptions(intermediate, hidden).bias(bias)));
+  gate_proj =
+      register_module("gate_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
+  up_proj =
+      register_module("up_proj", nn::Linear(nn::LinearOptions(hidden, intermediate).bias(bias)));
+  down_proj =
+      register_module("down_proj", nn::Linear(nn::LinearOptions(intermediate, hidden).bias(bias)));
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
@@ -169,8 +177,8 @@ DecoderStackImpl::DecoderStackImpl(const ModelConfig& c, const DecoderOptions& o
 DecoderLM::DecoderLM(const ModelConfig& c, const DecoderOptions& o) : config_(c) {
   model = register_module("model", DecoderStack(c, o));
   if (!c.tie_word_embeddings) {
-    lm_head = register_module("lm_head",
-                              nn::Linear(nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
+    lm_head = register_module(
+        "lm_head", nn::Linear(nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
   }
   inv_freq_ = RopeInverseFrequencies(c.head_dim, c.rope_theta, c.rope_scaling,
                                      c.max_position_embeddings, &rope_attention_factor_);
@@ -181,7 +189,7 @@ torch::Tensor DecoderLM::Forward(const torch::Tensor& input_ids, const torch::Te
   auto x = model->embed_tokens(input_ids);  // [B, T, C]
   if (inv_freq_.device() != x.device()) inv_freq_ = inv_freq_.to(x.device());
   auto [cos, sin] = RopeCosSin(inv_freq_, positions);  // [B, T, D] float32
-  if (rope_attention_factor_ != 1.0) {  // yarn: scaled in float32, as transformers
+  if (rope_attention_factor_ != 1.0) {                 // yarn: scaled in float32, as transformers
     cos = cos * rope_attention_factor_;
     sin = sin * rope_attention_factor_;
   }

@@ -72,14 +72,16 @@ Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
   std::vector<int64_t> shape(c.shape().begin(), c.shape().end());
   uint64_t numel = 1;
   for (int64_t d : shape) {
-    if (d < 0 || d > (1ll << 40)) return InvalidArgument("weight stream: " + c.name() + ": bad shape");
+    if (d < 0 || d > (1ll << 40))
+      return InvalidArgument("weight stream: " + c.name() + ": bad shape");
     numel *= static_cast<uint64_t>(d);
-    if (numel > max_total_bytes_) return ResourceExhausted("weight stream: " + c.name() + ": too large");
+    if (numel > max_total_bytes_)
+      return ResourceExhausted("weight stream: " + c.name() + ": too large");
   }
   uint64_t bytes = numel * torch::elementSize(dtype);
   if (total_bytes_ + bytes > max_total_bytes_)
-    return ResourceExhausted("weight stream: over the limit of " + std::to_string(max_total_bytes_) +
-                             " bytes at " + c.name());
+    return ResourceExhausted("weight stream: over the limit of " +
+                             std::to_string(max_total_bytes_) + " bytes at " + c.name());
   total_bytes_ += bytes;
   tensors_.push_back({c.name(), torch::empty(shape, torch::dtype(dtype))});
   filled_ = 0;
@@ -111,8 +113,8 @@ Status WeightAssembler::Add(const v1::WeightChunk& c) {
   if (c.offset() != filled_ || c.data().size() > size - filled_)
     return InvalidArgument("weight stream: " + c.name() + ": chunk at offset " +
                            std::to_string(c.offset()) + " of " + std::to_string(c.data().size()) +
-                           " bytes does not continue the tensor (" + std::to_string(filled_) +
-                           "/" + std::to_string(size) + ")");
+                           " bytes does not continue the tensor (" + std::to_string(filled_) + "/" +
+                           std::to_string(size) + ")");
   std::memcpy(static_cast<char*>(cur.tensor.data_ptr()) + filled_, c.data().data(),
               c.data().size());
   checksum_.Update(c.data().data(), c.data().size());
@@ -146,8 +148,8 @@ Status ApplyWeights(CausalLM& model, const std::vector<NamedTensor>& tensors) {
       return InvalidArgument("weights: tensor " + t.name + " sent twice");
   }
   if (by_name.size() != targets.size())
-    return InvalidArgument("weights: got " + std::to_string(by_name.size()) + " tensors, model has " +
-                           std::to_string(targets.size()));
+    return InvalidArgument("weights: got " + std::to_string(by_name.size()) +
+                           " tensors, model has " + std::to_string(targets.size()));
   for (const auto& [name, dst] : targets) {
     auto it = by_name.find(name);
     if (it == by_name.end()) return InvalidArgument("weights: missing tensor " + name);

@@ -52,9 +52,9 @@ DeepseekV3ForCausalLM::DeepseekV3ForCausalLM(const DeepseekV3Config& c)
     : config_(c), rotary_(MlaRotary::Make(c)) {
   model = register_module("model", DeepseekV3Inner(c));
   if (!c.tie_word_embeddings)
-    lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(
-                                                               c.hidden_size, c.vocab_size)
-                                                               .bias(false)));
+    lm_head = register_module(
+        "lm_head",
+        torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
 }
 
 torch::Tensor DeepseekV3ForCausalLM::Forward(const torch::Tensor& input_ids,

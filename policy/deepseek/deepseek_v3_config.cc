@@ -15,8 +15,8 @@ Status Read(const Json& j, const char* key, T* out, const std::string& where) {
   try {
     *out = it->get<T>();
   } catch (const std::exception& e) {
-    return InvalidArgument(where + ": field '" + key + "' has the wrong type (" +
-                           it->type_name() + ")");
+    return InvalidArgument(where + ": field '" + key + "' has the wrong type (" + it->type_name() +
+                           ")");
   }
   return Status::Ok();
 }
@@ -73,10 +73,12 @@ StatusOr<DeepseekV3Config> DeepseekV3Config::FromJson(const Json& j, const std::
   RLZ_ASSIGN_OR_RETURN(c.rope_scaling, ParseRopeScaling(j, where));
   // Carry through the fields we do not interpret.
   for (auto it = j.begin(); it != j.end(); ++it) {
-    static const char* kKnown[] = {"torch_dtype", "transformers_version", "hidden_act",
-                                   "use_cache", "pad_token_id", "attention_dropout",
-                                   "pretraining_tp", "topk_method", "aux_loss_alpha",
-                                   "seq_aux", "ep_size"};
+    static const char* kKnown[] = {"torch_dtype",    "transformers_version",
+                                   "hidden_act",     "use_cache",
+                                   "pad_token_id",   "attention_dropout",
+                                   "pretraining_tp", "topk_method",
+                                   "aux_loss_alpha", "seq_aux",
+                                   "ep_size"};
     for (const char* k : kKnown)
       if (it.key() == k) c.extra[it.key()] = it.value();
   }
@@ -102,7 +104,8 @@ StatusOr<DeepseekV3Config> DeepseekV3Config::FromJson(const Json& j, const std::
     if (c.topk_group <= 0 || c.topk_group > c.n_group)
       return InvalidArgument(where + ": topk_group must be in [1, n_group]");
     if (c.num_experts_per_tok > c.topk_group * (c.n_routed_experts / c.n_group))
-      return InvalidArgument(where + ": num_experts_per_tok exceeds the experts in topk_group groups");
+      return InvalidArgument(where +
+                             ": num_experts_per_tok exceeds the experts in topk_group groups");
     if (c.scoring_func != "sigmoid" && c.scoring_func != "softmax")
       return InvalidArgument(where + ": scoring_func must be sigmoid or softmax");
   }

@@ -42,7 +42,7 @@ MlaRotary MlaRotary::Make(const DeepseekV3Config& c) {
 std::pair<torch::Tensor, torch::Tensor> MlaRotary::CosSin(const torch::Tensor& positions) const {
   auto inv = inv_freq.to(positions.device());
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv;  // [B,T,P/2]
-  auto emb = torch::cat({freqs, freqs}, -1);                         // [B,T,P]
+  auto emb = torch::cat({freqs, freqs}, -1);                       // [B,T,P]
   return {emb.cos() * attention_factor, emb.sin() * attention_factor};
 }
 
@@ -71,13 +71,14 @@ MlaAttentionImpl::MlaAttentionImpl(const DeepseekV3Config& c)
   const int64_t qk = c.qk_head_dim();
   if (c.q_lora_rank > 0) {
     q_a_proj = register_module(
-        "q_a_proj", torch::nn::Linear(LinearOptions(c.hidden_size, c.q_lora_rank).bias(c.attention_bias)));
+        "q_a_proj",
+        torch::nn::Linear(LinearOptions(c.hidden_size, c.q_lora_rank).bias(c.attention_bias)));
     q_a_layernorm = register_module("q_a_layernorm", RmsNorm(c.q_lora_rank, c.rms_norm_eps));
     q_b_proj = register_module(
         "q_b_proj", torch::nn::Linear(LinearOptions(c.q_lora_rank, heads_ * qk).bias(false)));
   } else {
-    q_proj = register_module("q_proj",
-                             torch::nn::Linear(LinearOptions(c.hidden_size, heads_ * qk).bias(false)));
+    q_proj = register_module(
+        "q_proj", torch::nn::Linear(LinearOptions(c.hidden_size, heads_ * qk).bias(false)));
   }
   kv_a_proj_with_mqa = register_module(
       "kv_a_proj_with_mqa",
@@ -86,7 +87,8 @@ MlaAttentionImpl::MlaAttentionImpl(const DeepseekV3Config& c)
   kv_b_proj = register_module(
       "kv_b_proj", torch::nn::Linear(LinearOptions(rank_, heads_ * (nope_ + v_dim_)).bias(false)));
   o_proj = register_module(
-      "o_proj", torch::nn::Linear(LinearOptions(heads_ * v_dim_, c.hidden_size).bias(c.attention_bias)));
+      "o_proj",
+      torch::nn::Linear(LinearOptions(heads_ * v_dim_, c.hidden_size).bias(c.attention_bias)));
   scaling_ = 1.0 / std::sqrt(static_cast<double>(qk));
   // DeepseekV3Attention: with rope_scaling and a nonzero mscale_all_dim the
   // softmax scale is multiplied by yarn_get_mscale(factor, mscale_all_dim)^2.
@@ -115,19 +117,19 @@ torch::Tensor MlaAttentionImpl::forward(const torch::Tensor& x, const torch::Ten
     latent = cache->Append(layer, latent, empty).first;  // [B,1,S,R+P]
   }
   const int64_t S = latent.size(2);
-  auto c_all = latent.narrow(-1, 0, rank_);      // [B,1,S,R]
+  auto c_all = latent.narrow(-1, 0, rank_);         // [B,1,S,R]
   auto krot_all = latent.narrow(-1, rank_, rope_);  // [B,1,S,P]
 
   // kv_b_proj.weight [H*(N+Dv), R] viewed per head.
   auto w = kv_b_proj->weight.view({heads_, nope_ + v_dim_, rank_});
-  auto w_uk = w.narrow(1, 0, nope_);     // [H,N,R]
+  auto w_uk = w.narrow(1, 0, nope_);       // [H,N,R]
   auto w_uv = w.narrow(1, nope_, v_dim_);  // [H,Dv,R]
 
   torch::Tensor scores;
   torch::Tensor values;  // naive: [B,H,S,Dv]
   if (absorbed) {
-    auto q_lat = torch::einsum("bhtn,hnr->bhtr", {q_nope, w_uk});            // [B,H,T,R]
-    scores = torch::matmul(q_lat, c_all.transpose(-1, -2)) +                 // [B,H,T,S]
+    auto q_lat = torch::einsum("bhtn,hnr->bhtr", {q_nope, w_uk});  // [B,H,T,R]
+    scores = torch::matmul(q_lat, c_all.transpose(-1, -2)) +       // [B,H,T,S]
              torch::matmul(q_rot, krot_all.transpose(-1, -2));
   } else {
     auto kv = torch::einsum("bsr,hdr->bhsd", {c_all.squeeze(1), w});  // [B,H,S,N+Dv]
@@ -147,7 +149,7 @@ torch::Tensor MlaAttentionImpl::forward(const torch::Tensor& x, const torch::Ten
   auto probs = torch::softmax(scores, -1).to(x.scalar_type());
   torch::Tensor out;  // [B,H,T,Dv]
   if (absorbed) {
-    auto o_lat = torch::matmul(probs, c_all);                   // [B,H,T,R]
+    auto o_lat = torch::matmul(probs, c_all);  // [B,H,T,R]
     out = torch::einsum("bhtr,hvr->bhtv", {o_lat, w_uv});
   } else {
     out = torch::matmul(probs, values);

@@ -3,12 +3,13 @@
 // the per-token dense sum over the selected experts, routing follows
 // DeepSeek-V3's group-limited rule, balancing moves load toward uniform, YaRN
 // and interleaved RoPE against closed forms computed here independently.
-#include <cmath>
-#include <vector>
+#include "policy/deepseek/deepseek_v3.h"
 
 #include <gtest/gtest.h>
 
-#include "policy/deepseek/deepseek_v3.h"
+#include <cmath>
+#include <vector>
+
 #include "policy/model_io.h"
 
 namespace rlzero::deepseek {
@@ -147,7 +148,8 @@ TEST(DeepseekV3Test, CacheHoldsOnlyLatentAndRopeKeyAndMatchesRecompute) {
     // Prefill 5 tokens, then decode 4 one at a time.
     auto mask = torch::ones({5, 5}, torch::kBool).tril().view({1, 1, 5, 5}).expand({2, 1, 5, 5});
     auto h = m.Forward(ids.narrow(1, 0, 5), Positions(2, 0, 5), mask, &cache);
-    EXPECT_EQ(cache.last_k_sizes, (std::vector<int64_t>{2, 1, 5, c.kv_lora_rank + c.qk_rope_head_dim}));
+    EXPECT_EQ(cache.last_k_sizes,
+              (std::vector<int64_t>{2, 1, 5, c.kv_lora_rank + c.qk_rope_head_dim}));
     EXPECT_EQ(cache.last_v_sizes, (std::vector<int64_t>{2, 1, 5, 0}));
     EXPECT_TRUE(torch::allclose(m.Logits(h), full.narrow(1, 0, 5), 1e-8, 1e-8));
     for (int64_t t = 5; t < 9; ++t) {
@@ -333,9 +335,11 @@ TEST(DeepseekV3Test, InterleavedRopeMatchesExplicitRotation) {
   auto x = torch::tensor({1.0, 2.0, 3.0, 4.0}, torch::kFloat64).view({1, 1, 1, 4});
   double p = 3.0, f0 = 1.0, f1 = 0.01;
   auto cos = torch::tensor({std::cos(p * f0), std::cos(p * f1), std::cos(p * f0), std::cos(p * f1)},
-                           torch::kFloat64).view({1, 1, 4});
+                           torch::kFloat64)
+                 .view({1, 1, 4});
   auto sin = torch::tensor({std::sin(p * f0), std::sin(p * f1), std::sin(p * f0), std::sin(p * f1)},
-                           torch::kFloat64).view({1, 1, 4});
+                           torch::kFloat64)
+                 .view({1, 1, 4});
   auto y = ApplyMlaRope(x, cos, sin, /*interleave=*/true).view({4});
   // De-interleaved: a = (1, 3), b = (2, 4); out = (a*cos - b*sin, b*cos + a*sin).
   EXPECT_NEAR(y[0].item<double>(), 1 * std::cos(p * f0) - 2 * std::sin(p * f0), 1e-12);
@@ -371,7 +375,8 @@ TEST(DeepseekV3FamilyTest, SavesAndLoadsThroughTheRegistry) {
   auto built = BuildModel(*config, torch::kCPU, torch::kFloat32, 7);
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   auto params = (*built)->named_parameters();
-  EXPECT_EQ(params["model.layers.1.mlp.gate.e_score_correction_bias"].abs().sum().item<double>(), 0.0);
+  EXPECT_EQ(params["model.layers.1.mlp.gate.e_score_correction_bias"].abs().sum().item<double>(),
+            0.0);
   std::string dir = ::testing::TempDir() + "/deepseek_tiny";
   ASSERT_TRUE(SaveModel(dir, *config, **built).ok());
   auto loaded = LoadModel(dir, torch::kCPU, torch::kFloat32);

@@ -83,7 +83,7 @@ TEST(ModelConfigTest, ParsesQwen25AndQwen3) {
 }
 
 TEST(ModelConfigTest, DefaultsFollowTransformers) {
-  Json j = {{"model_type", "qwen3"}, {"vocab_size", 10}, {"hidden_size", 32},
+  Json j = {{"model_type", "qwen3"},   {"vocab_size", 10},       {"hidden_size", 32},
             {"intermediate_size", 64}, {"num_hidden_layers", 1}, {"num_attention_heads", 4}};
   auto c = ParseModelConfig(j, "cfg");
   ASSERT_TRUE(c.ok()) << c.status().message();
