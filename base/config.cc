@@ -3,7 +3,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-
 #include "base/file_contents.h"
 
 namespace rlzero {

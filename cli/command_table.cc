@@ -41,8 +41,7 @@ std::string TopLevelHelp() {
       "       rlzero --version\n\nsubcommands:\n";
   for (const auto& c : AllCommands()) {
     std::string name = c.name;
-    s += "  " + name + std::string(name.size() < 17 ? 17 - name.size() : 1, ' ') + c.purpose +
-         "\n";
+    s += "  " + name + std::string(name.size() < 17 ? 17 - name.size() : 1, ' ') + c.purpose + "\n";
   }
   s += "\nMachine-readable output goes to stdout as JSON lines; progress to stderr.\n";
   return s;

@@ -53,7 +53,8 @@ int RunCountdown(int argc, char** argv) {
   app.add_option("--max-value", c.max_value, "largest number (default 99)");
   app.add_option("--min-target", c.min_target, "smallest target (default 1)");
   app.add_option("--max-target", c.max_target, "largest target (default 100)");
-  app.add_option("--template", tmpl, "prompt template: a built-in name or text (default countdown)");
+  app.add_option("--template", tmpl,
+                 "prompt template: a built-in name or text (default countdown)");
   return RunApp(app, argc, argv, [&]() -> int {
     auto tasks = data::GenerateCountdown(c);
     if (!tasks.ok()) return ReportError("rlzero data countdown", tasks.status());
@@ -87,8 +88,9 @@ int RunCountdownTiny(int argc, char** argv) {
   return RunApp(app, argc, argv, [&]() -> int {
     if (n < 0 || o.max_number < o.min_number || o.min_attempts < 1 ||
         o.max_attempts < o.min_attempts)
-      return ReportError("rlzero data countdown-tiny",
-                         InvalidArgument("need n >= 0, max-number >= 1, 1 <= min-attempts <= max-attempts"));
+      return ReportError(
+          "rlzero data countdown-tiny",
+          InvalidArgument("need n >= 0, max-number >= 1, 1 <= min-attempts <= max-attempts"));
     std::mt19937_64 rng(seed);
     for (int64_t i = 0; i < n; ++i) {
       data::TinyCountdownProblem p = data::RandomTinyCountdownProblem(rng, o);
@@ -111,8 +113,9 @@ int RunConverter(const data::DatasetConverter& conv, int argc, char** argv) {
   data::ConvertOptions options;
   std::string input;
   app.add_option("--input", input, "the published JSONL file (.gz ok, - for stdin)")->required();
-  app.add_option("--template", options.prompt_template,
-                 "prompt template: a built-in name or text (default " + conv.default_template + ")");
+  app.add_option(
+      "--template", options.prompt_template,
+      "prompt template: a built-in name or text (default " + conv.default_template + ")");
   if (conv.splits.size() > 1)
     app.add_option("--split", options.split, "which split (default all)")
         ->check(CLI::IsMember(conv.splits));

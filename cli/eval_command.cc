@@ -62,8 +62,8 @@ int RunEval(int argc, char** argv) {
     if (!prompts.ok()) return ReportError(cmd, prompts.status());
 
     ConfigReader rewards_reader(
-        Json{{"rewards", Json::array({{{"name", "correctness"}, {"verifier", task},
-                                       {"options", options}}})}},
+        Json{{"rewards",
+              Json::array({{{"name", "correctness"}, {"verifier", task}, {"options", options}}})}},
         "--task");
     auto rewards = rewards::RewardsConfig::FromConfig(rewards_reader);
     if (!rewards.ok()) return ReportError(cmd, rewards.status());
@@ -88,7 +88,8 @@ int RunEval(int argc, char** argv) {
     loaded->model->eval();
     EngineRolloutSource sampler(
         std::make_unique<RolloutEngine>(
-            loaded->model, eo, [t](const std::vector<int32_t>& ids) { return t->Decode(ids, true); }),
+            loaded->model, eo,
+            [t](const std::vector<int32_t>& ids) { return t->Decode(ids, true); }),
         params);
     if (ks.empty()) ks = {1, samples};
     auto r = Evaluate(*prompts, sampler, **scorer, samples, ks, seed);

@@ -22,8 +22,10 @@ namespace {
 Status ReconcileWithTokenizer(const std::string& path, Json* config) {
   RLZ_ASSIGN_OR_RETURN(auto tok, Tokenizer::Load(path));
   if (!config->contains("vocab_size")) (*config)["vocab_size"] = tok->vocab_size();
-  if (!config->contains("bos_token_id") && tok->bos_id()) (*config)["bos_token_id"] = *tok->bos_id();
-  if (!config->contains("eos_token_id") && tok->eos_id()) (*config)["eos_token_id"] = *tok->eos_id();
+  if (!config->contains("bos_token_id") && tok->bos_id())
+    (*config)["bos_token_id"] = *tok->bos_id();
+  if (!config->contains("eos_token_id") && tok->eos_id())
+    (*config)["eos_token_id"] = *tok->eos_id();
   const Json& v = (*config)["vocab_size"];
   if (v.is_number_integer() && v.get<int64_t>() < tok->vocab_size()) {
     return InvalidArgument("vocab_size " + std::to_string(v.get<int64_t>()) +
@@ -38,7 +40,8 @@ int RunInit(int argc, char** argv) {
   CLI::App app{"write a randomly initialised model dir in the Hugging Face layout", "rlzero init"};
   std::string config_path, tokenizer, out, dtype_name;
   uint64_t seed = 0;
-  app.add_option("--config", config_path, "model config (config.json fields: model_type, sizes, ...)")
+  app.add_option("--config", config_path,
+                 "model config (config.json fields: model_type, sizes, ...)")
       ->required();
   app.add_option("--tokenizer", tokenizer, "a tokenizer.json, or a model dir with tokenizer files")
       ->required();

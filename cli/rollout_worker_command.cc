@@ -16,7 +16,8 @@
 namespace rlzero::cli {
 
 int RunRolloutWorker(int argc, char** argv) {
-  CLI::App app{"run a rollout worker service (KV-cache sampler over gRPC)", "rlzero rollout-worker"};
+  CLI::App app{"run a rollout worker service (KV-cache sampler over gRPC)",
+               "rlzero rollout-worker"};
   std::string model_dir, learner, name = "rollout-worker", device = "cpu", dtype = "float32";
   int64_t max_batch = 64, register_timeout_ms = 60000;
   rpc::ServerOptions server;
@@ -45,8 +46,10 @@ int RunRolloutWorker(int argc, char** argv) {
     std::shared_ptr<Tokenizer> tok(std::move(tokenizer).value());
     RolloutEngineOptions options;
     options.max_batch = max_batch;
-    for (int64_t id : loaded->config.eos_token_ids) options.eos_token_ids.push_back(static_cast<int32_t>(id));
-    if (options.eos_token_ids.empty() && tok->eos_id()) options.eos_token_ids.push_back(*tok->eos_id());
+    for (int64_t id : loaded->config.eos_token_ids)
+      options.eos_token_ids.push_back(static_cast<int32_t>(id));
+    if (options.eos_token_ids.empty() && tok->eos_id())
+      options.eos_token_ids.push_back(*tok->eos_id());
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
     loaded->model->eval();
     RolloutWorker worker(loaded->model, options, decode);

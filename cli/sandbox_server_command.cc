@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "cli/app.h"
-#include "cli/server_flags.h"
 #include "cli/commands.h"
+#include "cli/server_flags.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_config.h"
 #include "sandbox/sandbox_service.h"

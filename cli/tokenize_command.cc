@@ -32,8 +32,7 @@ StatusOr<std::string> Process(const Tokenizer& tok, const std::string& line, boo
   if (!j.is_object()) return InvalidArgument("expected a JSON object");
   if (!decode) {
     auto it = j.find("text");
-    if (it == j.end() || !it->is_string())
-      return InvalidArgument("expected {\"text\": string}");
+    if (it == j.end() || !it->is_string()) return InvalidArgument("expected {\"text\": string}");
     Json out = {{"ids", tok.Encode(it->get<std::string>(), add_special)}};
     return out.dump();
   }
@@ -54,9 +53,10 @@ StatusOr<std::string> Process(const Tokenizer& tok, const std::string& line, boo
 }  // namespace
 
 int RunTokenize(int argc, char** argv) {
-  CLI::App app{"encode JSON lines {\"text\"} to {\"ids\"} (or decode with --decode) with a "
-               "Hugging Face tokenizer.json",
-               "rlzero tokenize"};
+  CLI::App app{
+      "encode JSON lines {\"text\"} to {\"ids\"} (or decode with --decode) with a "
+      "Hugging Face tokenizer.json",
+      "rlzero tokenize"};
   std::string path;
   bool decode = false, add_special = false, skip_special = false;
   std::string write_char, alphabet, alphabet_preset;
