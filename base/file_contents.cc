@@ -15,4 +15,12 @@ StatusOr<std::string> ReadFileContents(const std::string& path) {
   return ss.str();
 }
 
+Status WriteFileContents(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !out.write(data.data(), static_cast<std::streamsize>(data.size())) || !out.flush()) {
+    return Unavailable(path + ": cannot write");
+  }
+  return Status::Ok();
+}
+
 }  // namespace rlzero

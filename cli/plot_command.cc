@@ -3,8 +3,8 @@
 // (e.g. three seeds), as a standalone SVG. Prints one JSON line on stdout:
 // {"plot": path, "metric": name, "runs": n, "points": n}.
 #include <cstdio>
-#include <fstream>
 
+#include "base/file_contents.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "inspect/run_plots.h"
@@ -28,11 +28,8 @@ int RunPlot(int argc, char** argv) {
     const char* kCmd = "rlzero plot";
     auto spec = inspect::MetricChart(run_dirs, opt);
     if (!spec.ok()) return ReportError(kCmd, spec.status());
-    const std::string svg = inspect::RenderSvgLineChart(*spec);
-    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(svg.data(), static_cast<std::streamsize>(svg.size())) || !out.flush()) {
-      return ReportError(kCmd, Unavailable(out_path + ": cannot write the plot"));
-    }
+    Status written = WriteFileContents(out_path, inspect::RenderSvgLineChart(*spec));
+    if (!written.ok()) return ReportError(kCmd, written);
     size_t points = 0;
     for (const auto& s : spec->series) points += s.x.size();
     nlohmann::json line = {

@@ -3,8 +3,8 @@
 // prompt across steps) from a run dir. Prints one JSON line on stdout:
 // {"report": path, "bytes": n, "steps": n, "rollouts": included, "total_rollouts": n}.
 #include <cstdio>
-#include <fstream>
 
+#include "base/file_contents.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "inspect/report_data.h"
@@ -34,11 +34,8 @@ int RunReport(int argc, char** argv) {
     std::string title =
         opt.title.empty() ? "rlzero report: " + (*data)["run"].get<std::string>() : opt.title;
     std::string html = inspect::RenderReportHtml(*data, title, /*live=*/false);
-    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(html.data(), static_cast<std::streamsize>(html.size())) ||
-        !out.flush()) {
-      return ReportError(kCmd, Unavailable(out_path + ": cannot write the report"));
-    }
+    Status written = WriteFileContents(out_path, html);
+    if (!written.ok()) return ReportError(kCmd, written);
     nlohmann::json line = {{"report", out_path},
                            {"bytes", html.size()},
                            {"steps", (*data)["summary"].size()},

@@ -2,8 +2,8 @@
 #include "inspect/run_plots.h"
 
 #include <filesystem>
-#include <fstream>
 
+#include "base/file_contents.h"
 #include "inspect/metrics_log.h"
 
 namespace rlzero::inspect {
@@ -63,11 +63,7 @@ StatusOr<std::vector<std::string>> WriteRunPlots(const std::string& run_dir) {
     o.smooth_window = 10;
     RLZ_ASSIGN_OR_RETURN(ChartSpec spec, MetricChart({run_dir}, o));
     const std::string path = (dir / p.file).string();
-    const std::string svg = RenderSvgLineChart(spec);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(svg.data(), static_cast<std::streamsize>(svg.size())) || !out.flush()) {
-      return Unavailable(path + ": cannot write");
-    }
+    RLZ_RETURN_IF_ERROR(WriteFileContents(path, RenderSvgLineChart(spec)));
     written.push_back(path);
   }
   return written;
