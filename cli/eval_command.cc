@@ -12,6 +12,7 @@
 #include "learner/trainer/reward_scorer.h"
 #include "learner/trainer/task_prompts.h"
 #include "policy/model_io.h"
+#include "policy/stop_tokens.h"
 
 namespace rlzero::cli {
 
@@ -71,13 +72,10 @@ int RunEval(int argc, char** argv) {
     auto scorer = RewardScorer::Create(*rewards);
     if (!scorer.ok()) return ReportError(cmd, scorer.status());
 
-    std::vector<int32_t> eos;
-    for (int64_t id : loaded->config.eos_token_ids) eos.push_back(static_cast<int32_t>(id));
-    if ((*tok)->eos_id()) eos.push_back(*(*tok)->eos_id());
     const Tokenizer* t = tok->get();
     RolloutEngineOptions eo;
     eo.max_batch = max_batch;
-    eo.eos_token_ids = eos;
+    eo.eos_token_ids = StopTokenIds(loaded->config, t);
     if (Status s = eo.Validate(); !s.ok()) return ReportError(cmd, s);
     SamplingParams params;
     params.temperature = temperature;

@@ -10,21 +10,21 @@
 //   {"prompt_index": i, "sample_index": j, "text": ..., "token_ids": [...],
 //    "logprobs": [...], "finish_reason": "stop"|"length"}
 // logprobs: see rollout/rollout_engine.h (after temperature, before
-// truncation). EOS ids: the tokenizer's eos plus config.json's eos_token_id.
+// truncation). Stop ids: StopTokenIds (policy/stop_tokens.h), the same set
+// train, eval and the rollout workers use.
 // A summary (tokens, seconds, tokens/s) goes to stderr. A model dir without a
 // tokenizer works for prompt_ids (text is then "", stop strings unavailable).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <set>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "policy/model_io.h"
+#include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
 #include "rollout/rollout_engine.h"
 
@@ -33,9 +33,7 @@ namespace {
 
 constexpr const char* kCmd = "rlzero generate";
 
-bool IsBlank(const std::string& s) {
-  return s.find_first_not_of(" \t\r") == std::string::npos;
-}
+bool IsBlank(const std::string& s) { return s.find_first_not_of(" \t\r") == std::string::npos; }
 
 // Reads every prompt; text prompts need `tok`.
 StatusOr<std::vector<std::vector<int32_t>>> ReadPrompts(const std::string& path,
@@ -127,10 +125,7 @@ int RunGenerate(int argc, char** argv) {
 
     RolloutEngineOptions options;
     options.max_batch = max_batch;
-    std::set<int32_t> eos;
-    for (int64_t id : loaded->config.eos_token_ids) eos.insert(static_cast<int32_t>(id));
-    if (tok && tok->eos_id()) eos.insert(*tok->eos_id());
-    options.eos_token_ids.assign(eos.begin(), eos.end());
+    options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode;
     if (tok) {
       const Tokenizer* t = tok.get();

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/server_flags.h"
 #include "policy/model_io.h"
+#include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
 #include "rollout/learner_service.h"
 #include "rollout/rollout_service.h"
@@ -46,10 +47,7 @@ int RunRolloutWorker(int argc, char** argv) {
     std::shared_ptr<Tokenizer> tok(std::move(tokenizer).value());
     RolloutEngineOptions options;
     options.max_batch = max_batch;
-    for (int64_t id : loaded->config.eos_token_ids)
-      options.eos_token_ids.push_back(static_cast<int32_t>(id));
-    if (options.eos_token_ids.empty() && tok->eos_id())
-      options.eos_token_ids.push_back(*tok->eos_id());
+    options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
     loaded->model->eval();
     RolloutWorker worker(loaded->model, options, decode);

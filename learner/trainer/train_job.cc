@@ -23,6 +23,7 @@
 #include "learner/trainer/rollout_topology.h"
 #include "learner/trainer/task_prompts.h"
 #include "policy/model_io.h"
+#include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
 
 namespace rlzero {
@@ -187,9 +188,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
         ReadTaskPrompts(job.train_file, job.prompt_template, job.id_key, *tokenizer));
     prompt_source =
         std::make_unique<ListPromptSource>(std::move(prompts), job.trainer.seed, job.shuffle);
-    std::vector<int32_t> eos;
-    for (int64_t id : policy.config.eos_token_ids) eos.push_back(static_cast<int32_t>(id));
-    if (tokenizer->eos_id()) eos.push_back(*tokenizer->eos_id());
+    const std::vector<int32_t> eos = StopTokenIds(policy.config, tokenizer.get());
     const Tokenizer* tok = tokenizer.get();
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
 
