@@ -12,6 +12,7 @@
 // stderr.
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "cli/app.h"
@@ -33,7 +34,7 @@ int DataHelp(FILE* out) {
   std::fputs(
       "usage: rlzero data <source> [flags]   (rlzero data <source> --help)\n\n"
       "  countdown  generate Countdown tasks (--n N --seed S)\n"
-      "  countdown-tiny  the tiny recipe's 3-number tasks, with --sft search traces\n",
+      "  countdown-tiny  the tiny recipe's 4-number +- tasks, with --sft search traces\n",
       out);
   for (const auto& name : data::ConverterNames())
     std::fprintf(out, "  %-10s convert the published %s JSONL (--input FILE)\n", name.c_str(),
@@ -71,7 +72,7 @@ int RunCountdown(int argc, char** argv) {
 
 // The embedded default recipe's curriculum (data/countdown_trace.h).
 int RunCountdownTiny(int argc, char** argv) {
-  CLI::App app{"tiny 3-number Countdown tasks (and SFT search traces) as JSONL",
+  CLI::App app{"tiny +- Countdown tasks (and SFT search traces) as JSONL",
                "rlzero data countdown-tiny"};
   int64_t n = 0;
   uint64_t seed = 0;
@@ -80,20 +81,51 @@ int RunCountdownTiny(int argc, char** argv) {
   app.add_option("--n", n, "number of records")->required();
   app.add_option("--seed", seed, "random seed")->required();
   app.add_flag("--sft", sft, "add a search-trace `response` (the SFT data of the tiny base)");
+  std::string exclude;
+  app.add_option("--count", o.count, "numbers per problem (2-6)")->capture_default_str();
+  app.add_option(
+      "--exclude", exclude,
+      "task JSONL whose problems (numbers and target) are never drawn: the held-out set");
   app.add_option("--max-number", o.max_number, "largest number")->capture_default_str();
-  app.add_option("--min-attempts", o.min_attempts, "fewest attempts before a trace gives up")
+  app.add_option("--give-up-first", o.give_up_first,
+                 "probability an SFT trace answers after its first failed attempt")
       ->capture_default_str();
-  app.add_option("--max-attempts", o.max_attempts, "most attempts before a trace gives up")
+  app.add_option("--give-up-later", o.give_up_later,
+                 "probability an SFT trace answers after each later failed attempt")
       ->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
-    if (n < 0 || o.max_number < o.min_number || o.min_attempts < 1 ||
-        o.max_attempts < o.min_attempts)
-      return ReportError(
-          "rlzero data countdown-tiny",
-          InvalidArgument("need n >= 0, max-number >= 1, 1 <= min-attempts <= max-attempts"));
+    auto is_prob = [](double p) { return p >= 0.0 && p <= 1.0; };
+    if (n < 0 || o.max_number < o.min_number || o.min_number < 1 || o.count < 2 || o.count > 6 ||
+        !is_prob(o.give_up_first) || !is_prob(o.give_up_later))
+      return ReportError("rlzero data countdown-tiny",
+                         InvalidArgument("need n >= 0, max-number >= 1, 2 <= count <= 6 and "
+                                         "give-up probabilities in [0, 1]"));
+    auto key = [](const Json& numbers, const Json& target) {
+      return numbers.dump() + "=" + target.dump();
+    };
+    std::set<std::string> excluded;
+    if (!exclude.empty()) {
+      auto recs = data::ReadJsonl(exclude);
+      if (!recs.ok()) return ReportError("rlzero data countdown-tiny --exclude", recs.status());
+      for (size_t i = 0; i < recs->size(); ++i) {
+        const Json& r = (*recs)[i];
+        if (!r.is_object() || !r.contains("numbers") || !r.contains("target"))
+          return ReportError("rlzero data countdown-tiny --exclude",
+                             InvalidArgument(exclude + ": record " + std::to_string(i + 1) +
+                                             " has no \"numbers\" and \"target\""));
+        excluded.insert(key(r["numbers"], r["target"]));
+      }
+    }
     std::mt19937_64 rng(seed);
     for (int64_t i = 0; i < n; ++i) {
       data::TinyCountdownProblem p = data::RandomTinyCountdownProblem(rng, o);
+      for (int redraws = 0; excluded.count(key(Json(p.numbers), Json(p.target))); ++redraws) {
+        if (redraws == 100000)
+          return ReportError(
+              "rlzero data countdown-tiny",
+              InvalidArgument("--exclude " + exclude + " leaves (almost) no problems to draw"));
+        p = data::RandomTinyCountdownProblem(rng, o);
+      }
       Json rec = {{"id", "countdown-tiny-" + std::to_string(seed) + "-" + std::to_string(i)},
                   {"prompt", data::TinyCountdownPrompt(p)},
                   {"numbers", p.numbers},

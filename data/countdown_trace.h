@@ -2,22 +2,26 @@
 // default recipe: small problems and "search" reasoning traces for the SFT
 // that makes the tiny base model.
 //
-// A trace tries expressions of the form (a op b) op c over the given numbers,
-// one attempt per line, each with its arithmetic written out, then the
-// distance to the target (target - value) and a verdict (target 22):
-//   "3+5=8,8+7=15,22-15=7 no;\n3*5=15,15+7=22,22-22=0 yes;\n</think>\n<answer>(3*5)+7</answer>"
-// The subtraction turns the verdict into "is this 0", a local check. With the
-// target merely copied beside the value ("15 vs 22 no"), or not written at
-// all, a 1M-parameter base never learned the comparison: it said "yes" by
-// position (20-40% of the time whatever the numbers), which leaves GRPO
-// nothing reliable to build a longer search on.
-// The SFT traces stop at the first hit, or give up after a random number of
-// attempts (min_attempts..max_attempts) and answer their last attempt. So the
-// base model learns the format, the arithmetic and honest verdicts, but not
-// where to look or how long to keep searching: that is what GRPO has to
-// teach (searching longer and better raises accuracy, as in R1-Zero).
-// Non-goals: 4-number problems, division (kept out so every attempt is an
-// exact integer computation a tiny model can learn).
+// Problems: `count` numbers from min_number..max_number and a target reached
+// by putting + or - between them in the given order (a +- b +- c +- d), so
+// the answer uses every number exactly once, as Countdown requires.
+// A trace tries sign patterns in a fixed order (+++, ++-, +-+, ..., binary
+// counting with + first), one attempt per line. Each attempt counts down from
+// the target: it subtracts a, then undoes each signed number, one single-digit
+// step at a time, and says "yes" exactly when it lands on 0 (target 22):
+//   "22-3=19,19-5=14,14+7=21,21-9=12 no;\n22-3=19,19-5=14,14-7=7,7-9=-2 no;\n..."
+//   "22-3=19,19+5=24,24-7=17,17-9=8 no;\n...\n</think>\n<answer>3-5+7+9</answer>"
+// Why this shape: a 1M-parameter char model never learned to compare two
+// numbers ("15 vs 22 no"), nor to subtract two 2-digit numbers reliably; a
+// running difference needs only "2-digit +- 1-digit" steps and a check for 0.
+// The SFT traces stop at the first hit. After the first failed attempt a trace
+// gives up (answers that attempt) with probability give_up_first, after each
+// later one with give_up_later. So the base knows the format, the arithmetic
+// and the search, but mostly stops after one try: greedy accuracy is about the
+// chance that the first pattern hits. Searching on is what GRPO has to teach
+// (longer reasoning raises accuracy, as in R1-Zero).
+// Non-goals: * and / (a 1M-parameter model cannot do their arithmetic reliably
+// enough for verdicts to mean anything), reordering the numbers.
 // Thread safety: pure functions of their arguments (the RNG is the caller's).
 #pragma once
 
@@ -29,28 +33,29 @@
 namespace rlzero::data {
 
 struct TinyCountdownProblem {
-  std::vector<int64_t> numbers;  // 3 numbers
+  std::vector<int64_t> numbers;  // `count` numbers, in the order the answer uses them
   int64_t target = 0;
 };
 
 struct TinyCountdownOptions {
+  int count = 4;  // numbers per problem, 2..6
   int64_t min_number = 1;
   int64_t max_number = 9;
-  int64_t min_target = 1;  // targets below are redrawn
-  int min_attempts = 1;    // SFT traces give up after this many..
-  int max_attempts = 4;    // ..to this many failed attempts
+  int64_t min_target = 1;      // targets below are redrawn
+  double give_up_first = 0.6;  // P(answer after the first failed attempt)
+  double give_up_later = 0.1;  // P(answer after each later failed attempt)
 };
 
-// One attempt: ((numbers[perm[0]] op1 numbers[perm[1]]) op2 numbers[perm[2]]).
+// One attempt: numbers[0] signs[0] numbers[1] signs[1] ... ('+' or '-').
 struct CountdownAttempt {
-  int perm[3];
-  char op1, op2;
-  int64_t first, value;  // intermediate and final results
-  std::string Expression(const std::vector<int64_t>& numbers) const;  // "(3*5)+7"
+  std::string signs;  // count-1 of '+'/'-'
+  int64_t value = 0;
+  std::string Expression(const std::vector<int64_t>& numbers) const;  // "3+5-7+9"
+  // "22-3=19,19-5=14,14+7=21,21-9=12 no;" (no trailing newline).
   std::string Line(const std::vector<int64_t>& numbers, int64_t target) const;
 };
 
-// Every distinct attempt over the numbers (permutations x {+,-,*}^2).
+// Every sign pattern over the numbers, in the trace's search order.
 std::vector<CountdownAttempt> AllAttempts(const std::vector<int64_t>& numbers);
 
 // A problem whose target is the value of a random attempt (so it is solvable).
@@ -58,13 +63,14 @@ TinyCountdownProblem RandomTinyCountdownProblem(std::mt19937_64& rng,
                                                 const TinyCountdownOptions& options);
 
 // The SFT response (everything after the prompt's "<think>"), ending with the
-// answer tag; distinct attempts in random order.
+// answer tag.
 std::string TinyCountdownTrace(const TinyCountdownProblem& problem, std::mt19937_64& rng,
                                const TinyCountdownOptions& options);
 
-// The prompt for the tiny recipe, "Numbers: [3, 5, 7]. Target: 22.\n<think>",
+// The prompt for the tiny recipe, "Numbers: [3, 5, 7, 9]. Target: 22.\n<think>",
 // the same text kTinyCountdownTemplate renders through data/prompt_template.h.
-inline constexpr const char* kTinyCountdownTemplate = "Numbers: {numbers}. Target: {target}.\n<think>";
+inline constexpr const char* kTinyCountdownTemplate =
+    "Numbers: {numbers}. Target: {target}.\n<think>";
 std::string TinyCountdownPrompt(const TinyCountdownProblem& problem);
 
 }  // namespace rlzero::data

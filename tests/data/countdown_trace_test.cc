@@ -1,6 +1,7 @@
 // The tiny recipe's curriculum: every attempt's arithmetic and verdict are
-// right (checked here by re-evaluating the written expressions), traces stop
-// at the first hit, and the prompt is exactly the template's rendering.
+// right (checked here by re-evaluating the written steps), the search order is
+// fixed, traces stop at the first hit, the give-up rates are the options',
+// and the prompt is exactly the template's rendering.
 #include "data/countdown_trace.h"
 
 #include <gtest/gtest.h>
@@ -13,63 +14,105 @@
 namespace rlzero::data {
 namespace {
 
-TEST(CountdownTraceTest, DistinctNumbersGiveAllFiftyFourAttempts) {
-  EXPECT_EQ(AllAttempts({3, 5, 7}).size(), 54u);  // 6 orders x 9 operator pairs
-  EXPECT_LT(AllAttempts({2, 2, 5}).size(), 54u);  // equal numbers collapse orders
+TEST(CountdownTraceTest, AttemptsAreEverySignPatternInCountingOrder) {
+  auto a = AllAttempts({3, 5, 7, 9});
+  ASSERT_EQ(a.size(), 8u);
+  EXPECT_EQ(a[0].signs, "+++");
+  EXPECT_EQ(a[1].signs, "++-");
+  EXPECT_EQ(a[2].signs, "+-+");
+  EXPECT_EQ(a[7].signs, "---");
+  EXPECT_EQ(a[0].value, 24);
+  EXPECT_EQ(a[7].value, 3 - 5 - 7 - 9);
+  EXPECT_EQ(a[5].Expression({3, 5, 7, 9}), "3-5+7-9");
+}
+
+TEST(CountdownTraceTest, LineCountsDownFromTheTarget) {
+  CountdownAttempt a{"+-+", 3 + 5 - 7 + 9};
+  EXPECT_EQ(a.Line({3, 5, 7, 9}, 22), "22-3=19,19-5=14,14+7=21,21-9=12 no;");
+  EXPECT_EQ(a.Line({3, 5, 7, 9}, 10), "10-3=7,7-5=2,2+7=9,9-9=0 yes;");
+  CountdownAttempt b{"-", 2 - 9};
+  EXPECT_EQ(b.Line({2, 9}, 1), "1-2=-1,-1+9=8 no;");
 }
 
 TEST(CountdownTraceTest, TracesAreArithmeticallyHonest) {
   std::mt19937_64 rng(7);
   TinyCountdownOptions o;
-  std::regex line(
-      R"((-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)([-+*])(-?\d+)=(-?\d+),(-?\d+)-(-?\d+)=(-?\d+) (yes|no);)");
-  auto apply = [](long a, char op, long b) {
-    return op == '+' ? a + b : op == '-' ? a - b : a * b;
-  };
-  int hits = 0;
-  for (int i = 0; i < 500; ++i) {
+  std::regex step(R"((-?\d+)([-+])(\d+)=(-?\d+))");
+  int hits = 0, first_give_ups = 0, first_misses = 0;
+  for (int i = 0; i < 2000; ++i) {
     TinyCountdownProblem p = RandomTinyCountdownProblem(rng, o);
+    ASSERT_EQ(p.numbers.size(), 4u);
     ASSERT_GE(p.target, 1);
     std::string t = TinyCountdownTrace(p, rng, o);
     auto end = t.find("</think>\n<answer>");
     ASSERT_NE(end, std::string::npos) << t;
-    std::string body = t.substr(0, end);
-    int attempts = 0;
+    const auto attempts = AllAttempts(p.numbers);
+    size_t pos = 0, n = 0;
     bool hit = false;
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), line);
-         it != std::sregex_iterator(); ++it) {
-      const auto& m = *it;
+    std::string last_expression;
+    while (pos < end) {
       ASSERT_FALSE(hit) << "attempt after a hit: " << t;
-      long first = apply(std::stol(m[1]), m[2].str()[0], std::stol(m[3]));
-      EXPECT_EQ(first, std::stol(m[4])) << t;
-      EXPECT_EQ(std::stol(m[5]), first) << t;
-      long value = apply(first, m[6].str()[0], std::stol(m[7]));
-      EXPECT_EQ(value, std::stol(m[8])) << t;
-      EXPECT_EQ(std::stol(m[9]), p.target) << t;
-      EXPECT_EQ(std::stol(m[10]), value) << t;
-      EXPECT_EQ(std::stol(m[11]), p.target - value) << t;
-      EXPECT_EQ(m[12] == "yes", value == p.target) << t;
-      hit = m[12] == "yes";
-      ++attempts;
+      ASSERT_LT(n, attempts.size()) << t;
+      const size_t eol = t.find('\n', pos);
+      const std::string line = t.substr(pos, eol - pos);
+      pos = eol + 1;
+      // The steps chain: target - a, then each number undone, ending on the verdict.
+      long expect_left = p.target;
+      size_t k = 0;
+      for (auto it = std::sregex_iterator(line.begin(), line.end(), step);
+           it != std::sregex_iterator(); ++it, ++k) {
+        const auto& m = *it;
+        ASSERT_LT(k, p.numbers.size()) << line;
+        EXPECT_EQ(std::stol(m[1]), expect_left) << line;
+        EXPECT_EQ(std::stol(m[3]), p.numbers[k]) << line;
+        const char op = m[2].str()[0];
+        if (k == 0) EXPECT_EQ(op, '-') << line;
+        if (k > 0) EXPECT_EQ(op, attempts[n].signs[k - 1] == '+' ? '-' : '+') << line;
+        expect_left = op == '+' ? expect_left + std::stol(m[3]) : expect_left - std::stol(m[3]);
+        EXPECT_EQ(std::stol(m[4]), expect_left) << line;
+      }
+      EXPECT_EQ(k, p.numbers.size()) << line;
+      hit = line.substr(line.size() - 5) == " yes;";
+      EXPECT_EQ(hit, expect_left == 0) << line;
+      EXPECT_EQ(hit, attempts[n].value == p.target) << line;
+      last_expression = attempts[n].Expression(p.numbers);
+      if (n == 0 && !hit) {
+        ++first_misses;
+        first_give_ups += pos >= end;
+      }
+      ++n;
     }
-    EXPECT_GE(attempts, o.min_attempts);
-    EXPECT_LE(attempts, o.max_attempts);
-    EXPECT_EQ(t.substr(t.size() - 9), "</answer>");
+    EXPECT_EQ(t.substr(end), "</think>\n<answer>" + last_expression + "</answer>");
     hits += hit;
   }
-  // Solvable by construction but searched at random: the base rate stays low.
-  EXPECT_GT(hits, 25);
-  EXPECT_LT(hits, 200);
+  // Solvable by construction, but most traces stop after one failed try.
+  EXPECT_GT(hits, 400);
+  EXPECT_LT(hits, 1400);
+  const double give_up = double(first_give_ups) / first_misses;
+  EXPECT_NEAR(give_up, o.give_up_first, 0.05);
+}
+
+TEST(CountdownTraceTest, NeverGivingUpAlwaysFindsTheTarget) {
+  std::mt19937_64 rng(3);
+  TinyCountdownOptions o;
+  o.count = 3;
+  o.give_up_first = o.give_up_later = 0.0;
+  for (int i = 0; i < 300; ++i) {
+    TinyCountdownProblem p = RandomTinyCountdownProblem(rng, o);
+    ASSERT_EQ(p.numbers.size(), 3u);
+    std::string t = TinyCountdownTrace(p, rng, o);
+    EXPECT_NE(t.find(" yes;\n</think>"), std::string::npos) << t;
+  }
 }
 
 TEST(CountdownTraceTest, PromptIsTheTemplateRendering) {
-  TinyCountdownProblem p{{3, 5, 7}, 22};
+  TinyCountdownProblem p{{3, 5, 7, 9}, 22};
   auto t = PromptTemplate::Parse(kTinyCountdownTemplate);
   ASSERT_TRUE(t.ok());
-  auto r = t->Render(Json{{"numbers", {3, 5, 7}}, {"target", 22}});
+  auto r = t->Render(Json{{"numbers", {3, 5, 7, 9}}, {"target", 22}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, TinyCountdownPrompt(p));
-  EXPECT_EQ(*r, "Numbers: [3, 5, 7]. Target: 22.\n<think>");
+  EXPECT_EQ(*r, "Numbers: [3, 5, 7, 9]. Target: 22.\n<think>");
 }
 
 }  // namespace
