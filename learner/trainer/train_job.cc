@@ -10,6 +10,7 @@
 #include <fstream>
 #include <optional>
 
+#include "base/file_contents.h"
 #include "inspect/metrics_sink.h"
 #include "inspect/report_data.h"
 #include "inspect/report_page.h"
@@ -122,11 +123,12 @@ Status WriteSummaryAndReport(const TrainJobFlags& flags, int64_t steps, double a
   // train_seconds: the training steps alone (this invocation's, if resumed).
   summary["wall_seconds"] = wall_seconds;
   summary["train_seconds"] = train_seconds;
-  std::ofstream(flags.run_dir + "/summary.json") << summary.dump(2) << "\n";
+  RLZ_RETURN_IF_ERROR(WriteFileContents(flags.run_dir + "/summary.json", summary.dump(2) + "\n"));
   std::string report = flags.run_dir + "/report.html";
   auto data = inspect::BuildReportData(flags.run_dir, inspect::ReportOptions{});
   if (data.ok()) {
-    std::ofstream(report) << inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false);
+    RLZ_RETURN_IF_ERROR(WriteFileContents(
+        report, inspect::RenderReportHtml(*data, "rlzero: " + flags.run_dir, false)));
   } else {
     report = "(not written: " + data.status().message() + ")";
   }
@@ -310,7 +312,8 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
       accuracy_before = pj["accuracy"].get<double>();
     } else {
       RLZ_ASSIGN_OR_RETURN(accuracy_before, evaluate("before training"));
-      std::ofstream(before_path) << Json{{"accuracy", accuracy_before}}.dump() << "\n";
+      RLZ_RETURN_IF_ERROR(
+          WriteFileContents(before_path, Json{{"accuracy", accuracy_before}}.dump() + "\n"));
     }
   }
   g_stop = false;
