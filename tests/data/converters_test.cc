@@ -5,9 +5,9 @@
 // formats.
 #include "data/converters.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace rlzero::data {
 namespace {
@@ -49,9 +49,10 @@ TEST(ConvertersTest, Gsm8kRecord) {
 }
 
 TEST(ConvertersTest, Math500KeepsAnswerAndId) {
-  std::string f = Write("m.jsonl",
-                        R"({"problem": "Compute $1+1$.", "solution": "It is $\\boxed{2}$.", "answer": "2", "subject": "Algebra", "level": 1, "unique_id": "test/algebra/1.json"})"
-                        "\n");
+  std::string f = Write(
+      "m.jsonl",
+      R"({"problem": "Compute $1+1$.", "solution": "It is $\\boxed{2}$.", "answer": "2", "subject": "Algebra", "level": 1, "unique_id": "test/algebra/1.json"})"
+      "\n");
   ConvertOptions o;
   o.prompt_template = "raw";
   auto out = Convert("math500", f, o);
@@ -63,9 +64,10 @@ TEST(ConvertersTest, Math500KeepsAnswerAndId) {
 }
 
 TEST(ConvertersTest, HumanEvalCarriesTestAndEntryPoint) {
-  std::string f = Write("he.jsonl",
-                        R"({"task_id": "HumanEval/0", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "def check(candidate):\n    assert candidate(1) == 1\n", "entry_point": "f"})"
-                        "\n");
+  std::string f = Write(
+      "he.jsonl",
+      R"({"task_id": "HumanEval/0", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "def check(candidate):\n    assert candidate(1) == 1\n", "entry_point": "f"})"
+      "\n");
   auto out = Convert("humaneval", f);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0]["id"], "HumanEval/0");
@@ -76,7 +78,8 @@ TEST(ConvertersTest, HumanEvalCarriesTestAndEntryPoint) {
 }
 
 TEST(ConvertersTest, MbppSplitsByTaskId) {
-  std::string rec = R"({"text": "Write f.", "code": "def f(): return 1", "task_id": %d, "test_setup_code": "import math", "test_list": ["assert f() == 1", "assert f() != 2"], "challenge_test_list": []})";
+  std::string rec =
+      R"({"text": "Write f.", "code": "def f(): return 1", "task_id": %d, "test_setup_code": "import math", "test_list": ["assert f() == 1", "assert f() != 2"], "challenge_test_list": []})";
   std::string text;
   for (int id : {5, 11, 510, 511, 601}) {
     char buf[512];
@@ -99,7 +102,8 @@ TEST(ConvertersTest, MbppSplitsByTaskId) {
 }
 
 TEST(ConvertersTest, ErrorsNameFileAndLine) {
-  std::string f = Write("broken.jsonl", "{\"question\": \"q\", \"answer\": \"#### 1\"}\n{\"question\": \"q\"}\n");
+  std::string f = Write("broken.jsonl",
+                        "{\"question\": \"q\", \"answer\": \"#### 1\"}\n{\"question\": \"q\"}\n");
   const DatasetConverter* c = FindConverter("gsm8k");
   Status st = ConvertFile(*c, f, {}, [](const Json&) {});
   ASSERT_FALSE(st.ok());

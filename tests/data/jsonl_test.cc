@@ -2,9 +2,9 @@
 // and line-numbered errors.
 #include "data/jsonl.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace rlzero::data {
 namespace {

@@ -4,8 +4,8 @@
 // token are refused with UNAUTHENTICATED.
 #include "rollout/remote_rollout_pool.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
 
 #include "policy/model_io.h"
 #include "rollout/learner_service.h"
@@ -172,7 +172,8 @@ TEST(LearnerServiceTest, WorkersRegisterByAddress) {
   auto w = StartWorker(auth, 5);
   ASSERT_TRUE(RegisterWithLearner(*addr, w->address, "w", auth, {}, 5000).ok());
   EXPECT_EQ(pool.live_workers(), 1);
-  Status bad = RegisterWithLearner(*addr, w->address, "w", rpc::TokenAuth::FromToken("no"), {}, 5000);
+  Status bad =
+      RegisterWithLearner(*addr, w->address, "w", rpc::TokenAuth::FromToken("no"), {}, 5000);
   EXPECT_EQ(bad.code(), StatusCode::kUnauthenticated);
 }
 

@@ -45,8 +45,7 @@ class SandboxServiceTest : public ::testing::Test {
     }();
     return path;
   }
-  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req,
-                    rlzero::v1::SandboxRunResponse* resp,
+  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req, rlzero::v1::SandboxRunResponse* resp,
                     const std::string& token = "sandbox-test-token") {
     grpc::ClientContext ctx;
     rpc::TokenAuth::FromToken(token).Attach(&ctx);
