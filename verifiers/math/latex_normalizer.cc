@@ -4,11 +4,11 @@
 #include <cctype>
 #include <cstring>
 
+#include "verifiers/math/ascii.h"
+
 namespace rlzero::verifiers::math {
 namespace {
 
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -11,12 +11,11 @@
 #include <string_view>
 #include <utility>
 
+#include "verifiers/math/ascii.h"
 #include "verifiers/math/latex_lexer.h"
 
 namespace rlzero::verifiers::math {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 struct FuncSpec {
   const char* command;
