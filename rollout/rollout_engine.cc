@@ -25,23 +25,6 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-struct Sequence {
-  int32_t prompt = 0;
-  int32_t sample = 0;
-  std::vector<int32_t> tokens;
-  std::vector<float> logprobs;
-  bool done = false;
-  bool stopped_by_string = false;
-  std::string finish_reason;
-};
-
-// A prefilled prompt whose samples are not all admitted yet.
-struct HeldPrefix {
-  KvPrefix kv;
-  std::vector<float> last_logits;  // [V]
-  int remaining = 0;               // samples still to admit
-};
-
 }  // namespace
 
 Status RolloutEngineOptions::Validate() const {
@@ -54,6 +37,26 @@ Status RolloutEngineOptions::Validate() const {
 
 // One Generate call.
 class RolloutEngine::Run {
+  // Nested rather than in an anonymous namespace: Run has external linkage,
+  // and GCC warns (-Wsubobject-linkage) when its fields use file-local types
+  // in a file that is #included, as a unity build does.
+  struct Sequence {
+    int32_t prompt = 0;
+    int32_t sample = 0;
+    std::vector<int32_t> tokens;
+    std::vector<float> logprobs;
+    bool done = false;
+    bool stopped_by_string = false;
+    std::string finish_reason;
+  };
+
+  // A prefilled prompt whose samples are not all admitted yet.
+  struct HeldPrefix {
+    KvPrefix kv;
+    std::vector<float> last_logits;  // [V]
+    int remaining = 0;               // samples still to admit
+  };
+
  public:
   Run(RolloutEngine& engine, const std::vector<std::vector<int32_t>>& prompts,
       const SamplingParams& params, SamplerChain chain)
