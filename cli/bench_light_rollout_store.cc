@@ -168,9 +168,9 @@ int RunBenchRolloutStore(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kReg("rollout-store",
-                    "rollout store rows/s, caller block per step, step query vs JSONL dump",
-                    RunBenchRolloutStore);
+BenchRegistrar kRolloutStoreBench(
+    "rollout-store", "rollout store rows/s, caller block per step, step query vs JSONL dump",
+    RunBenchRolloutStore);
 
 }  // namespace
 }  // namespace rlzero::cli

@@ -183,9 +183,9 @@ int RunBenchSandbox(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kReg("sandbox",
-                    "trivial Python runs/s at 1 and 2 concurrent, added latency over bare python3",
-                    RunBenchSandbox);
+BenchRegistrar kSandboxBench(
+    "sandbox", "trivial Python runs/s at 1 and 2 concurrent, added latency over bare python3",
+    RunBenchSandbox);
 
 }  // namespace
 }  // namespace rlzero::cli

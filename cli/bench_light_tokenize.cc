@@ -142,8 +142,9 @@ int RunBenchTokenize(int argc, char** argv) {
   });
 }
 
-const BenchRegistrar kRegister("tokenize", "tokenizer encode MB/s on MATH-500 solutions (JSON)",
-                               RunBenchTokenize);
+const BenchRegistrar kTokenizeBench("tokenize",
+                                    "tokenizer encode MB/s on MATH-500 solutions (JSON)",
+                                    RunBenchTokenize);
 
 }  // namespace
 }  // namespace rlzero::cli

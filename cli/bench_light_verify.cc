@@ -223,10 +223,10 @@ int RunBenchVerify(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kRegistrar("verify",
-                          "math verifications/s on MATH-500 against string equality (one core), "
-                          "code runs/s on HumanEval",
-                          RunBenchVerify);
+BenchRegistrar kVerifyBench("verify",
+                            "math verifications/s on MATH-500 against string equality (one core), "
+                            "code runs/s on HumanEval",
+                            RunBenchVerify);
 
 }  // namespace
 }  // namespace rlzero::cli

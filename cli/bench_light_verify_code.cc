@@ -69,7 +69,7 @@ int RunBenchVerifyCode(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kRegistrar(
+BenchRegistrar kVerifyCodeBench(
     "verify-code", "code verifier runs/s on HumanEval canonical solutions vs empty sandbox runs",
     RunBenchVerifyCode);
 

@@ -2,7 +2,11 @@
 // (cli/bench_light_<name>.cc in rlzero, cli/bench_torch_<name>.cc in
 // rlzero-torch):
 //
-//   static rlzero::cli::BenchRegistrar kReg("verify", "math verifications/s ...", RunBenchVerify);
+//   rlzero::cli::BenchRegistrar kVerifyBench("verify", "math verifications/s ...", RunBenchVerify);
+//
+// Give the registrar and the file's helpers names of their own: the unity
+// build (RLZERO_UNITY_BUILD) compiles several bench files in one translation
+// unit, anonymous namespaces included.
 //
 // The function receives argv[0] = "rlzero bench <name>" and prints one JSON
 // object on stdout, with its baseline measured in the same run.

@@ -42,7 +42,7 @@ std::vector<TrainSample> MakeSamples(const BenchShape& s, int64_t vocab) {
   return out;
 }
 
-double Now() {
+double LearnerBenchClockS() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
@@ -67,13 +67,13 @@ StatusOr<Json> BenchOne(const BenchShape& shape, int steps) {
         torch::kCPU);
     if (!c.ok()) return c.status();
     for (int i = 0; i <= steps; ++i) {  // step 0 is warm-up
-      const double t0 = Now();
+      const double t0 = LearnerBenchClockS();
       opt.zero_grad();
       auto [logp, ent] = ForwardLogProbs(*model, c->input_ids, c->targets, EntropyMode::kNone);
       torch::Tensor loss = -(logp * c->mask).sum() / c->mask.sum();
       loss.backward();
       opt.step();
-      if (i > 0) baseline_s += Now() - t0;
+      if (i > 0) baseline_s += LearnerBenchClockS() - t0;
     }
   }
   // The learner.
@@ -88,9 +88,9 @@ StatusOr<Json> BenchOne(const BenchShape& shape, int steps) {
     RLZ_ASSIGN_OR_RETURN(std::unique_ptr<Learner> learner,
                          Learner::Create(model, nullptr, grpo, optim, shape.completion_len));
     for (int i = 0; i <= steps; ++i) {
-      const double t0 = Now();
+      const double t0 = LearnerBenchClockS();
       RLZ_ASSIGN_OR_RETURN(UpdateMetrics m, learner->Update(samples, i));
-      if (i > 0) learner_s += Now() - t0;
+      if (i > 0) learner_s += LearnerBenchClockS() - t0;
       entropy = m.entropy;
     }
   }
@@ -168,8 +168,8 @@ int RunBenchLearner(int argc, char** argv) {
   });
 }
 
-BenchRegistrar kRegistrar("learner", "GRPO learner training tokens/s vs a plain LibTorch step",
-                          RunBenchLearner);
+BenchRegistrar kLearnerBench("learner", "GRPO learner training tokens/s vs a plain LibTorch step",
+                             RunBenchLearner);
 
 }  // namespace
 }  // namespace rlzero::cli

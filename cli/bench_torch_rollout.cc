@@ -33,7 +33,7 @@
 namespace rlzero::cli {
 namespace {
 
-constexpr const char* kCmd = "rlzero bench rollout";
+constexpr const char* kRolloutBenchCmd = "rlzero bench rollout";
 
 // ~1.2M parameters: 6 layers, hidden 128, GQA 4/2 heads of 32, vocab 512.
 constexpr const char* kTinyConfig = R"({
@@ -42,7 +42,7 @@ constexpr const char* kTinyConfig = R"({
   "max_position_embeddings": 2048, "tie_word_embeddings": true, "rms_norm_eps": 1e-6,
   "rope_theta": 10000.0})";
 
-double Now() {
+double RolloutBenchClockS() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
@@ -73,7 +73,7 @@ double RecomputeSeconds(CausalLM& model, const torch::Tensor& prompts, int64_t n
                         const torch::Device& device) {
   torch::NoGradGuard g;
   Sync(device);
-  const double t0 = Now();
+  const double t0 = RolloutBenchClockS();
   torch::Tensor ids = prompts;
   const int64_t B = ids.size(0);
   for (int64_t step = 0; step < new_tokens; ++step) {
@@ -85,7 +85,7 @@ double RecomputeSeconds(CausalLM& model, const torch::Tensor& prompts, int64_t n
     ids = torch::cat({ids, next}, 1);
   }
   Sync(device);
-  return Now() - t0;
+  return RolloutBenchClockS() - t0;
 }
 
 // The decode step's matmuls and attention products alone, at the mean
@@ -120,10 +120,10 @@ double GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_len, in
   step();  // warm-up
   const int reps = 20;
   Sync(device);
-  const double t0 = Now();
+  const double t0 = RolloutBenchClockS();
   for (int r = 0; r < reps; ++r) step();
   Sync(device);
-  return (Now() - t0) / reps * static_cast<double>(steps);
+  return (RolloutBenchClockS() - t0) / reps * static_cast<double>(steps);
 }
 
 // Device copy bandwidth (bytes/s): read + write of a 256 MiB buffer.
@@ -132,17 +132,17 @@ double CopyBandwidth(const torch::Device& device) {
   auto b = torch::empty_like(a);
   b.copy_(a);
   Sync(device);
-  const double t0 = Now();
+  const double t0 = RolloutBenchClockS();
   const int reps = 10;
   for (int r = 0; r < reps; ++r) b.copy_(a);
   Sync(device);
-  return 2.0 * static_cast<double>(a.numel()) * reps / (Now() - t0);
+  return 2.0 * static_cast<double>(a.numel()) * reps / (RolloutBenchClockS() - t0);
 }
 
 }  // namespace
 
 int RunBenchRollout(int argc, char** argv) {
-  CLI::App app{"rollout engine tokens/s vs a recompute-everything loop", kCmd};
+  CLI::App app{"rollout engine tokens/s vs a recompute-everything loop", kRolloutBenchCmd};
   std::string model_dir, config_path, sizes_text = "1,8,64", device_name = "cpu",
                                       dtype_name = "float32";
   int64_t prompt_len = 32, new_tokens = 128;
@@ -157,28 +157,28 @@ int RunBenchRollout(int argc, char** argv) {
   app.add_option("--seed", seed, "prompt ids and random weights")->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
-    if (!sizes.ok()) return ReportError(kCmd, sizes.status());
+    if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
     auto device = ParseDevice(device_name);
-    if (!device.ok()) return ReportError(kCmd, device.status());
+    if (!device.ok()) return ReportError(kRolloutBenchCmd, device.status());
     auto dtype = ParseDtype(dtype_name);
-    if (!dtype.ok()) return ReportError(kCmd, dtype.status());
+    if (!dtype.ok()) return ReportError(kRolloutBenchCmd, dtype.status());
 
     ModelConfig config;
     std::shared_ptr<CausalLM> model;
     std::string source;
     if (!model_dir.empty()) {
       auto loaded = LoadModel(model_dir, *device, *dtype);
-      if (!loaded.ok()) return ReportError(kCmd, loaded.status());
+      if (!loaded.ok()) return ReportError(kRolloutBenchCmd, loaded.status());
       config = loaded->config;
       model = loaded->model;
       source = model_dir;
     } else {
       auto c = config_path.empty() ? ParseModelConfigText(kTinyConfig, "built-in tiny config")
                                    : LoadModelConfig(config_path);
-      if (!c.ok()) return ReportError(kCmd, c.status());
+      if (!c.ok()) return ReportError(kRolloutBenchCmd, c.status());
       config = *c;
       auto built = BuildModel(config, *device, *dtype, seed);
-      if (!built.ok()) return ReportError(kCmd, built.status());
+      if (!built.ok()) return ReportError(kRolloutBenchCmd, built.status());
       model = *built;
       source = config_path.empty() ? "built-in tiny llama" : config_path;
     }
@@ -222,9 +222,9 @@ int RunBenchRollout(int argc, char** argv) {
         SamplingParams warm = sp;
         warm.max_new_tokens = 2;
         auto w = engine.Generate(prompts, warm);  // allocates the cache, warms kernels
-        if (!w.ok()) return ReportError(kCmd, w.status());
+        if (!w.ok()) return ReportError(kRolloutBenchCmd, w.status());
         auto r = engine.Generate(prompts, sp);
-        if (!r.ok()) return ReportError(kCmd, r.status());
+        if (!r.ok()) return ReportError(kRolloutBenchCmd, r.status());
         const RolloutStats s = engine.last_stats();
 
         const double recompute_s =
@@ -250,9 +250,9 @@ int RunBenchRollout(int argc, char** argv) {
             {"outside_matmul_attention_share", std::max(0.0, 1.0 - gemm_s / s.decode_seconds)}};
         rows.push_back(row);
         std::fprintf(stderr,
-                     "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n", kCmd,
-                     static_cast<long long>(B), total_tokens / engine_s, total_tokens / recompute_s,
-                     recompute_s / engine_s);
+                     "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n",
+                     kRolloutBenchCmd, static_cast<long long>(B), total_tokens / engine_s,
+                     total_tokens / recompute_s, recompute_s / engine_s);
       }
       out["results"] = rows;
       if (device->is_cuda()) {
@@ -263,7 +263,8 @@ int RunBenchRollout(int argc, char** argv) {
             {"batch1_decode_tokens_per_s_bound", bw / static_cast<double>(weight_bytes)}};
       }
     } catch (const c10::Error& e) {
-      return ReportError(kCmd, Internal(std::string("LibTorch: ") + e.what_without_backtrace()));
+      return ReportError(kRolloutBenchCmd,
+                         Internal(std::string("LibTorch: ") + e.what_without_backtrace()));
     }
     std::printf("%s\n", out.dump(2).c_str());
     return 0;

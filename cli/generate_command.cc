@@ -31,7 +31,7 @@
 namespace rlzero::cli {
 namespace {
 
-constexpr const char* kCmd = "rlzero generate";
+constexpr const char* kGenerateCmd = "rlzero generate";
 
 bool IsBlank(const std::string& s) { return s.find_first_not_of(" \t\r") == std::string::npos; }
 
@@ -81,7 +81,7 @@ StatusOr<std::vector<std::vector<int32_t>>> ReadPrompts(const std::string& path,
 }  // namespace
 
 int RunGenerate(int argc, char** argv) {
-  CLI::App app{"sample completions with log-probs from a model (JSON lines out)", kCmd};
+  CLI::App app{"sample completions with log-probs from a model (JSON lines out)", kGenerateCmd};
   std::string model_dir, input, device_name = "cpu", dtype_name = "float32";
   SamplingParams params;
   int64_t max_batch = 64;
@@ -101,27 +101,28 @@ int RunGenerate(int argc, char** argv) {
   app.add_option("--dtype", dtype_name, "float32 | bfloat16 | float16")->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
     Status st = params.Validate();
-    if (!st.ok()) return ReportError(kCmd, st);
+    if (!st.ok()) return ReportError(kGenerateCmd, st);
     auto device = ParseDevice(device_name);
-    if (!device.ok()) return ReportError(kCmd, device.status());
+    if (!device.ok()) return ReportError(kGenerateCmd, device.status());
     auto dtype = ParseDtype(dtype_name);
-    if (!dtype.ok()) return ReportError(kCmd, dtype.status());
+    if (!dtype.ok()) return ReportError(kGenerateCmd, dtype.status());
 
     std::unique_ptr<Tokenizer> tok;
     {
       std::ifstream probe(model_dir + "/tokenizer.json");
       if (probe) {
         auto t = Tokenizer::Load(model_dir);
-        if (!t.ok()) return ReportError(kCmd, t.status());
+        if (!t.ok()) return ReportError(kGenerateCmd, t.status());
         tok = std::move(t).value();
       }
     }
     if (!params.stop.empty() && !tok)
-      return ReportError(kCmd, InvalidArgument("--stop needs " + model_dir + "/tokenizer.json"));
+      return ReportError(kGenerateCmd,
+                         InvalidArgument("--stop needs " + model_dir + "/tokenizer.json"));
     auto prompts = ReadPrompts(input, tok.get());
-    if (!prompts.ok()) return ReportError(kCmd, prompts.status());
+    if (!prompts.ok()) return ReportError(kGenerateCmd, prompts.status());
     auto loaded = LoadModel(model_dir, *device, *dtype);
-    if (!loaded.ok()) return ReportError(kCmd, loaded.status());
+    if (!loaded.ok()) return ReportError(kGenerateCmd, loaded.status());
 
     RolloutEngineOptions options;
     options.max_batch = max_batch;
@@ -133,7 +134,7 @@ int RunGenerate(int argc, char** argv) {
     }
     RolloutEngine engine(loaded->model, options, decode);
     auto out = engine.Generate(*prompts, params);
-    if (!out.ok()) return ReportError(kCmd, out.status());
+    if (!out.ok()) return ReportError(kGenerateCmd, out.status());
 
     int64_t tokens = 0;
     for (const Completion& c : *out) {
@@ -154,7 +155,7 @@ int RunGenerate(int argc, char** argv) {
     std::fprintf(stderr,
                  "%s: %zu completions, %lld tokens in %.2f s (%.1f tokens/s; prefill %lld tokens "
                  "%.2f s)\n",
-                 kCmd, out->size(), static_cast<long long>(tokens), s.total_seconds,
+                 kGenerateCmd, out->size(), static_cast<long long>(tokens), s.total_seconds,
                  s.total_seconds > 0 ? tokens / s.total_seconds : 0.0,
                  static_cast<long long>(s.prefill_tokens), s.prefill_seconds);
     return 0;

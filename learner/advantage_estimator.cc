@@ -13,13 +13,13 @@ std::unique_ptr<AdvantageEstimator> MakeRlooAdvantage();
 
 namespace {
 
-struct Entry {
+struct AdvantageEstimatorEntry {
   const char* name;
   std::unique_ptr<AdvantageEstimator> (*make)();
 };
 
 // The explicit registration list: adding an estimator is one file and one line here.
-const Entry kEstimators[] = {
+const AdvantageEstimatorEntry kAdvantageEstimators[] = {
     {"grpo", MakeGrpoAdvantage},
     {"dr_grpo", MakeDrGrpoAdvantage},
     {"rloo", MakeRlooAdvantage},
@@ -29,13 +29,13 @@ const Entry kEstimators[] = {
 
 std::vector<std::string> AdvantageEstimatorNames() {
   std::vector<std::string> names;
-  for (const Entry& e : kEstimators) names.push_back(e.name);
+  for (const AdvantageEstimatorEntry& e : kAdvantageEstimators) names.push_back(e.name);
   return names;
 }
 
 StatusOr<std::unique_ptr<AdvantageEstimator>> MakeAdvantageEstimator(const std::string& name) {
   std::string choices;
-  for (const Entry& e : kEstimators) {
+  for (const AdvantageEstimatorEntry& e : kAdvantageEstimators) {
     if (name == e.name) return e.make();
     choices += choices.empty() ? e.name : std::string(", ") + e.name;
   }

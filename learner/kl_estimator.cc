@@ -8,12 +8,12 @@ std::unique_ptr<KlEstimator> MakeK3Kl();  // learner/kl/k3.cc
 
 namespace {
 
-struct Entry {
+struct KlEstimatorEntry {
   const char* name;
   std::unique_ptr<KlEstimator> (*make)();
 };
 
-const Entry kEstimators[] = {
+const KlEstimatorEntry kKlEstimators[] = {
     {"k1", MakeK1Kl},
     {"k3", MakeK3Kl},
 };
@@ -22,13 +22,13 @@ const Entry kEstimators[] = {
 
 std::vector<std::string> KlEstimatorNames() {
   std::vector<std::string> names;
-  for (const Entry& e : kEstimators) names.push_back(e.name);
+  for (const KlEstimatorEntry& e : kKlEstimators) names.push_back(e.name);
   return names;
 }
 
 StatusOr<std::unique_ptr<KlEstimator>> MakeKlEstimator(const std::string& name) {
   std::string choices;
-  for (const Entry& e : kEstimators) {
+  for (const KlEstimatorEntry& e : kKlEstimators) {
     if (name == e.name) return e.make();
     choices += choices.empty() ? e.name : std::string(", ") + e.name;
   }

@@ -11,12 +11,12 @@ std::unique_ptr<LossAggregation> MakeSeqMeanTokenSumNormAggregation();
 
 namespace {
 
-struct Entry {
+struct LossAggregationEntry {
   const char* name;
   std::unique_ptr<LossAggregation> (*make)();
 };
 
-const Entry kAggregations[] = {
+const LossAggregationEntry kAggregations[] = {
     {"token-mean", MakeTokenMeanAggregation},
     {"seq-mean-token-mean", MakeSeqMeanTokenMeanAggregation},
     {"seq-mean-token-sum-norm", MakeSeqMeanTokenSumNormAggregation},
@@ -26,13 +26,13 @@ const Entry kAggregations[] = {
 
 std::vector<std::string> LossAggregationNames() {
   std::vector<std::string> names;
-  for (const Entry& e : kAggregations) names.push_back(e.name);
+  for (const LossAggregationEntry& e : kAggregations) names.push_back(e.name);
   return names;
 }
 
 StatusOr<std::unique_ptr<LossAggregation>> MakeLossAggregation(const std::string& name) {
   std::string choices;
-  for (const Entry& e : kAggregations) {
+  for (const LossAggregationEntry& e : kAggregations) {
     if (name == e.name) return e.make();
     choices += choices.empty() ? e.name : std::string(", ") + e.name;
   }

@@ -8,12 +8,12 @@ std::unique_ptr<PolicyLoss> MakePpoClipLoss(const PolicyLossOptions& options);
 
 namespace {
 
-struct Entry {
+struct PolicyLossEntry {
   const char* name;
   std::unique_ptr<PolicyLoss> (*make)(const PolicyLossOptions&);
 };
 
-const Entry kLosses[] = {
+const PolicyLossEntry kLosses[] = {
     {"ppo_clip", MakePpoClipLoss},
 };
 
@@ -32,7 +32,7 @@ Status ValidatePolicyLossOptions(const PolicyLossOptions& o) {
 
 std::vector<std::string> PolicyLossNames() {
   std::vector<std::string> names;
-  for (const Entry& e : kLosses) names.push_back(e.name);
+  for (const PolicyLossEntry& e : kLosses) names.push_back(e.name);
   return names;
 }
 
@@ -40,7 +40,7 @@ StatusOr<std::unique_ptr<PolicyLoss>> MakePolicyLoss(const std::string& name,
                                                      const PolicyLossOptions& options) {
   RLZ_RETURN_IF_ERROR(ValidatePolicyLossOptions(options));
   std::string choices;
-  for (const Entry& e : kLosses) {
+  for (const PolicyLossEntry& e : kLosses) {
     if (name == e.name) return e.make(options);
     choices += choices.empty() ? e.name : std::string(", ") + e.name;
   }

@@ -25,34 +25,38 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-struct Sequence {
-  int32_t prompt = 0;
-  int32_t sample = 0;
-  std::vector<int32_t> tokens;
-  std::vector<float> logprobs;
-  bool done = false;
-  bool stopped_by_string = false;
-  std::string finish_reason;
-};
-
-// A prefilled prompt whose samples are not all admitted yet.
-struct HeldPrefix {
-  KvPrefix kv;
-  std::vector<float> last_logits;  // [V]
-  int remaining = 0;               // samples still to admit
-};
-
 }  // namespace
 
 Status RolloutEngineOptions::Validate() const {
   if (max_batch < 1) return InvalidArgument("rollout engine: max_batch must be >= 1");
-  if (max_prefill_tokens < 1) return InvalidArgument("rollout engine: max_prefill_tokens must be >= 1");
+  if (max_prefill_tokens < 1)
+    return InvalidArgument("rollout engine: max_prefill_tokens must be >= 1");
   if (max_len < 0) return InvalidArgument("rollout engine: max_len must be >= 0");
   return Status::Ok();
 }
 
 // One Generate call.
 class RolloutEngine::Run {
+  // Nested rather than in an anonymous namespace: Run has external linkage,
+  // and GCC warns (-Wsubobject-linkage) when its fields use file-local types
+  // in a file that is #included, as a unity build does.
+  struct Sequence {
+    int32_t prompt = 0;
+    int32_t sample = 0;
+    std::vector<int32_t> tokens;
+    std::vector<float> logprobs;
+    bool done = false;
+    bool stopped_by_string = false;
+    std::string finish_reason;
+  };
+
+  // A prefilled prompt whose samples are not all admitted yet.
+  struct HeldPrefix {
+    KvPrefix kv;
+    std::vector<float> last_logits;  // [V]
+    int remaining = 0;               // samples still to admit
+  };
+
  public:
   Run(RolloutEngine& engine, const std::vector<std::vector<int32_t>>& prompts,
       const SamplingParams& params, SamplerChain chain)
@@ -77,7 +81,8 @@ class RolloutEngine::Run {
     slot_seq_.assign(static_cast<size_t>(capacity_), -1);
     ids_cpu_ = torch::zeros({capacity_, 1}, torch::kInt64);
     device_ = cache_.shape().device;
-    if (!device_.is_cpu()) ids_dev_ = torch::zeros({capacity_, 1}, torch::dtype(torch::kInt64).device(device_));
+    if (!device_.is_cpu())
+      ids_dev_ = torch::zeros({capacity_, 1}, torch::dtype(torch::kInt64).device(device_));
     scratch_.resize(static_cast<size_t>(std::max(1, at::get_num_threads())));
   }
 
@@ -215,7 +220,8 @@ class RolloutEngine::Run {
       while (j < prompts.size()) {
         int64_t len = static_cast<int64_t>(prompts_[prompts[j]].size());
         int64_t new_pad = std::max(pad, len);
-        if (j > i && new_pad * static_cast<int64_t>(j - i + 1) > e_.options_.max_prefill_tokens) break;
+        if (j > i && new_pad * static_cast<int64_t>(j - i + 1) > e_.options_.max_prefill_tokens)
+          break;
         pad = new_pad;
         ++j;
       }
@@ -231,14 +237,15 @@ class RolloutEngine::Run {
       }
       const int64_t first = first_slot + static_cast<int64_t>(i);
       RLZ_RETURN_IF_ERROR(cache_.BeginStep(first, rows, pad));
-      torch::Tensor hidden =
-          model_.Forward(ids.to(device_), cache_.positions(), cache_.mask(), &cache_);  // [rows, pad, C]
+      torch::Tensor hidden = model_.Forward(ids.to(device_), cache_.positions(), cache_.mask(),
+                                            &cache_);  // [rows, pad, C]
       cache_.EndStep(valid.data());
       torch::Tensor last_idx = torch::tensor(valid, torch::kInt64).sub_(1).to(device_);
       torch::Tensor last_hidden =
           hidden.gather(1, last_idx.view({rows, 1, 1}).expand({rows, 1, hidden.size(2)}))
               .squeeze(1);  // [rows, C]
-      torch::Tensor logits = model_.Logits(last_hidden).to(torch::kCPU, torch::kFloat32).contiguous();
+      torch::Tensor logits =
+          model_.Logits(last_hidden).to(torch::kCPU, torch::kFloat32).contiguous();
       RLZ_RETURN_IF_ERROR(CheckVocab(logits));
       for (int64_t r = 0; r < rows; ++r) {
         const float* row = logits.data_ptr<float>() + r * vocab_;
@@ -270,7 +277,8 @@ class RolloutEngine::Run {
       ids = ids_dev_.narrow(0, 0, B);
     }
     RLZ_RETURN_IF_ERROR(cache_.BeginStep(0, B, 1));
-    torch::Tensor hidden = model_.Forward(ids, cache_.positions(), cache_.mask(), &cache_);  // [B, 1, C]
+    torch::Tensor hidden =
+        model_.Forward(ids, cache_.positions(), cache_.mask(), &cache_);  // [B, 1, C]
     cache_.EndStep();
     torch::Tensor logits = model_.Logits(hidden.reshape({B, hidden.size(2)}));  // [B, V]
     logits = logits.to(torch::kCPU, torch::kFloat32).contiguous();
@@ -295,8 +303,9 @@ class RolloutEngine::Run {
   }
 
   void SampleInto(Sequence& q, const float* logits, Candidates* scratch) const {
-    const double u = SeededUniform(params_.seed, static_cast<uint64_t>(params_.prompt_index_offset + q.prompt),
-                                   static_cast<uint64_t>(q.sample), q.tokens.size());
+    const double u =
+        SeededUniform(params_.seed, static_cast<uint64_t>(params_.prompt_index_offset + q.prompt),
+                      static_cast<uint64_t>(q.sample), q.tokens.size());
     SampledToken t = chain_.Sample(logits, vocab_, u, scratch);
     q.tokens.push_back(t.token);
     q.logprobs.push_back(t.logprob);
@@ -357,14 +366,14 @@ class RolloutEngine::Run {
   const int64_t capacity_;
   torch::Device device_ = torch::kCPU;
 
-  std::vector<Sequence> seqs_;         // ordered by prompt, then sample
-  size_t next_ = 0;                    // first sequence not admitted yet
-  std::vector<int64_t> slot_seq_;      // slot -> sequence, -1 if free
-  int64_t active_ = 0;                 // live slots are [0, active_)
+  std::vector<Sequence> seqs_;     // ordered by prompt, then sample
+  size_t next_ = 0;                // first sequence not admitted yet
+  std::vector<int64_t> slot_seq_;  // slot -> sequence, -1 if free
+  int64_t active_ = 0;             // live slots are [0, active_)
   std::map<int32_t, HeldPrefix> held_;
-  torch::Tensor ids_cpu_, ids_dev_;    // [capacity, 1] int64
-  std::vector<Candidates> scratch_;    // one per intra-op thread
-  std::vector<int32_t> window_;        // stop-string decode window
+  torch::Tensor ids_cpu_, ids_dev_;  // [capacity, 1] int64
+  std::vector<Candidates> scratch_;  // one per intra-op thread
+  std::vector<int32_t> window_;      // stop-string decode window
 };
 
 RolloutEngine::RolloutEngine(std::shared_ptr<CausalLM> model, RolloutEngineOptions options,
@@ -429,8 +438,8 @@ StatusOr<std::vector<Completion>> RolloutEngine::Generate(
   int64_t max_len = options_.max_len > 0 ? options_.max_len : need;
   if (need > max_len) {
     return InvalidArgument("rollout engine: prompt of " + std::to_string(longest) + " tokens + " +
-                           std::to_string(params.max_new_tokens) +
-                           " new tokens exceeds max_len " + std::to_string(max_len));
+                           std::to_string(params.max_new_tokens) + " new tokens exceeds max_len " +
+                           std::to_string(max_len));
   }
   const int64_t total = static_cast<int64_t>(prompts.size()) * params.n;
   const int64_t slots = std::min(options_.max_batch, total);

@@ -5,14 +5,14 @@
 // formats.
 #include "data/converters.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace rlzero::data {
 namespace {
 
-std::string Write(const std::string& name, const std::string& text) {
+std::string WriteConverterInput(const std::string& name, const std::string& text) {
   std::string path = ::testing::TempDir() + "/" + name;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   return path;
@@ -36,7 +36,7 @@ TEST(ConvertersTest, Gsm8kGoldIsTextAfterHashesWithoutCommas) {
 }
 
 TEST(ConvertersTest, Gsm8kRecord) {
-  std::string f = Write(
+  std::string f = WriteConverterInput(
       "gsm.jsonl",
       R"({"question": "Janet's ducks lay 16 eggs per day. How much does she make?", "answer": "Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day at the farmer's market.\n#### 18"})"
       "\n");
@@ -49,9 +49,10 @@ TEST(ConvertersTest, Gsm8kRecord) {
 }
 
 TEST(ConvertersTest, Math500KeepsAnswerAndId) {
-  std::string f = Write("m.jsonl",
-                        R"({"problem": "Compute $1+1$.", "solution": "It is $\\boxed{2}$.", "answer": "2", "subject": "Algebra", "level": 1, "unique_id": "test/algebra/1.json"})"
-                        "\n");
+  std::string f = WriteConverterInput(
+      "m.jsonl",
+      R"({"problem": "Compute $1+1$.", "solution": "It is $\\boxed{2}$.", "answer": "2", "subject": "Algebra", "level": 1, "unique_id": "test/algebra/1.json"})"
+      "\n");
   ConvertOptions o;
   o.prompt_template = "raw";
   auto out = Convert("math500", f, o);
@@ -63,9 +64,10 @@ TEST(ConvertersTest, Math500KeepsAnswerAndId) {
 }
 
 TEST(ConvertersTest, HumanEvalCarriesTestAndEntryPoint) {
-  std::string f = Write("he.jsonl",
-                        R"({"task_id": "HumanEval/0", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "def check(candidate):\n    assert candidate(1) == 1\n", "entry_point": "f"})"
-                        "\n");
+  std::string f = WriteConverterInput(
+      "he.jsonl",
+      R"({"task_id": "HumanEval/0", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "def check(candidate):\n    assert candidate(1) == 1\n", "entry_point": "f"})"
+      "\n");
   auto out = Convert("humaneval", f);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0]["id"], "HumanEval/0");
@@ -76,14 +78,15 @@ TEST(ConvertersTest, HumanEvalCarriesTestAndEntryPoint) {
 }
 
 TEST(ConvertersTest, MbppSplitsByTaskId) {
-  std::string rec = R"({"text": "Write f.", "code": "def f(): return 1", "task_id": %d, "test_setup_code": "import math", "test_list": ["assert f() == 1", "assert f() != 2"], "challenge_test_list": []})";
+  std::string rec =
+      R"({"text": "Write f.", "code": "def f(): return 1", "task_id": %d, "test_setup_code": "import math", "test_list": ["assert f() == 1", "assert f() != 2"], "challenge_test_list": []})";
   std::string text;
   for (int id : {5, 11, 510, 511, 601}) {
     char buf[512];
     std::snprintf(buf, sizeof(buf), rec.c_str(), id);
     text += std::string(buf) + "\n";
   }
-  std::string f = Write("mbpp.jsonl", text);
+  std::string f = WriteConverterInput("mbpp.jsonl", text);
   ConvertOptions o;
   o.split = "test";
   auto test = Convert("mbpp", f, o);
@@ -99,7 +102,8 @@ TEST(ConvertersTest, MbppSplitsByTaskId) {
 }
 
 TEST(ConvertersTest, ErrorsNameFileAndLine) {
-  std::string f = Write("broken.jsonl", "{\"question\": \"q\", \"answer\": \"#### 1\"}\n{\"question\": \"q\"}\n");
+  std::string f = WriteConverterInput(
+      "broken.jsonl", "{\"question\": \"q\", \"answer\": \"#### 1\"}\n{\"question\": \"q\"}\n");
   const DatasetConverter* c = FindConverter("gsm8k");
   Status st = ConvertFile(*c, f, {}, [](const Json&) {});
   ASSERT_FALSE(st.ok());

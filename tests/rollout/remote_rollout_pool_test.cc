@@ -4,8 +4,8 @@
 // token are refused with UNAUTHENTICATED.
 #include "rollout/remote_rollout_pool.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
 
 #include "policy/model_io.h"
 #include "rollout/learner_service.h"
@@ -15,7 +15,7 @@
 namespace rlzero {
 namespace {
 
-ModelConfig TinyConfig() {
+ModelConfig TinyLlamaConfig() {
   ModelConfig c;
   c.model_type = "llama";
   c.vocab_size = 30;
@@ -39,7 +39,7 @@ struct WorkerServer {
 
 std::unique_ptr<WorkerServer> StartWorker(const rpc::TokenAuth& auth, uint64_t seed) {
   auto w = std::make_unique<WorkerServer>();
-  w->model = *BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, seed);
+  w->model = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, seed);
   w->worker = std::make_unique<RolloutWorker>(w->model, RolloutEngineOptions{}, nullptr);
   w->service = std::make_unique<RolloutServiceImpl>(w->worker.get(), auth);
   rpc::ServerOptions so;
@@ -67,7 +67,7 @@ SamplingParams Params() {
 TEST(RemoteRolloutPoolTest, ShardedGenerationEqualsLocalEngine) {
   auto auth = rpc::TokenAuth::FromToken("tok");
   auto w1 = StartWorker(auth, 5), w2 = StartWorker(auth, 6);
-  auto learner = *BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 42);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
   RemoteRolloutPool pool(auth, {});
   ASSERT_TRUE(pool.AddWorker(w1->address).ok());
   ASSERT_TRUE(pool.AddWorker(w2->address).ok());
@@ -90,7 +90,7 @@ TEST(RemoteRolloutPoolTest, ShardedGenerationEqualsLocalEngine) {
 TEST(RemoteRolloutPoolTest, DeadWorkerShardIsReassignedExactlyOnce) {
   auto auth = rpc::TokenAuth::FromToken("tok");
   auto w1 = StartWorker(auth, 5), w2 = StartWorker(auth, 6);
-  auto learner = *BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 42);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
   RemoteRolloutPoolOptions o;
   o.generate_timeout_ms = 5000;
   RemoteRolloutPool pool(auth, o);
@@ -111,7 +111,7 @@ TEST(RemoteRolloutPoolTest, DeadWorkerShardIsReassignedExactlyOnce) {
 
 TEST(RemoteRolloutPoolTest, WorkerRefusesCallsWithoutOrWithWrongToken) {
   auto w = StartWorker(rpc::TokenAuth::FromToken("right"), 5);
-  auto learner = *BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 1);
   for (const char* token : {"", "wrong"}) {
     RemoteRolloutPool pool(rpc::TokenAuth::FromToken(token), {});
     ASSERT_TRUE(pool.AddWorker(w->address).ok());
@@ -172,7 +172,8 @@ TEST(LearnerServiceTest, WorkersRegisterByAddress) {
   auto w = StartWorker(auth, 5);
   ASSERT_TRUE(RegisterWithLearner(*addr, w->address, "w", auth, {}, 5000).ok());
   EXPECT_EQ(pool.live_workers(), 1);
-  Status bad = RegisterWithLearner(*addr, w->address, "w", rpc::TokenAuth::FromToken("no"), {}, 5000);
+  Status bad =
+      RegisterWithLearner(*addr, w->address, "w", rpc::TokenAuth::FromToken("no"), {}, 5000);
   EXPECT_EQ(bad.code(), StatusCode::kUnauthenticated);
 }
 

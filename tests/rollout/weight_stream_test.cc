@@ -9,7 +9,7 @@
 namespace rlzero {
 namespace {
 
-ModelConfig TinyConfig() {
+ModelConfig TinyQwen3Config() {
   ModelConfig c;
   c.model_type = "qwen3";
   c.vocab_size = 40;
@@ -41,8 +41,8 @@ Status Feed(const std::vector<v1::WeightChunk>& chunks, std::vector<NamedTensor>
 }
 
 TEST(WeightStreamTest, RoundTripMakesIdenticalWeights) {
-  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
-  auto b = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 2);
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 2);
   ASSERT_TRUE(a.ok() && b.ok());
   auto chunks = Chunks(**a, 7, 100);  // small chunks: tensors span many
   EXPECT_GT(chunks.size(), (*a)->parameters().size());
@@ -55,7 +55,7 @@ TEST(WeightStreamTest, RoundTripMakesIdenticalWeights) {
 }
 
 TEST(WeightStreamTest, CorruptedByteFailsChecksum) {
-  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
   auto chunks = Chunks(**a, 1, 256);
   std::string d = chunks[3].data();
   d[0] ^= 1;
@@ -66,7 +66,7 @@ TEST(WeightStreamTest, CorruptedByteFailsChecksum) {
 }
 
 TEST(WeightStreamTest, MissingFinalChunkIsDataLoss) {
-  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
   auto chunks = Chunks(**a, 1, 256);
   chunks.pop_back();
   std::vector<NamedTensor> t;
@@ -74,7 +74,7 @@ TEST(WeightStreamTest, MissingFinalChunkIsDataLoss) {
 }
 
 TEST(WeightStreamTest, OutOfOrderAndOversizedChunksAreRefused) {
-  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
   auto chunks = Chunks(**a, 1, 64);
   std::swap(chunks[1], chunks[2]);
   std::vector<NamedTensor> t;
@@ -101,8 +101,8 @@ TEST(WeightStreamTest, OutOfOrderAndOversizedChunksAreRefused) {
 }
 
 TEST(WeightStreamTest, ApplyRefusesMismatchedModels) {
-  auto a = BuildModel(TinyConfig(), torch::kCPU, torch::kFloat32, 1);
-  ModelConfig other = TinyConfig();
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  ModelConfig other = TinyQwen3Config();
   other.hidden_size = 48;
   other.head_dim = 12;
   auto b = BuildModel(other, torch::kCPU, torch::kFloat32, 1);

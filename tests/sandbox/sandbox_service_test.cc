@@ -4,8 +4,11 @@
 #include "sandbox/sandbox_service.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "sandbox/sandbox_config.h"
 
@@ -36,17 +39,19 @@ class SandboxServiceTest : public ::testing::Test {
     server_->runner->Shutdown();
     delete server_;
     delete box_;
+    std::remove(TokenFile().c_str());
   }
   static std::string TokenFile() {
     static const std::string path = [] {
-      std::string p = ::testing::TempDir() + "/sandbox_service_token";
+      // One file per process: ctest -j runs these tests as parallel processes,
+      // and a shared name let one truncate the file while another read it.
+      std::string p = ::testing::TempDir() + "/sandbox_service_token." + std::to_string(getpid());
       std::ofstream(p) << "sandbox-test-token\n";
       return p;
     }();
     return path;
   }
-  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req,
-                    rlzero::v1::SandboxRunResponse* resp,
+  grpc::Status Call(const rlzero::v1::SandboxRunRequest& req, rlzero::v1::SandboxRunResponse* resp,
                     const std::string& token = "sandbox-test-token") {
     grpc::ClientContext ctx;
     rpc::TokenAuth::FromToken(token).Attach(&ctx);

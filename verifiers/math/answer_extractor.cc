@@ -3,10 +3,10 @@
 
 #include <algorithm>
 
+#include "verifiers/math/ascii.h"
+
 namespace rlzero::verifiers::math {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Content of the brace group opening at text[open] ('{'), or nothing when it
 // does not close within kMaxAnswerChars.

@@ -1,13 +1,9 @@
 // verifiers/math/latex_lexer.cc: see latex_lexer.h.
 #include "verifiers/math/latex_lexer.h"
 
+#include "verifiers/math/ascii.h"
+
 namespace rlzero::verifiers::math {
-namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-}  // namespace
 
 // Splits normalised LaTeX into tokens. Never fails: unknown bytes become
 // kChar tokens that the parser rejects.

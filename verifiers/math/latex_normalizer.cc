@@ -4,11 +4,11 @@
 #include <cctype>
 #include <cstring>
 
+#include "verifiers/math/ascii.h"
+
 namespace rlzero::verifiers::math {
 namespace {
 
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
@@ -84,7 +84,7 @@ void RemoveSpacingCommands(std::string& s) {
 
 // \text{abc} -> " abc" for each wrapper command (content kept).
 void UnwrapTextCommands(std::string& s) {
-  static constexpr const char* kWrappers[] = {"\\text", "\\textbf", "\\textit", "\\textrm",
+  static constexpr const char* kWrappers[] = {"\\text", "\\textbf", "\\textit",     "\\textrm",
                                               "\\mbox", "\\mathrm", "\\textnormal", "\\textup"};
   for (int guard = 0; guard < 64; ++guard) {
     bool changed = false;
@@ -153,15 +153,17 @@ void ReplaceSeparatorWords(std::string& s) {
 
 // Unit words dropped after a value ("10 inches", "5.4 cents", "15 cm^2").
 constexpr const char* kUnitWords[] = {
-    "unit", "units", "sq", "square", "cubic", "cm", "mm", "km", "m", "meter", "meters",
-    "metre", "metres", "centimeter", "centimeters", "inch", "inches", "in", "ft", "foot",
-    "feet", "yard", "yards", "yd", "mile", "miles", "mph", "degree", "degrees", "deg",
-    "dollar", "dollars", "cent", "cents", "hour", "hours", "hr", "hrs", "minute", "minutes",
-    "min", "mins", "second", "seconds", "sec", "s", "day", "days", "week", "weeks", "month",
-    "months", "year", "years", "pound", "pounds", "lb", "lbs", "ounce", "ounces", "oz",
-    "gram", "grams", "g", "kg", "liter", "liters", "l", "ml", "gallon", "gallons", "cup",
-    "cups", "percent", "people", "students", "ways", "points", "calories", "mph", "kmh",
-    "kmph"};
+    "unit",   "units",   "sq",     "square",   "cubic",   "cm",         "mm",          "km",
+    "m",      "meter",   "meters", "metre",    "metres",  "centimeter", "centimeters", "inch",
+    "inches", "in",      "ft",     "foot",     "feet",    "yard",       "yards",       "yd",
+    "mile",   "miles",   "mph",    "degree",   "degrees", "deg",        "dollar",      "dollars",
+    "cent",   "cents",   "hour",   "hours",    "hr",      "hrs",        "minute",      "minutes",
+    "min",    "mins",    "second", "seconds",  "sec",     "s",          "day",         "days",
+    "week",   "weeks",   "month",  "months",   "year",    "years",      "pound",       "pounds",
+    "lb",     "lbs",     "ounce",  "ounces",   "oz",      "gram",       "grams",       "g",
+    "kg",     "liter",   "liters", "l",        "ml",      "gallon",     "gallons",     "cup",
+    "cups",   "percent", "people", "students", "ways",    "points",     "calories",    "mph",
+    "kmh",    "kmph"};
 
 bool IsUnitWord(std::string_view w) {
   for (const char* u : kUnitWords)
@@ -252,9 +254,9 @@ std::string NormalizeLatex(std::string_view answer, bool* had_percent) {
   std::string s(answer);
   // Unicode spellings.
   static constexpr const char* kUnicode[][2] = {
-      {"\u2212", "-"},       {"\u2013", "-"},         {"\u00d7", "\\times "}, {"\u00f7", "\\div "},
-      {"\u00b7", "\\cdot "}, {"\u221e", "\\infty "},  {"\u03c0", "\\pi "},    {"\u221a", "\\sqrt"},
-      {"\u2264", "\\le "},   {"\u2265", "\\ge "},     {"\u2260", "\\ne "},    {"\u222a", "\\cup "},
+      {"\u2212", "-"},       {"\u2013", "-"},        {"\u00d7", "\\times "}, {"\u00f7", "\\div "},
+      {"\u00b7", "\\cdot "}, {"\u221e", "\\infty "}, {"\u03c0", "\\pi "},    {"\u221a", "\\sqrt"},
+      {"\u2264", "\\le "},   {"\u2265", "\\ge "},    {"\u2260", "\\ne "},    {"\u222a", "\\cup "},
       {"\u00b0", ""},        {"\u00a0", " "}};
   for (const auto& u : kUnicode) ReplaceAll(s, u[0], u[1]);
   // Delimiters and money.
@@ -268,9 +270,9 @@ std::string NormalizeLatex(std::string_view answer, bool* had_percent) {
   // Sizing and spacing.
   ReplaceAll(s, "\\left.", "");
   ReplaceAll(s, "\\right.", "");
-  for (const char* c : {"\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\biggl",
-                        "\\biggr", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\displaystyle",
-                        "\\qquad", "\\quad", "\\degree", "\\limits"})
+  for (const char* c :
+       {"\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\biggl", "\\biggr", "\\big",
+        "\\Big", "\\bigg", "\\Bigg", "\\displaystyle", "\\qquad", "\\quad", "\\degree", "\\limits"})
     ReplaceCommand(s, c, "");
   RemoveSpacingCommands(s);
   ReplaceAll(s, "~", " ");
@@ -291,7 +293,8 @@ std::string NormalizeLatex(std::string_view answer, bool* had_percent) {
   // Trailing punctuation.
   while (!s.empty() && (s.back() == '.' || IsSpace(s.back()))) {
     // "5." ends a sentence; "\." or "..." is left alone.
-    if (s.back() == '.' && s.size() >= 2 && (s[s.size() - 2] == '\\' || s[s.size() - 2] == '.')) break;
+    if (s.back() == '.' && s.size() >= 2 && (s[s.size() - 2] == '\\' || s[s.size() - 2] == '.'))
+      break;
     s.pop_back();
   }
   ReplaceSeparatorWords(s);

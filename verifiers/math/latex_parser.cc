@@ -11,30 +11,29 @@
 #include <string_view>
 #include <utility>
 
+#include "verifiers/math/ascii.h"
 #include "verifiers/math/latex_lexer.h"
 
 namespace rlzero::verifiers::math {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 struct FuncSpec {
   const char* command;
   const char* name;
 };
 constexpr FuncSpec kFunctions[] = {
-    {"\\sin", "sin"},       {"\\cos", "cos"},       {"\\tan", "tan"},       {"\\sec", "sec"},
-    {"\\csc", "csc"},       {"\\cot", "cot"},       {"\\arcsin", "arcsin"}, {"\\arccos", "arccos"},
-    {"\\arctan", "arctan"}, {"\\sinh", "sinh"},     {"\\cosh", "cosh"},     {"\\tanh", "tanh"},
-    {"\\ln", "ln"},         {"\\log", "log"},       {"\\exp", "exp"},
+    {"\\sin", "sin"},       {"\\cos", "cos"},   {"\\tan", "tan"},       {"\\sec", "sec"},
+    {"\\csc", "csc"},       {"\\cot", "cot"},   {"\\arcsin", "arcsin"}, {"\\arccos", "arccos"},
+    {"\\arctan", "arctan"}, {"\\sinh", "sinh"}, {"\\cosh", "cosh"},     {"\\tanh", "tanh"},
+    {"\\ln", "ln"},         {"\\log", "log"},   {"\\exp", "exp"},
 };
 
 constexpr const char* kGreek[] = {
-    "\\alpha", "\\beta",  "\\gamma", "\\delta",  "\\epsilon", "\\varepsilon", "\\zeta",
-    "\\eta",   "\\theta", "\\vartheta", "\\iota", "\\kappa",  "\\lambda",     "\\mu",
-    "\\nu",    "\\xi",    "\\rho",   "\\sigma",  "\\tau",     "\\upsilon",    "\\phi",
-    "\\varphi", "\\chi",  "\\psi",   "\\omega",  "\\Gamma",   "\\Delta",      "\\Theta",
-    "\\Lambda", "\\Xi",   "\\Sigma", "\\Phi",    "\\Psi",     "\\Omega",
+    "\\alpha",  "\\beta",  "\\gamma",    "\\delta", "\\epsilon", "\\varepsilon", "\\zeta",
+    "\\eta",    "\\theta", "\\vartheta", "\\iota",  "\\kappa",   "\\lambda",     "\\mu",
+    "\\nu",     "\\xi",    "\\rho",      "\\sigma", "\\tau",     "\\upsilon",    "\\phi",
+    "\\varphi", "\\chi",   "\\psi",      "\\omega", "\\Gamma",   "\\Delta",      "\\Theta",
+    "\\Lambda", "\\Xi",    "\\Sigma",    "\\Phi",   "\\Psi",     "\\Omega",
 };
 
 // Wrappers whose content is the value: \mathbf{x} == x.
@@ -89,7 +88,8 @@ class Parser {
   StatusOr<LatexAst> Run() {
     if (toks_.size() == 1) return InvalidArgument("empty expression");
     int root = ParseList();
-    if (root >= 0 && Peek().kind != TokKind::kEnd) Fail("unexpected '" + std::string(Peek().text) + "'");
+    if (root >= 0 && Peek().kind != TokKind::kEnd)
+      Fail("unexpected '" + std::string(Peek().text) + "'");
     if (!error_.empty()) return InvalidArgument(error_);
     ast_.root = root;
     return std::move(ast_);
@@ -121,8 +121,7 @@ class Parser {
     return true;
   }
   int Fail(const std::string& what) {
-    if (error_.empty())
-      error_ = what + " at offset " + std::to_string(Peek().offset);
+    if (error_.empty()) error_ = what + " at offset " + std::to_string(Peek().offset);
     return -1;
   }
   bool Ok() const { return error_.empty(); }
@@ -266,9 +265,9 @@ class Parser {
         return t.text == "(" || (t.text == "|" && abs_depth_ == 0);
       case TokKind::kCommand: {
         std::string_view c = t.text;
-        return c == "\\frac" || c == "\\sqrt" || c == "\\pi" || c == "\\binom" ||
-               c == "\\infty" || c == "\\lfloor" || c == "\\lceil" || c == "\\begin" ||
-               c == "\\operatorname" || FunctionName(c) || IsGreek(c) || IsTransparent(c);
+        return c == "\\frac" || c == "\\sqrt" || c == "\\pi" || c == "\\binom" || c == "\\infty" ||
+               c == "\\lfloor" || c == "\\lceil" || c == "\\begin" || c == "\\operatorname" ||
+               FunctionName(c) || IsGreek(c) || IsTransparent(c);
       }
       default:
         return false;
@@ -297,7 +296,8 @@ class Parser {
         factors.assign(1, NewNode(NodeKind::kDiv, {num, f}));
       } else if (StartsFactor(t)) {
         // Two bare numbers side by side ("2 3") are ambiguous: reject.
-        if (t.kind == TokKind::kNumber && !t.split && pos_ > 0 && toks_[pos_ - 1].kind == TokKind::kNumber)
+        if (t.kind == TokKind::kNumber && !t.split && pos_ > 0 &&
+            toks_[pos_ - 1].kind == TokKind::kNumber)
           return Fail("two numbers without an operator");
         int f = ParsePower();
         if (f < 0) return -1;
@@ -357,7 +357,8 @@ class Parser {
       if (!budget_.Charge()) return Fail("deadline exceeded while parsing");
       if (AcceptChar('!')) {
         node = NewNode(NodeKind::kFactorial, {node});
-      } else if (IsChar(Peek(), '_') && ast_.nodes[static_cast<size_t>(node)].kind == NodeKind::kNumber) {
+      } else if (IsChar(Peek(), '_') &&
+                 ast_.nodes[static_cast<size_t>(node)].kind == NodeKind::kNumber) {
         // 52_8: a numeral in base 8.
         Advance();
         std::string sub = ArgumentText();
@@ -449,7 +450,8 @@ class Parser {
       if (inner < 0) return -1;
       return NewNode(NodeKind::kNeg, {inner});
     }
-    if (t.kind == TokKind::kLetter || t.kind == TokKind::kCommand || IsChar(t, '(')) return ParsePrimary();
+    if (t.kind == TokKind::kLetter || t.kind == TokKind::kCommand || IsChar(t, '('))
+      return ParsePrimary();
     return Fail("missing argument");
   }
 
@@ -524,9 +526,12 @@ class Parser {
       abs_depth_ = saved_abs;
       if (inner < 0) return -1;
       char close = 0;
-      if (AcceptChar(')')) close = ')';
-      else if (AcceptChar(']')) close = ']';
-      else return Fail(std::string("expected ')' or ']' to close '") + open + "'");
+      if (AcceptChar(')'))
+        close = ')';
+      else if (AcceptChar(']'))
+        close = ']';
+      else
+        return Fail(std::string("expected ')' or ']' to close '") + open + "'");
       LatexNode& n = ast_.nodes[static_cast<size_t>(inner)];
       if (n.kind == NodeKind::kList) {
         n.kind = NodeKind::kTuple;
@@ -569,7 +574,8 @@ class Parser {
       }
       int radicand = ParseArgument(false);
       if (radicand < 0) return -1;
-      return index < 0 ? NewNode(NodeKind::kRoot, {radicand}) : NewNode(NodeKind::kRoot, {radicand, index});
+      return index < 0 ? NewNode(NodeKind::kRoot, {radicand})
+                       : NewNode(NodeKind::kRoot, {radicand, index});
     }
     if (c == "\\binom") {
       int n = ParseArgument(false);
@@ -701,32 +707,58 @@ class Parser {
 
 const char* KindName(NodeKind k) {
   switch (k) {
-    case NodeKind::kNumber: return "num";
-    case NodeKind::kBaseNumber: return "base";
-    case NodeKind::kSymbol: return "sym";
-    case NodeKind::kPi: return "pi";
-    case NodeKind::kImaginary: return "i";
-    case NodeKind::kInfinity: return "inf";
-    case NodeKind::kAdd: return "add";
-    case NodeKind::kMul: return "mul";
-    case NodeKind::kNeg: return "neg";
-    case NodeKind::kDiv: return "div";
-    case NodeKind::kPow: return "pow";
-    case NodeKind::kPlusMinus: return "pm";
-    case NodeKind::kRoot: return "root";
-    case NodeKind::kFunc: return "func";
-    case NodeKind::kFactorial: return "fact";
-    case NodeKind::kBinom: return "binom";
-    case NodeKind::kAbs: return "abs";
-    case NodeKind::kFloor: return "floor";
-    case NodeKind::kCeil: return "ceil";
-    case NodeKind::kTuple: return "tuple";
-    case NodeKind::kSet: return "set";
-    case NodeKind::kList: return "list";
-    case NodeKind::kUnion: return "union";
-    case NodeKind::kRelation: return "rel";
-    case NodeKind::kChain: return "chain";
-    case NodeKind::kMatrix: return "matrix";
+    case NodeKind::kNumber:
+      return "num";
+    case NodeKind::kBaseNumber:
+      return "base";
+    case NodeKind::kSymbol:
+      return "sym";
+    case NodeKind::kPi:
+      return "pi";
+    case NodeKind::kImaginary:
+      return "i";
+    case NodeKind::kInfinity:
+      return "inf";
+    case NodeKind::kAdd:
+      return "add";
+    case NodeKind::kMul:
+      return "mul";
+    case NodeKind::kNeg:
+      return "neg";
+    case NodeKind::kDiv:
+      return "div";
+    case NodeKind::kPow:
+      return "pow";
+    case NodeKind::kPlusMinus:
+      return "pm";
+    case NodeKind::kRoot:
+      return "root";
+    case NodeKind::kFunc:
+      return "func";
+    case NodeKind::kFactorial:
+      return "fact";
+    case NodeKind::kBinom:
+      return "binom";
+    case NodeKind::kAbs:
+      return "abs";
+    case NodeKind::kFloor:
+      return "floor";
+    case NodeKind::kCeil:
+      return "ceil";
+    case NodeKind::kTuple:
+      return "tuple";
+    case NodeKind::kSet:
+      return "set";
+    case NodeKind::kList:
+      return "list";
+    case NodeKind::kUnion:
+      return "union";
+    case NodeKind::kRelation:
+      return "rel";
+    case NodeKind::kChain:
+      return "chain";
+    case NodeKind::kMatrix:
+      return "matrix";
   }
   return "?";
 }
@@ -734,7 +766,8 @@ const char* KindName(NodeKind k) {
 }  // namespace
 
 StatusOr<LatexAst> ParseLatex(const std::string& latex, EvalBudget& budget) {
-  if (!budget.Charge(static_cast<int64_t>(latex.size() / 16))) return DeadlineExceeded("deadline exceeded before parsing");
+  if (!budget.Charge(static_cast<int64_t>(latex.size() / 16)))
+    return DeadlineExceeded("deadline exceeded before parsing");
   Parser parser(latex, budget);
   return parser.Run();
 }
@@ -758,7 +791,8 @@ std::string DebugString(const LatexAst& ast, int node) {
   std::string out = "(";
   out += KindName(n.kind);
   if (n.kind == NodeKind::kTuple) out += std::string(" ") + n.open + n.close;
-  if (n.kind == NodeKind::kMatrix) out += " " + std::to_string(n.rows) + "x" + std::to_string(n.cols);
+  if (n.kind == NodeKind::kMatrix)
+    out += " " + std::to_string(n.rows) + "x" + std::to_string(n.cols);
   if (!n.text.empty()) out += " " + n.text;
   for (int k : n.kids) out += " " + DebugString(ast, k);
   return out + ")";
