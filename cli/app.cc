@@ -18,8 +18,7 @@ int RunApp(CLI::App& app, int argc, char** argv, const std::function<int()>& bod
     std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
     return 0;
   } catch (const CLI::ExtrasError& e) {
-    std::fprintf(stderr, "%s: unknown flag or argument: %s\n", app.get_name().c_str(),
-                 e.what());
+    std::fprintf(stderr, "%s: unknown flag or argument: %s\n", app.get_name().c_str(), e.what());
     return 2;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "%s: %s\n", app.get_name().c_str(), e.what());

@@ -12,12 +12,11 @@
 // with ReportError and return 1.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "base/config.h"
 #include "base/status.h"

@@ -57,7 +57,8 @@ class Scorer {
       for (int64_t id : items[b].completion) ia[b][t] = id, ma[b][t++] = 1;
       start[b] = static_cast<int64_t>(items[b].prompt.size());
     }
-    auto r = TokenLogProbs(*lm_.model, ids.to(device_), mask.to(device_), start.to(device_), chunk_);
+    auto r =
+        TokenLogProbs(*lm_.model, ids.to(device_), mask.to(device_), start.to(device_), chunk_);
     auto lp = r.logprobs.to(torch::kCPU).to(torch::kFloat64);
     auto la = lp.accessor<double, 2>();
     for (int64_t b = 0; b < B; ++b) {
@@ -83,8 +84,9 @@ int RunScore(int argc, char** argv) {
   std::string model_dir, input, device_name = "cpu", dtype_name = "float32";
   int64_t batch_size = 8, chunk_tokens = 1024;
   app.add_option("--model", model_dir, "model dir (HF layout)")->required();
-  app.add_option("--input", input, "JSONL file of {prompt_ids, completion_ids} or {prompt, "
-                                   "completion}; - for stdin")
+  app.add_option("--input", input,
+                 "JSONL file of {prompt_ids, completion_ids} or {prompt, "
+                 "completion}; - for stdin")
       ->required();
   app.add_option("--device", device_name, "cpu | cuda | cuda:N (default cpu)");
   app.add_option("--dtype", dtype_name, "float32 | bfloat16 | float16 (default float32)");
@@ -141,8 +143,10 @@ int RunScore(int argc, char** argv) {
           if (!enc_tried) {
             enc_tried = true;
             auto e = TextEncoder::Load(model_dir);
-            if (e.ok()) enc = std::move(e).value();
-            else enc_status = e.status();
+            if (e.ok())
+              enc = std::move(e).value();
+            else
+              enc_status = e.status();
           }
           if (!enc) return ReportError(cmd, enc_status.WithContext(where));
           item = {enc->Encode(line["prompt"].get<std::string>()),
@@ -150,16 +154,16 @@ int RunScore(int argc, char** argv) {
           for (const auto* v : {&item.prompt, &item.completion})
             for (int64_t id : *v)
               if (id < 0 || id >= vocab)
-                return ReportError(cmd, InvalidArgument(where + ": tokenizer id " +
-                                                        std::to_string(id) +
-                                                        " is outside the model vocabulary"));
+                return ReportError(cmd,
+                                   InvalidArgument(where + ": tokenizer id " + std::to_string(id) +
+                                                   " is outside the model vocabulary"));
         } else {
           return ReportError(cmd, InvalidArgument(where + ": expected {prompt_ids, completion_ids} "
-                                                  "or {prompt, completion} (strings)"));
+                                                          "or {prompt, completion} (strings)"));
         }
         if (item.prompt.empty() && !item.completion.empty()) {
           return ReportError(cmd, InvalidArgument(where + ": the prompt is empty, so the first "
-                                                  "completion token has no context"));
+                                                          "completion token has no context"));
         }
         pending.push_back(std::move(item));
         if (static_cast<int64_t>(pending.size()) >= batch_size) scorer.Flush(pending);

@@ -12,10 +12,10 @@
 int main(int argc, char** argv) {
   using namespace rlzero::cli;
   static const std::map<std::string, CommandFn> kMap = {
-      {"train", RunTrain},     {"sft", RunSft},
+      {"train", RunTrain},       {"sft", RunSft},
       {"generate", RunGenerate}, {"score", RunScore},
-      {"init", RunInit},       {"eval", RunEval},
-      {"learner", RunLearner}, {"rollout-worker", RunRolloutWorker},
+      {"init", RunInit},         {"eval", RunEval},
+      {"learner", RunLearner},   {"rollout-worker", RunRolloutWorker},
       {"bench", RunTorchBench},
   };
   if (argc < 2) {

@@ -15,16 +15,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <cstdio>
 
 #include "cli/app.h"
-#include "cli/server_flags.h"
-#include "rpc/server_runner.h"
 #include "cli/commands.h"
+#include "cli/server_flags.h"
 #include "rewards/code_sandbox.h"
 #include "rewards/verifier_service.h"
 #include "rewards/verifier_spec.h"
+#include "rpc/server_runner.h"
 #include "verifiers/verifier.h"
 
 namespace rlzero::cli {

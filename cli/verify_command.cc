@@ -8,8 +8,8 @@
 // plugin given by --plugin-exec CMD / --plugin-grpc ADDR (NAME is the task sent
 // to it), or a built-in verifier. Config keys (--config / --set): options
 // (the verifier's), timeout_ms, batch_size, plugins: [{name, exec|grpc, task,
-// options, timeout_ms}], sandbox (the code verifier's, see sandbox/). Lines are read in batches of batch_size (plugins get
-// one call per batch) and each batch's output is flushed.
+// options, timeout_ms}], sandbox (the code verifier's, see sandbox/). Lines are read in batches of
+// batch_size (plugins get one call per batch) and each batch's output is flushed.
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -40,8 +40,8 @@ struct VerifyFlags {
 Json ResultJson(const StatusOr<verifiers::VerifyResult>& r) {
   if (!r.ok()) {
     std::string why = r.status().ToString();
-    return Json{{"correct", false}, {"score", 0.0}, {"extracted", ""}, {"reason", why},
-                {"error", why}};
+    return Json{
+        {"correct", false}, {"score", 0.0}, {"extracted", ""}, {"reason", why}, {"error", why}};
   }
   Json j = {{"correct", r->correct}, {"score", r->score}, {"extracted", r->extracted}};
   if (!r->reason.empty()) j["reason"] = r->reason;
@@ -79,12 +79,13 @@ int Run(const VerifyFlags& f) {
   if (!f.plugin_exec.empty() && !f.plugin_grpc.empty())
     return ReportError(cmd, InvalidArgument("give --plugin-exec or --plugin-grpc, not both"));
   if (!from_config) {
-    if (!f.plugin_exec.empty()) spec.exec = f.plugin_exec;
+    if (!f.plugin_exec.empty())
+      spec.exec = f.plugin_exec;
     else if (!f.plugin_grpc.empty()) {
       spec.grpc = f.plugin_grpc;
       spec.auth_token_file = f.auth_token_file;
-    }
-    else spec.verifier = f.task;
+    } else
+      spec.verifier = f.task;
   }
   if (f.timeout_ms > 0) spec.timeout_ms = f.timeout_ms;
   if (f.batch_size > 0) batch_size = f.batch_size;
@@ -118,8 +119,8 @@ int Run(const VerifyFlags& f) {
       ++line_no;
       Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (j.is_discarded() || !j.is_object())
-        parsed.push_back(InvalidArgument("input line " + std::to_string(line_no) +
-                                         ": not a JSON object"));
+        parsed.push_back(
+            InvalidArgument("input line " + std::to_string(line_no) + ": not a JSON object"));
       else
         parsed.push_back(std::move(j));
     }
@@ -160,9 +161,10 @@ int Run(const VerifyFlags& f) {
 }  // namespace
 
 int RunVerify(int argc, char** argv) {
-  CLI::App app{"score responses with a verifier (math, countdown, code, format, length, "
-               "language) or a plugin; JSON lines in, JSON lines out",
-               "rlzero verify"};
+  CLI::App app{
+      "score responses with a verifier (math, countdown, code, format, length, "
+      "language) or a plugin; JSON lines in, JSON lines out",
+      "rlzero verify"};
   VerifyFlags f;
   app.add_option("--task", f.task, "verifier or plugin name")->required();
   app.add_option("--input", f.input, "JSONL file of samples, or - for stdin")->required();

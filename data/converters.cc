@@ -62,9 +62,10 @@ StatusOr<std::optional<Json>> ConvertHumanEval(const Json& rec, size_t, const Pr
   RLZ_ASSIGN_OR_RETURN(std::string entry_point, StringField(rec, "entry_point"));
   std::string question =
       "Complete the following Python function. Give the complete function, with its signature, "
-      "in a ```python code block.\n\n```python\n" + code + "```";
-  Json out = {{"id", task_id},         {"task", "code"},  {"question", question},
-              {"code_prompt", code},   {"test", test},    {"entry_point", entry_point}};
+      "in a ```python code block.\n\n```python\n" +
+      code + "```";
+  Json out = {{"id", task_id},       {"task", "code"}, {"question", question},
+              {"code_prompt", code}, {"test", test},   {"entry_point", entry_point}};
   RLZ_ASSIGN_OR_RETURN(Json done, Finish(std::move(out), tmpl));
   return std::optional<Json>(std::move(done));
 }

@@ -42,9 +42,8 @@ struct DatasetConverter {
   std::string default_template;
   std::vector<std::string> splits;  // accepted values of ConvertOptions::split
   // Returns the task record, or nullopt if the record is outside the split.
-  std::function<StatusOr<std::optional<Json>>(const Json& record, size_t index,
-                                              const PromptTemplate& tmpl,
-                                              const ConvertOptions& options)>
+  std::function<StatusOr<std::optional<Json>>(
+      const Json& record, size_t index, const PromptTemplate& tmpl, const ConvertOptions& options)>
       convert;
 };
 

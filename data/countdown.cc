@@ -94,10 +94,10 @@ StatusOr<std::vector<CountdownTask>> GenerateCountdown(const CountdownConfig& co
         if (a.value > b.value) ops[n_ops++] = '-';
         if (b.value > 1 && a.value % b.value == 0) ops[n_ops++] = '/';
         char op = ops[Uniform(rng, 0, n_ops - 1)];
-        int64_t v = op == '+' ? a.value + b.value
-                  : op == '*' ? a.value * b.value
-                  : op == '-' ? a.value - b.value
-                              : a.value / b.value;
+        int64_t v = op == '+'   ? a.value + b.value
+                    : op == '*' ? a.value * b.value
+                    : op == '-' ? a.value - b.value
+                                : a.value / b.value;
         if (v > kMaxIntermediate) ok = false;
         auto wrap = [](const Item& x) { return x.atomic ? x.expr : "(" + x.expr + ")"; };
         Item c{v, wrap(a) + " " + op + " " + wrap(b), false};

@@ -43,7 +43,7 @@ struct CountdownConfig {
 struct CountdownTask {
   std::vector<int64_t> numbers;  // in draw order
   int64_t target = 0;
-  std::string solution;          // an expression over all numbers equal to target
+  std::string solution;  // an expression over all numbers equal to target
 };
 
 StatusOr<std::vector<CountdownTask>> GenerateCountdown(const CountdownConfig& config);

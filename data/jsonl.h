@@ -38,8 +38,8 @@ class JsonlReader {
   JsonlReader() = default;
   bool ReadLine(std::string* line);
   std::string path_;
-  void* gz_ = nullptr;     // gzFile when compressed
-  FILE* file_ = nullptr;   // otherwise
+  void* gz_ = nullptr;    // gzFile when compressed
+  FILE* file_ = nullptr;  // otherwise
   bool owns_file_ = false;
   size_t line_no_ = 0;
 };

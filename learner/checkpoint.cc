@@ -1,11 +1,11 @@
 // learner/checkpoint.cc: checkpoint dirs, trainer_state.json, RNG state.
 #include "learner/checkpoint.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-
-#include <ATen/CPUGeneratorImpl.h>
 
 #include "policy/torch_compat.h"
 

@@ -28,11 +28,11 @@ struct GrpoConfig {
   // learner before the update; TIS then corrects the rollout mismatch) or
   // "behaviour" (as recorded by the rollout worker; TIS weight is then 1).
   std::string old_logprobs = "learner";
-  int epochs = 1;                   // mu: passes over each batch
-  int mini_batches = 1;             // optimiser steps per pass
-  int64_t micro_batch_tokens = 0;   // padded tokens per micro-batch; 0 = whole mini-batch
-  int64_t max_response_len = 0;     // Dr. GRPO constant; 0 = the sampler's max_tokens
-  bool overlong_filter = false;     // mask truncated completions out of the loss
+  int epochs = 1;                  // mu: passes over each batch
+  int mini_batches = 1;            // optimiser steps per pass
+  int64_t micro_batch_tokens = 0;  // padded tokens per micro-batch; 0 = whole mini-batch
+  int64_t max_response_len = 0;    // Dr. GRPO constant; 0 = the sampler's max_tokens
+  bool overlong_filter = false;    // mask truncated completions out of the loss
 
   static StatusOr<GrpoConfig> FromConfig(ConfigReader& r);
 };
@@ -42,7 +42,7 @@ struct OptimConfig {
   std::array<double, 2> betas = {0.9, 0.999};
   double eps = 1e-8;
   double weight_decay = 0.0;
-  double grad_clip = 1.0;  // max global grad norm; 0 = off
+  double grad_clip = 1.0;      // max global grad norm; 0 = off
   LrScheduleOptions schedule;  // lr is copied from above
 
   static StatusOr<OptimConfig> FromConfig(ConfigReader& r);

@@ -27,8 +27,7 @@ double LearningRateAt(const LrScheduleOptions& o, int64_t step) {
   }
   if (o.kind != "cosine") return o.lr;
   const double span = static_cast<double>(o.total_steps - o.warmup_steps);
-  const double progress =
-      std::clamp(static_cast<double>(step - o.warmup_steps) / span, 0.0, 1.0);
+  const double progress = std::clamp(static_cast<double>(step - o.warmup_steps) / span, 0.0, 1.0);
   const double min_lr = o.lr * o.min_lr_ratio;
   return min_lr + (o.lr - min_lr) * 0.5 * (1.0 + std::cos(M_PI * progress));
 }

@@ -20,9 +20,9 @@
 namespace rlzero {
 
 struct PolicyLossOptions {
-  double clip_low = 0.2;    // epsilon_low: ratio floor 1 - clip_low
-  double clip_high = 0.2;   // epsilon_high: ratio ceiling 1 + clip_high (DAPO: 0.28)
-  double dual_clip = 0.0;   // c > 1 enables dual-clip (Ye et al., 2020); 0 = off
+  double clip_low = 0.2;   // epsilon_low: ratio floor 1 - clip_low
+  double clip_high = 0.2;  // epsilon_high: ratio ceiling 1 + clip_high (DAPO: 0.28)
+  double dual_clip = 0.0;  // c > 1 enables dual-clip (Ye et al., 2020); 0 = off
 };
 
 struct PolicyLossOutput {

@@ -15,13 +15,13 @@
 namespace rlzero {
 
 struct TrainSample {
-  std::vector<int32_t> prompt_ids;          // >= 1 token
-  std::vector<int32_t> completion_ids;      // may be empty (then nothing to learn)
-  std::vector<float> behaviour_logprobs;    // [completion], from the sampler
-  std::vector<float> old_logprobs;          // [completion], learner, before the update
-  std::vector<float> ref_logprobs;          // [completion], frozen reference (beta > 0)
+  std::vector<int32_t> prompt_ids;        // >= 1 token
+  std::vector<int32_t> completion_ids;    // may be empty (then nothing to learn)
+  std::vector<float> behaviour_logprobs;  // [completion], from the sampler
+  std::vector<float> old_logprobs;        // [completion], learner, before the update
+  std::vector<float> ref_logprobs;        // [completion], frozen reference (beta > 0)
   double advantage = 0.0;
-  bool loss_masked = false;                 // overlong-filtered: contributes no loss
+  bool loss_masked = false;  // overlong-filtered: contributes no loss
   int64_t total_length() const {
     return static_cast<int64_t>(prompt_ids.size() + completion_ids.size());
   }

@@ -53,8 +53,7 @@ torch::Tensor CausalPaddingAttnMask(const torch::Tensor& attention_mask);
 std::pair<torch::Tensor, torch::Tensor> LogProbsFromHidden(CausalLM& model,
                                                            const torch::Tensor& hidden,
                                                            const torch::Tensor& targets,
-                                                           int64_t chunk_tokens,
-                                                           bool with_entropy);
+                                                           int64_t chunk_tokens, bool with_entropy);
 
 // input_ids: [B, T] int64 (T >= 2). attention_mask: [B, T] or undefined (all
 // real). completion_start: [B] int64 index into T of each row's first

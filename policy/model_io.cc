@@ -25,9 +25,15 @@ constexpr int64_t kCopyChunkElems = int64_t{4} << 20;
 
 // Files transformers keeps beside the weights that a saved model must carry.
 const char* const kSideFiles[] = {
-    "tokenizer.json",         "tokenizer_config.json", "special_tokens_map.json",
-    "generation_config.json", "added_tokens.json",     "vocab.json",
-    "merges.txt",             "tokenizer.model",       "chat_template.jinja",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "generation_config.json",
+    "added_tokens.json",
+    "vocab.json",
+    "merges.txt",
+    "tokenizer.model",
+    "chat_template.jinja",
 };
 
 std::string ShapeText(torch::IntArrayRef shape) {
@@ -38,23 +44,39 @@ std::string ShapeText(torch::IntArrayRef shape) {
 
 bool ToTorchDtype(StDtype d, torch::ScalarType* out) {
   switch (d) {
-    case StDtype::kF64: *out = torch::kFloat64; return true;
-    case StDtype::kF32: *out = torch::kFloat32; return true;
-    case StDtype::kF16: *out = torch::kFloat16; return true;
-    case StDtype::kBF16: *out = torch::kBFloat16; return true;
-    default: return false;  // integer / bool tensors never feed a float parameter
+    case StDtype::kF64:
+      *out = torch::kFloat64;
+      return true;
+    case StDtype::kF32:
+      *out = torch::kFloat32;
+      return true;
+    case StDtype::kF16:
+      *out = torch::kFloat16;
+      return true;
+    case StDtype::kBF16:
+      *out = torch::kBFloat16;
+      return true;
+    default:
+      return false;  // integer / bool tensors never feed a float parameter
   }
 }
 
 StatusOr<StDtype> ToStDtype(torch::ScalarType t) {
   switch (t) {
-    case torch::kFloat64: return StDtype::kF64;
-    case torch::kFloat32: return StDtype::kF32;
-    case torch::kFloat16: return StDtype::kF16;
-    case torch::kBFloat16: return StDtype::kBF16;
-    case torch::kInt64: return StDtype::kI64;
-    case torch::kInt32: return StDtype::kI32;
-    default: return InvalidArgument("dtype " + DtypeName(t) + " cannot be saved");
+    case torch::kFloat64:
+      return StDtype::kF64;
+    case torch::kFloat32:
+      return StDtype::kF32;
+    case torch::kFloat16:
+      return StDtype::kF16;
+    case torch::kBFloat16:
+      return StDtype::kBF16;
+    case torch::kInt64:
+      return StDtype::kI64;
+    case torch::kInt32:
+      return StDtype::kI32;
+    default:
+      return InvalidArgument("dtype " + DtypeName(t) + " cannot be saved");
   }
 }
 
@@ -107,7 +129,8 @@ Status LoadInto(const std::string& dir, const SafetensorsCheckpoint& ck, CausalL
     torch::Tensor& param = item.value();
     auto loc = ck.Find(name);
     if (loc.entry == nullptr) {
-      return NotFound(dir + ": tensor " + name + " is missing from the checkpoint (expected shape " +
+      return NotFound(dir + ": tensor " + name +
+                      " is missing from the checkpoint (expected shape " +
                       ShapeText(param.sizes()) + ")");
     }
     const StEntry& e = *loc.entry;
@@ -134,7 +157,8 @@ Status CopyFile(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) return Status::Ok();
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Internal(to.string() + ": cannot copy from " + from.string() + ": " + ec.message());
+  if (ec)
+    return Internal(to.string() + ": cannot copy from " + from.string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -172,11 +196,16 @@ StatusOr<torch::ScalarType> ParseDtype(const std::string& name) {
 
 std::string DtypeName(torch::ScalarType dtype) {
   switch (dtype) {
-    case torch::kFloat32: return "float32";
-    case torch::kBFloat16: return "bfloat16";
-    case torch::kFloat16: return "float16";
-    case torch::kFloat64: return "float64";
-    default: return c10::toString(dtype);
+    case torch::kFloat32:
+      return "float32";
+    case torch::kBFloat16:
+      return "bfloat16";
+    case torch::kFloat16:
+      return "float16";
+    case torch::kFloat64:
+      return "float64";
+    default:
+      return c10::toString(dtype);
   }
 }
 
@@ -185,7 +214,8 @@ StatusOr<torch::Device> ParseDevice(const std::string& name) {
     torch::Device d(name);
     if (d.is_cuda() && !torch::cuda::is_available())
       return FailedPrecondition("device '" + name + "': this build or machine has no CUDA device");
-    if (!d.is_cpu() && !d.is_cuda()) return InvalidArgument("device '" + name + "': use cpu or cuda");
+    if (!d.is_cpu() && !d.is_cuda())
+      return InvalidArgument("device '" + name + "': use cpu or cuda");
     return d;
   } catch (const std::exception&) {
     return InvalidArgument("device '" + name + "' is not cpu, cuda or cuda:N");
@@ -275,8 +305,8 @@ Status SaveModel(const std::string& dir, const ModelConfig& config, CausalLM& mo
       torch::ScalarType t = options.dtype.value_or(p.value().scalar_type());
       saved_dtype = t;
       RLZ_ASSIGN_OR_RETURN(StDtype st, ToStDtype(t));
-      items.push_back({p.key(), p.value(), st,
-                       static_cast<uint64_t>(p.value().numel()) * StDtypeSize(st)});
+      items.push_back(
+          {p.key(), p.value(), st, static_cast<uint64_t>(p.value().numel()) * StDtypeSize(st)});
     }
     // Greedy sharding in parameter order, as transformers does.
     std::vector<std::vector<const Item*>> shards(1);

@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 namespace rlzero {
@@ -28,9 +27,9 @@ struct DtypeInfo {
   size_t size;
 };
 constexpr DtypeInfo kDtypes[] = {
-    {StDtype::kF64, "F64", 8}, {StDtype::kF32, "F32", 4},  {StDtype::kF16, "F16", 2},
+    {StDtype::kF64, "F64", 8},   {StDtype::kF32, "F32", 4}, {StDtype::kF16, "F16", 2},
     {StDtype::kBF16, "BF16", 2}, {StDtype::kI64, "I64", 8}, {StDtype::kI32, "I32", 4},
-    {StDtype::kI16, "I16", 2}, {StDtype::kI8, "I8", 1},    {StDtype::kU8, "U8", 1},
+    {StDtype::kI16, "I16", 2},   {StDtype::kI8, "I8", 1},   {StDtype::kU8, "U8", 1},
     {StDtype::kBool, "BOOL", 1},
 };
 
@@ -211,8 +210,8 @@ Status SafetensorsFile::Parse(const uint8_t* bytes, size_t size) {
     if (end < begin) return InvalidArgument(where + ": data_offsets end < begin");
     if (end > data_size) {
       return DataLoss(where + ": data_offsets [" + std::to_string(begin) + ", " +
-                      std::to_string(end) + "] out of range (data is " +
-                      std::to_string(data_size) + " bytes; truncated file?)");
+                      std::to_string(end) + "] out of range (data is " + std::to_string(data_size) +
+                      " bytes; truncated file?)");
     }
     if (end - begin != nbytes) {
       return InvalidArgument(where + ": data_offsets span " + std::to_string(end - begin) +
@@ -324,8 +323,8 @@ StatusOr<std::unique_ptr<SafetensorsCheckpoint>> SafetensorsCheckpoint::Open(
         return InvalidArgument(index_path + ": weight_map." + it.key() + " is not a string");
       std::string shard = it.value().get<std::string>();
       if (shard.empty() || shard.find('/') != std::string::npos || shard == "..")
-        return InvalidArgument(index_path + ": weight_map." + it.key() +
-                               ": bad shard file name '" + shard + "'");
+        return InvalidArgument(index_path + ": weight_map." + it.key() + ": bad shard file name '" +
+                               shard + "'");
       if (!opened.count(shard)) {
         RLZ_ASSIGN_OR_RETURN(opened[shard], add_file(dir + "/" + shard));
       }

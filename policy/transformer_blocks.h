@@ -52,8 +52,7 @@ std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq
                                                    const torch::Tensor& positions);
 // x: [B, Hx, T, D]; cos, sin: [B, T, D] in x's dtype.
 // Returns x * cos + rotate_half(x) * sin, rotate_half(x) = cat(-x2, x1).
-torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos,
-                        const torch::Tensor& sin);
+torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 // q: [B, H, T, D]; k, v: [B, Hkv, S, D] with H % Hkv == 0 (kv head j serves
 // query heads j*H/Hkv .. (j+1)*H/Hkv-1). mask: bool [B or 1, 1, T, S], true =
@@ -80,8 +79,8 @@ class AttentionImpl : public torch::nn::Module {
  public:
   AttentionImpl(const ModelConfig& c, const DecoderOptions& o, int layer);
   // x: [B, T, C]; cos, sin: [B, T, D] (x's dtype); mask as in CausalLM.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
-                        const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                        const torch::Tensor& mask, KvCache* cache);
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
   RMSNorm q_norm{nullptr}, k_norm{nullptr};
@@ -104,8 +103,8 @@ TORCH_MODULE(Mlp);
 class DecoderLayerImpl : public torch::nn::Module {
  public:
   DecoderLayerImpl(const ModelConfig& c, const DecoderOptions& o, int layer);
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
-                        const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                        const torch::Tensor& mask, KvCache* cache);
   RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
   Attention self_attn{nullptr};
   Mlp mlp{nullptr};
@@ -140,7 +139,7 @@ class DecoderLM : public CausalLM {
 
  private:
   ModelConfig config_;
-  torch::Tensor inv_freq_;  // [D/2] float32, kept out of parameters and buffers
+  torch::Tensor inv_freq_;              // [D/2] float32, kept out of parameters and buffers
   double rope_attention_factor_ = 1.0;  // yarn's cos/sin scale
 };
 

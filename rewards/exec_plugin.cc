@@ -147,8 +147,8 @@ std::vector<StatusOr<VerifyResult>> ExecPlugin::VerifyBatch(const std::vector<Js
     int64_t left = deadline.RemainingMs();
     if (left <= 0) {
       failure = DeadlineExceeded("exec plugin '" + command_ + "': no answer before the deadline (" +
-                                 std::to_string(out.size()) + "/" +
-                                 std::to_string(samples.size()) + " answered)");
+                                 std::to_string(out.size()) + "/" + std::to_string(samples.size()) +
+                                 " answered)");
       break;
     }
     pollfd p{fd_, static_cast<short>(POLLIN | (written < pending.size() ? POLLOUT : 0)), 0};
@@ -160,10 +160,11 @@ std::vector<StatusOr<VerifyResult>> ExecPlugin::VerifyBatch(const std::vector<Js
     if (rc <= 0) continue;
     if ((p.revents & POLLOUT) && written < pending.size()) {
       ssize_t n = send(fd_, pending.data() + written, pending.size() - written, MSG_NOSIGNAL);
-      if (n > 0) written += static_cast<size_t>(n);
+      if (n > 0)
+        written += static_cast<size_t>(n);
       else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-        failure = Unavailable("exec plugin '" + command_ + "' closed its stdin: " +
-                              std::strerror(errno));
+        failure =
+            Unavailable("exec plugin '" + command_ + "' closed its stdin: " + std::strerror(errno));
         break;
       }
     }
@@ -171,9 +172,9 @@ std::vector<StatusOr<VerifyResult>> ExecPlugin::VerifyBatch(const std::vector<Js
       char buf[65536];
       ssize_t n = recv(fd_, buf, sizeof buf, 0);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        failure = Unavailable("exec plugin '" + command_ + "' exited (" +
-                              std::to_string(out.size()) + "/" + std::to_string(samples.size()) +
-                              " answered)");
+        failure =
+            Unavailable("exec plugin '" + command_ + "' exited (" + std::to_string(out.size()) +
+                        "/" + std::to_string(samples.size()) + " answered)");
         break;
       }
       if (n > 0) inbuf.append(buf, static_cast<size_t>(n));

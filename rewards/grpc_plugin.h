@@ -13,12 +13,11 @@
 // Thread safety: thread-safe (gRPC stubs are).
 #pragma once
 
-#include "rpc/auth.h"
-
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "rpc/auth.h"
 #include "verifiers/verifier.h"
 
 namespace rlzero::rewards {

@@ -71,8 +71,8 @@ StatusOr<std::vector<RewardComponentSpec>> RewardsConfig::ForTask(const std::str
 Json Reward::ToJson() const {
   Json comps = Json::object();
   for (const ComponentScore& c : components) {
-    Json j = {{"score", c.score},     {"weight", c.weight},   {"weighted", c.weighted},
-              {"correct", c.correct}, {"failed", c.failed},   {"extracted", c.extracted},
+    Json j = {{"score", c.score},          {"weight", c.weight}, {"weighted", c.weighted},
+              {"correct", c.correct},      {"failed", c.failed}, {"extracted", c.extracted},
               {"elapsed_ms", c.elapsed_ms}};
     if (!c.reason.empty()) j["reason"] = c.reason;
     comps[c.name] = std::move(j);
@@ -84,13 +84,13 @@ RewardFunction::RewardFunction(std::vector<Component> components, int threads)
     : components_(std::move(components)), threads_(std::max(1, threads)) {}
 
 StatusOr<std::unique_ptr<RewardFunction>> RewardFunction::Create(
-    const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env,
-    int threads) {
+    const std::vector<RewardComponentSpec>& specs, const verifiers::VerifierEnv& env, int threads) {
   std::vector<Component> comps;
   for (size_t i = 0; i < specs.size(); ++i) {
     const RewardComponentSpec& s = specs[i];
     std::string where = "rewards[" + std::to_string(i) + "] '" + s.scorer.name + "'";
-    RLZ_ASSIGN_OR_RETURN(std::shared_ptr<verifiers::Verifier> v, BuildVerifier(s.scorer, env, where));
+    RLZ_ASSIGN_OR_RETURN(std::shared_ptr<verifiers::Verifier> v,
+                         BuildVerifier(s.scorer, env, where));
     comps.push_back(Component{s.scorer.name, s.weight, s.scorer.timeout_ms, s.scorer.is_plugin(),
                               std::move(v)});
   }

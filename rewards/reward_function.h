@@ -57,8 +57,8 @@ struct ComponentScore {
   double score = 0.0;     // the scorer's score (0 when failed)
   double weighted = 0.0;  // weight x score
   std::string extracted;
-  std::string reason;     // why failed / why not correct
-  int64_t elapsed_ms = 0; // the component's call (a whole batch for plugins)
+  std::string reason;      // why failed / why not correct
+  int64_t elapsed_ms = 0;  // the component's call (a whole batch for plugins)
 };
 
 struct Reward {

@@ -35,8 +35,7 @@ StatusOr<Json> VerifierHost::Parse(const std::string& text, size_t index) const 
     return InvalidArgument(where + ": " + std::to_string(text.size()) + " bytes > limit " +
                            std::to_string(limits_.max_sample_bytes));
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return InvalidArgument(where + ": not a JSON object");
+  if (j.is_discarded() || !j.is_object()) return InvalidArgument(where + ": not a JSON object");
   return j;
 }
 

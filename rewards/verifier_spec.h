@@ -26,12 +26,12 @@ namespace rlzero::rewards {
 
 struct VerifierSpec {
   std::string name;
-  std::string verifier;  // built-in name
-  std::string exec;      // exec plugin command
-  std::string grpc;      // gRPC plugin address
-  std::string task;      // plugin task name (default: name)
+  std::string verifier;         // built-in name
+  std::string exec;             // exec plugin command
+  std::string grpc;             // gRPC plugin address
+  std::string task;             // plugin task name (default: name)
   std::string auth_token_file;  // gRPC plugin: bearer token sent with every call
-  Json options;          // null or a mapping
+  Json options;                 // null or a mapping
   int64_t timeout_ms = 10000;
 
   bool is_plugin() const { return !exec.empty() || !grpc.empty(); }

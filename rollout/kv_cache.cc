@@ -13,31 +13,31 @@ using torch::indexing::Slice;
 StatusOr<std::unique_ptr<SlotKvCache>> SlotKvCache::Create(const KvCacheShape& shape) {
   if (shape.num_layers <= 0 || shape.num_slots <= 0 || shape.max_len <= 0 ||
       shape.num_kv_heads <= 0 || shape.head_dim <= 0) {
-    return InvalidArgument("kv cache: every size must be > 0 (layers " +
-                           std::to_string(shape.num_layers) + ", slots " +
-                           std::to_string(shape.num_slots) + ", max_len " +
-                           std::to_string(shape.max_len) + ", kv heads " +
-                           std::to_string(shape.num_kv_heads) + ", head_dim " +
-                           std::to_string(shape.head_dim) + ")");
+    return InvalidArgument(
+        "kv cache: every size must be > 0 (layers " + std::to_string(shape.num_layers) +
+        ", slots " + std::to_string(shape.num_slots) + ", max_len " +
+        std::to_string(shape.max_len) + ", kv heads " + std::to_string(shape.num_kv_heads) +
+        ", head_dim " + std::to_string(shape.head_dim) + ")");
   }
   std::unique_ptr<SlotKvCache> cache(new SlotKvCache(shape));
   try {
     auto opts = torch::TensorOptions().dtype(shape.dtype).device(shape.device);
     for (int64_t l = 0; l < shape.num_layers; ++l) {
-      cache->k_.push_back(torch::zeros(
-          {shape.num_slots, shape.num_kv_heads, shape.max_len, shape.head_dim}, opts));
+      cache->k_.push_back(
+          torch::zeros({shape.num_slots, shape.num_kv_heads, shape.max_len, shape.head_dim}, opts));
       const int64_t vd = shape.value_head_dim < 0 ? shape.head_dim : shape.value_head_dim;
       cache->v_.push_back(
           torch::zeros({shape.num_slots, shape.num_kv_heads, shape.max_len, vd}, opts));
     }
     auto dev = torch::TensorOptions().device(shape.device);
-    cache->key_mask_ = torch::zeros({shape.num_slots, 1, 1, shape.max_len}, dev.dtype(torch::kBool));
+    cache->key_mask_ =
+        torch::zeros({shape.num_slots, 1, 1, shape.max_len}, dev.dtype(torch::kBool));
     cache->positions_buf_ = torch::zeros({shape.num_slots}, dev.dtype(torch::kInt64));
     cache->row_index_ = torch::arange(shape.num_slots, dev.dtype(torch::kInt64));
   } catch (const c10::Error& e) {
-    return ResourceExhausted("kv cache: allocating " + std::to_string(shape.num_slots) + " slots x " +
-                             std::to_string(shape.max_len) + " positions failed: " +
-                             e.what_without_backtrace());
+    return ResourceExhausted("kv cache: allocating " + std::to_string(shape.num_slots) +
+                             " slots x " + std::to_string(shape.max_len) +
+                             " positions failed: " + e.what_without_backtrace());
   }
   cache->lengths_.assign(static_cast<size_t>(shape.num_slots), 0);
   return cache;
@@ -45,10 +45,9 @@ StatusOr<std::unique_ptr<SlotKvCache>> SlotKvCache::Create(const KvCacheShape& s
 
 Status SlotKvCache::BeginStep(int64_t first, int64_t count, int64_t new_tokens) {
   if (first < 0 || count <= 0 || first + count > shape_.num_slots || new_tokens <= 0) {
-    return InvalidArgument("kv cache: bad step rows [" + std::to_string(first) + ", " +
-                           std::to_string(first + count) + ") of " +
-                           std::to_string(shape_.num_slots) + " slots, T = " +
-                           std::to_string(new_tokens));
+    return InvalidArgument(
+        "kv cache: bad step rows [" + std::to_string(first) + ", " + std::to_string(first + count) +
+        ") of " + std::to_string(shape_.num_slots) + " slots, T = " + std::to_string(new_tokens));
   }
   int64_t max_len = 0, min_len = shape_.max_len;
   for (int64_t b = 0; b < count; ++b) {
@@ -69,14 +68,16 @@ Status SlotKvCache::BeginStep(int64_t first, int64_t count, int64_t new_tokens) 
   if (new_tokens == 1) {
     // Decode: positions and the newly visible key are written into the
     // preallocated buffers; the mask is a view.
-    torch::Tensor pos_cpu = on_cpu ? positions_buf_ : torch::empty({shape_.num_slots}, torch::kInt64);
+    torch::Tensor pos_cpu =
+        on_cpu ? positions_buf_ : torch::empty({shape_.num_slots}, torch::kInt64);
     int64_t* p = pos_cpu.data_ptr<int64_t>();
     for (int64_t b = 0; b < count; ++b) p[first + b] = lengths_[first + b];
     if (!on_cpu) positions_buf_.copy_(pos_cpu, /*non_blocking=*/false);
     step_write_pos_ = positions_buf_.narrow(0, first, count);
     if (on_cpu) {
       bool* m = key_mask_.data_ptr<bool>();
-      for (int64_t b = 0; b < count; ++b) m[(first + b) * shape_.max_len + lengths_[first + b]] = true;
+      for (int64_t b = 0; b < count; ++b)
+        m[(first + b) * shape_.max_len + lengths_[first + b]] = true;
     } else {
       key_mask_.index_put_({row_index_.narrow(0, first, count), 0, 0, step_write_pos_},
                            torch::ones({count}, key_mask_.options()));

@@ -77,11 +77,11 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   std::vector<v1::WeightChunk> chunks;
-  RLZ_RETURN_IF_ERROR(WriteWeightChunks(model, version, options_.weight_chunk_bytes,
-                                        [&](const v1::WeightChunk& c) {
-                                          chunks.push_back(c);
-                                          return true;
-                                        }));
+  RLZ_RETURN_IF_ERROR(
+      WriteWeightChunks(model, version, options_.weight_chunk_bytes, [&](const v1::WeightChunk& c) {
+        chunks.push_back(c);
+        return true;
+      }));
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -91,7 +91,8 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
       if (w->alive) workers.push_back(w);
   }
   std::vector<std::future<Status>> pushes;
-  for (auto& w : workers) pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
+  for (auto& w : workers)
+    pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
   std::string last_error;
   for (size_t i = 0; i < pushes.size(); ++i) {
     Status s = pushes[i].get();
@@ -127,8 +128,8 @@ std::shared_ptr<RemoteRolloutPool::Worker> RemoteRolloutPool::PickWorker(
 }
 
 StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
-    const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params,
-    int64_t version, int64_t max_staleness) {
+    const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params, int64_t version,
+    int64_t max_staleness) {
   const int shards_n = std::max(1, std::min<int>(live_workers(), static_cast<int>(prompts.size())));
   if (live_workers() == 0) return Unavailable("no live rollout worker");
   std::vector<std::pair<size_t, size_t>> shards;  // [begin, end)
@@ -172,8 +173,8 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
         // A refused request (bad input) will fail anywhere: do not kill the worker for it.
         if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) break;
         if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) w->alive = false;
-        std::fprintf(stderr, "[learner] %s; reassigning prompts %zu..%zu\n",
-                     last.message().c_str(), begin, end);
+        std::fprintf(stderr, "[learner] %s; reassigning prompts %zu..%zu\n", last.message().c_str(),
+                     begin, end);
         continue;
       }
       const size_t expected = (end - begin) * static_cast<size_t>(params.n);

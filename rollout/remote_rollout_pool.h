@@ -64,7 +64,8 @@ class RemoteRolloutPool {
 
  private:
   struct Worker;
-  std::shared_ptr<Worker> PickWorker(size_t preferred, const std::vector<std::shared_ptr<Worker>>& avoid);
+  std::shared_ptr<Worker> PickWorker(size_t preferred,
+                                     const std::vector<std::shared_ptr<Worker>>& avoid);
   Status PushTo(Worker& w);
 
   rpc::TokenAuth auth_;

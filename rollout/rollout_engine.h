@@ -52,9 +52,9 @@
 namespace rlzero {
 
 struct RolloutEngineOptions {
-  int64_t max_batch = 64;             // sequences decoded together (cache slots)
-  int64_t max_prefill_tokens = 8192;  // rows x padded length per prefill forward
-  int64_t max_len = 0;                // cache positions per slot; 0 = per request
+  int64_t max_batch = 64;              // sequences decoded together (cache slots)
+  int64_t max_prefill_tokens = 8192;   // rows x padded length per prefill forward
+  int64_t max_len = 0;                 // cache positions per slot; 0 = per request
   std::vector<int32_t> eos_token_ids;  // any of them ends a sequence
   Status Validate() const;
 };
@@ -70,11 +70,11 @@ struct Completion {
 
 // Where the time of the last Generate went (seconds; tokens counted once).
 struct RolloutStats {
-  int64_t prefill_tokens = 0;   // prompt tokens prefilled (not padding)
-  int64_t decode_tokens = 0;    // tokens produced by decode steps
+  int64_t prefill_tokens = 0;  // prompt tokens prefilled (not padding)
+  int64_t decode_tokens = 0;   // tokens produced by decode steps
   int64_t decode_steps = 0;
-  double prefill_seconds = 0;   // prefill forwards + logits
-  double decode_seconds = 0;    // everything in the decode loop
+  double prefill_seconds = 0;          // prefill forwards + logits
+  double decode_seconds = 0;           // everything in the decode loop
   double decode_model_seconds = 0;     // of which model Forward + Logits
   double decode_sampling_seconds = 0;  // of which sampling + stop checks
   double total_seconds = 0;

@@ -33,7 +33,10 @@ void ToProto(const SamplingParams& s, v1::SamplingParamsProto* p) {
 
 RolloutServiceImpl::RolloutServiceImpl(RolloutWorker* worker, rpc::TokenAuth auth,
                                        RolloutServiceLimits limits, std::string model_type)
-    : worker_(worker), auth_(std::move(auth)), limits_(limits), model_type_(std::move(model_type)) {}
+    : worker_(worker),
+      auth_(std::move(auth)),
+      limits_(limits),
+      model_type_(std::move(model_type)) {}
 
 grpc::Status RolloutServiceImpl::Generate(grpc::ServerContext* ctx, const v1::GenerateRequest* req,
                                           v1::GenerateResponse* resp) {
@@ -100,8 +103,7 @@ grpc::Status RolloutServiceImpl::LoadWeights(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status RolloutServiceImpl::GetStatus(grpc::ServerContext* ctx,
-                                           const v1::WorkerStatusRequest*,
+grpc::Status RolloutServiceImpl::GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest*,
                                            v1::WorkerStatusResponse* resp) {
   if (auto st = auth_.Check(*ctx); !st.ok()) return st;
   resp->set_weights_version(worker_->weights_version());

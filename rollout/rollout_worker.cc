@@ -5,7 +5,9 @@ namespace rlzero {
 
 RolloutWorker::RolloutWorker(std::shared_ptr<CausalLM> model, RolloutEngineOptions options,
                              DecodeFn decode, int64_t max_queued)
-    : model_(model), engine_(model, std::move(options), std::move(decode)), max_queued_(max_queued) {}
+    : model_(model),
+      engine_(model, std::move(options), std::move(decode)),
+      max_queued_(max_queued) {}
 
 StatusOr<WorkerGenerateResult> RolloutWorker::Generate(
     const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params,

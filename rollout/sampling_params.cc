@@ -12,8 +12,10 @@ Status SamplingParams::Validate() const {
   if (n < 1) return bad("n", "must be >= 1, got " + std::to_string(n));
   if (!std::isfinite(temperature) || temperature < 0)
     return bad("temperature", "must be finite and >= 0, got " + std::to_string(temperature));
-  if (!(top_p > 0 && top_p <= 1)) return bad("top_p", "must be in (0, 1], got " + std::to_string(top_p));
-  if (!(min_p >= 0 && min_p < 1)) return bad("min_p", "must be in [0, 1), got " + std::to_string(min_p));
+  if (!(top_p > 0 && top_p <= 1))
+    return bad("top_p", "must be in (0, 1], got " + std::to_string(top_p));
+  if (!(min_p >= 0 && min_p < 1))
+    return bad("min_p", "must be in [0, 1), got " + std::to_string(min_p));
   if (max_new_tokens < 1)
     return bad("max_new_tokens", "must be >= 1, got " + std::to_string(max_new_tokens));
   for (size_t i = 0; i < stop.size(); ++i) {

@@ -25,13 +25,13 @@
 namespace rlzero {
 
 struct SamplingParams {
-  int n = 1;                       // completions per prompt
-  double temperature = 1.0;        // 0 = greedy
-  double top_p = 1.0;              // (0, 1]
-  int top_k = 0;                   // <= 0: off
-  double min_p = 0.0;              // [0, 1)
-  int max_new_tokens = 256;        // >= 1
-  std::vector<std::string> stop;   // stop strings, matched on decoded text
+  int n = 1;                      // completions per prompt
+  double temperature = 1.0;       // 0 = greedy
+  double top_p = 1.0;             // (0, 1]
+  int top_k = 0;                  // <= 0: off
+  double min_p = 0.0;             // [0, 1)
+  int max_new_tokens = 256;       // >= 1
+  std::vector<std::string> stop;  // stop strings, matched on decoded text
   uint64_t seed = 0;
   // Added to each prompt's index for seeding only, so a batch split across
   // workers (each given its slice's offset) samples exactly as one request.

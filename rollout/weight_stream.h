@@ -6,12 +6,11 @@
 // the model under its transformers name, in named_parameters() order, as
 // little-endian bytes in the parameter's dtype, cut into chunks of at most
 // chunk_bytes; the final chunk has last = true, the tensor count and an
-// StreamChecksum digest (rollout/stream_checksum.h) over all bytes in order. WeightAssembler rebuilds the
-// tensors and checks names, shapes, sizes, order and checksum; anything off
-// is INVALID_ARGUMENT / DATA_LOSS naming the tensor, never a crash (the
-// stream comes from the network). ApplyWeights copies assembled tensors into
-// a model whose names and shapes must match exactly.
-// Thread safety: a WeightAssembler is used by one thread.
+// StreamChecksum digest (rollout/stream_checksum.h) over all bytes in order. WeightAssembler
+// rebuilds the tensors and checks names, shapes, sizes, order and checksum; anything off is
+// INVALID_ARGUMENT / DATA_LOSS naming the tensor, never a crash (the stream comes from the
+// network). ApplyWeights copies assembled tensors into a model whose names and shapes must match
+// exactly. Thread safety: a WeightAssembler is used by one thread.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +20,8 @@
 
 #include "base/status.h"
 #include "policy/causal_lm.h"
-#include "rollout/stream_checksum.h"
 #include "rlzero/v1/rollout.pb.h"
+#include "rollout/stream_checksum.h"
 
 namespace rlzero {
 

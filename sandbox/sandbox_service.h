@@ -9,9 +9,6 @@
 // thread-safe.
 #pragma once
 
-#include "rpc/auth.h"
-#include "rpc/server_runner.h"
-
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
@@ -19,6 +16,8 @@
 
 #include "base/status.h"
 #include "rlzero/v1/sandbox.grpc.pb.h"
+#include "rpc/auth.h"
+#include "rpc/server_runner.h"
 #include "sandbox/sandbox.h"
 
 namespace rlzero::sandbox {

@@ -65,13 +65,20 @@ _rlz_main()
 // library must not require: tests link a fake).
 const char* StatusName(sandbox::RunStatus s) {
   switch (s) {
-    case sandbox::RunStatus::kOk: return "ok";
-    case sandbox::RunStatus::kRuntimeError: return "runtime_error";
-    case sandbox::RunStatus::kTimeout: return "timeout";
-    case sandbox::RunStatus::kMemoryLimit: return "memory_limit";
-    case sandbox::RunStatus::kOutputLimit: return "output_limit";
-    case sandbox::RunStatus::kSignal: return "signal";
-    case sandbox::RunStatus::kSandboxError: return "sandbox_error";
+    case sandbox::RunStatus::kOk:
+      return "ok";
+    case sandbox::RunStatus::kRuntimeError:
+      return "runtime_error";
+    case sandbox::RunStatus::kTimeout:
+      return "timeout";
+    case sandbox::RunStatus::kMemoryLimit:
+      return "memory_limit";
+    case sandbox::RunStatus::kOutputLimit:
+      return "output_limit";
+    case sandbox::RunStatus::kSignal:
+      return "signal";
+    case sandbox::RunStatus::kSandboxError:
+      return "sandbox_error";
   }
   return "unknown";
 }
@@ -118,9 +125,11 @@ class CodeVerifier : public Verifier {
       return InvalidArgument("code: sample field 'response' missing or not a string");
     int forms = sample.contains("tests") + sample.contains("test") + sample.contains("cases");
     if (forms != 1)
-      return InvalidArgument("code: sample needs exactly one of 'tests', 'test' (+'entry_point'), "
-                             "'cases'");
-    std::optional<std::string> code = ExtractLastPythonBlock(response->get_ref<const std::string&>());
+      return InvalidArgument(
+          "code: sample needs exactly one of 'tests', 'test' (+'entry_point'), "
+          "'cases'");
+    std::optional<std::string> code =
+        ExtractLastPythonBlock(response->get_ref<const std::string&>());
     VerifyResult r;
     if (!code) {
       r.reason = "no ```python block in the response";
@@ -245,8 +254,10 @@ class CodeVerifier : public Verifier {
         else if (!OutputMatches(run.stdout_data, cases[i]["stdout"].get_ref<const std::string&>()))
           why = "wrong output";
       }
-      if (why.empty()) ++passed;
-      else if (first_failure.empty()) first_failure = "case " + std::to_string(i) + ": " + why;
+      if (why.empty())
+        ++passed;
+      else if (first_failure.empty())
+        first_failure = "case " + std::to_string(i) + ": " + why;
     }
     r.score = static_cast<double>(passed) / static_cast<double>(cases.size());
     r.correct = passed == cases.size();
@@ -288,7 +299,8 @@ bool OutputMatches(std::string_view actual, std::string_view expected) {
   return SplitLines(actual) == SplitLines(expected);
 }
 
-StatusOr<std::unique_ptr<Verifier>> MakeCodeVerifier(ConfigReader& options, const VerifierEnv& env) {
+StatusOr<std::unique_ptr<Verifier>> MakeCodeVerifier(ConfigReader& options,
+                                                     const VerifierEnv& env) {
   CodeOptions o;
   options.Get("time_limit_ms", &o.time_limit_ms);
   options.Get("memory_limit_mb", &o.memory_limit_mb);

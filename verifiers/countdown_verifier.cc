@@ -119,21 +119,31 @@ bool Tokenize(std::string_view s, std::vector<Token>* out, std::string* why) {
       continue;
     }
     size_t len = 1;
-    if (c == '+') t.kind = Tok::kPlus;
-    else if (c == '-') t.kind = Tok::kMinus;
-    else if (c == '*') t.kind = Tok::kTimes;
-    else if (c == '/') t.kind = Tok::kDivide;
-    else if (c == '(') t.kind = Tok::kLParen;
-    else if (c == ')') t.kind = Tok::kRParen;
-    else if (c == '=') t.kind = Tok::kEquals;
-    else if (s.substr(i, 3) == "\xE2\x88\x92") t.kind = Tok::kMinus, len = 3;  // U+2212 minus
-    else if (s.substr(i, 2) == "\xC3\x97") t.kind = Tok::kTimes, len = 2;      // U+00D7 times
+    if (c == '+')
+      t.kind = Tok::kPlus;
+    else if (c == '-')
+      t.kind = Tok::kMinus;
+    else if (c == '*')
+      t.kind = Tok::kTimes;
+    else if (c == '/')
+      t.kind = Tok::kDivide;
+    else if (c == '(')
+      t.kind = Tok::kLParen;
+    else if (c == ')')
+      t.kind = Tok::kRParen;
+    else if (c == '=')
+      t.kind = Tok::kEquals;
+    else if (s.substr(i, 3) == "\xE2\x88\x92")
+      t.kind = Tok::kMinus, len = 3;  // U+2212 minus
+    else if (s.substr(i, 2) == "\xC3\x97")
+      t.kind = Tok::kTimes, len = 2;  // U+00D7 times
     else {
       // Report the whole UTF-8 sequence of the offending character.
       size_t n = 1;
-      while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80 && n < 4) ++n;
-      *why = "disallowed character '" + std::string(s.substr(i, n)) + "' at byte " +
-             std::to_string(i);
+      while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80 && n < 4)
+        ++n;
+      *why =
+          "disallowed character '" + std::string(s.substr(i, n)) + "' at byte " + std::to_string(i);
       return false;
     }
     out->push_back(t);
@@ -252,7 +262,8 @@ class CountdownVerifier : public Verifier {
     std::vector<int64_t> nums;
     for (const Json& n : *numbers) {
       if (!n.is_number_integer())
-        return InvalidArgument("countdown: sample field 'numbers' holds a non-integer: " + n.dump());
+        return InvalidArgument("countdown: sample field 'numbers' holds a non-integer: " +
+                               n.dump());
       nums.push_back(n.get<int64_t>());
     }
     auto target = sample.find("target");

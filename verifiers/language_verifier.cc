@@ -56,8 +56,7 @@ Script ScriptOf(char32_t c) {
   if ((c >= 0x620 && c <= 0x64A) || (c >= 0x671 && c <= 0x6D3)) return kArabic;
   if (c >= 0x900 && c <= 0x97F) return kDevanagari;
   if (c >= 0xE01 && c <= 0xE5B) return kThai;
-  if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-      (c >= 0xAC00 && c <= 0xD7AF))
+  if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) || (c >= 0xAC00 && c <= 0xD7AF))
     return kHangul;
   if ((c >= 0x3040 && c <= 0x309F) || (c >= 0x30A0 && c <= 0x30FF)) return kKana;
   if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -75,10 +74,9 @@ unsigned ScriptsOf(std::string_view language) {
     unsigned scripts;
   };
   static const Entry kTable[] = {
-      {"en", kLatin},    {"fr", kLatin},      {"de", kLatin},  {"es", kLatin},
-      {"it", kLatin},    {"pt", kLatin},      {"zh", kHan},    {"ja", kHan | kKana},
-      {"ko", kHangul},   {"ru", kCyrillic},   {"el", kGreek},  {"ar", kArabic},
-      {"he", kHebrew},   {"hi", kDevanagari}, {"th", kThai},
+      {"en", kLatin}, {"fr", kLatin},  {"de", kLatin},       {"es", kLatin},      {"it", kLatin},
+      {"pt", kLatin}, {"zh", kHan},    {"ja", kHan | kKana}, {"ko", kHangul},     {"ru", kCyrillic},
+      {"el", kGreek}, {"ar", kArabic}, {"he", kHebrew},      {"hi", kDevanagari}, {"th", kThai},
   };
   for (const Entry& e : kTable)
     if (language == e.code) return e.scripts;
@@ -103,15 +101,16 @@ class LanguageVerifier : public Verifier {
     if (it == sample.end() || !it->is_string())
       return InvalidArgument("language: sample field 'response' missing or not a string");
     size_t words = 0;
-    double share = LanguageShare(ChainOfThought(it->get_ref<const std::string&>()), language_,
-                                 &words);
+    double share =
+        LanguageShare(ChainOfThought(it->get_ref<const std::string&>()), language_, &words);
     VerifyResult r;
     r.score = share;
     r.correct = words > 0 && share >= min_share_;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4f", share);
     r.extracted = buf;
-    if (words == 0) r.reason = "no words in the chain of thought";
+    if (words == 0)
+      r.reason = "no words in the chain of thought";
     else if (!r.correct)
       r.reason = std::string("share of '") + language_ + "' words " + buf + " < min_share";
     return r;

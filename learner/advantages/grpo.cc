@@ -20,6 +20,8 @@ class GrpoAdvantage : public AdvantageEstimator {
 
 }  // namespace
 
-std::unique_ptr<AdvantageEstimator> MakeGrpoAdvantage() { return std::make_unique<GrpoAdvantage>(); }
+std::unique_ptr<AdvantageEstimator> MakeGrpoAdvantage() {
+  return std::make_unique<GrpoAdvantage>();
+}
 
 }  // namespace rlzero

@@ -22,6 +22,8 @@ class RlooAdvantage : public AdvantageEstimator {
 
 }  // namespace
 
-std::unique_ptr<AdvantageEstimator> MakeRlooAdvantage() { return std::make_unique<RlooAdvantage>(); }
+std::unique_ptr<AdvantageEstimator> MakeRlooAdvantage() {
+  return std::make_unique<RlooAdvantage>();
+}
 
 }  // namespace rlzero

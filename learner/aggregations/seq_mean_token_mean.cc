@@ -10,7 +10,7 @@ class SeqMeanTokenMean : public LossAggregation {
  public:
   torch::Tensor Aggregate(const torch::Tensor& per_token, const torch::Tensor& mask,
                           const AggregationScale& scale) const override {
-    torch::Tensor tokens = mask.sum(1);                               // [B]
+    torch::Tensor tokens = mask.sum(1);                                         // [B]
     torch::Tensor per_seq = (per_token * mask).sum(1) / tokens.clamp_min(1.0);  // [B]
     return per_seq.sum() / scale.total_seqs;
   }

@@ -15,6 +15,8 @@ class TokenMean : public LossAggregation {
 
 }  // namespace
 
-std::unique_ptr<LossAggregation> MakeTokenMeanAggregation() { return std::make_unique<TokenMean>(); }
+std::unique_ptr<LossAggregation> MakeTokenMeanAggregation() {
+  return std::make_unique<TokenMean>();
+}
 
 }  // namespace rlzero

@@ -10,7 +10,8 @@ StatusOr<ShardMode> ParseShardMode(const std::string& name) {
 }
 
 StatusOr<std::vector<size_t>> ShardIndices(size_t n, int rank, int world_size, ShardMode mode) {
-  if (world_size < 1) return InvalidArgument("world_size must be >= 1, got " + std::to_string(world_size));
+  if (world_size < 1)
+    return InvalidArgument("world_size must be >= 1, got " + std::to_string(world_size));
   if (rank < 0 || rank >= world_size) {
     return InvalidArgument("rank " + std::to_string(rank) + " is outside [0, " +
                            std::to_string(world_size) + ")");

@@ -37,9 +37,7 @@ namespace {
 template <typename Fn>
 Status Guard(const DistributedContext& ctx, const std::string& what, Fn&& fn,
              StatusCode code = StatusCode::kInternal) {
-  auto where = [&] {
-    return what + " failed on " + ctx.ToString();
-  };
+  auto where = [&] { return what + " failed on " + ctx.ToString(); };
   try {
     fn();
     return Status::Ok();

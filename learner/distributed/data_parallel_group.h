@@ -26,12 +26,12 @@
 // issuing collectives in a deterministic order).
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "base/status.h"
 #include "learner/distributed/distributed_context.h"
@@ -53,8 +53,8 @@ enum class ReduceOp { kSum, kMean, kMax, kMin };
 class DataParallelGroup {
  public:
   // world_size 1: a no-op group (no store, no sockets).
-  static StatusOr<std::unique_ptr<DataParallelGroup>> Create(const DistributedContext& ctx,
-                                                             const DataParallelOptions& options = {});
+  static StatusOr<std::unique_ptr<DataParallelGroup>> Create(
+      const DistributedContext& ctx, const DataParallelOptions& options = {});
   ~DataParallelGroup();
   DataParallelGroup(const DataParallelGroup&) = delete;
   DataParallelGroup& operator=(const DataParallelGroup&) = delete;

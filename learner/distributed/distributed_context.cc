@@ -15,16 +15,16 @@ StatusOr<long> ParseInt(const std::string& name, const std::string& value) {
   errno = 0;
   char* end = nullptr;
   long v = std::strtol(value.c_str(), &end, 10);
-  if (errno != 0 || end == value.c_str() || *end != '\0' ||
-      v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) {
+  if (errno != 0 || end == value.c_str() || *end != '\0' || v > std::numeric_limits<int>::max() ||
+      v < std::numeric_limits<int>::min()) {
     return InvalidArgument(name + "='" + value + "' is not an integer");
   }
   return v;
 }
 
 // The first set variable of `names`; nullopt when none is set.
-std::optional<std::pair<std::string, std::string>> FirstSet(const EnvLookup& env,
-                                                            std::initializer_list<const char*> names) {
+std::optional<std::pair<std::string, std::string>> FirstSet(
+    const EnvLookup& env, std::initializer_list<const char*> names) {
   for (const char* n : names) {
     if (auto v = env(n)) return std::make_pair(std::string(n), *v);
   }

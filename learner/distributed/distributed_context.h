@@ -47,8 +47,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 
 // Parses the context from `env` (tests pass a map; production FromEnvironment).
 StatusOr<DistributedContext> ParseDistributedContext(const EnvLookup& env);
-StatusOr<DistributedContext> ParseDistributedContext(
-    const std::map<std::string, std::string>& env);
+StatusOr<DistributedContext> ParseDistributedContext(const std::map<std::string, std::string>& env);
 StatusOr<DistributedContext> DistributedContextFromEnvironment();
 
 }  // namespace rlzero

@@ -73,17 +73,15 @@ std::vector<std::vector<size_t>> PlanBuckets(const std::vector<torch::Tensor>& t
 Status BroadcastBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors,
                          int64_t bucket_bytes, int root) {
   if (group.world_size() == 1) return Status::Ok();
-  return ForEachBucket(tensors, bucket_bytes, nullptr, [&](std::vector<torch::Tensor>& one) {
-    return group.Broadcast(one, root);
-  });
+  return ForEachBucket(tensors, bucket_bytes, nullptr,
+                       [&](std::vector<torch::Tensor>& one) { return group.Broadcast(one, root); });
 }
 
-Status AllReduceBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors,
-                         ReduceOp op, int64_t bucket_bytes) {
+Status AllReduceBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors, ReduceOp op,
+                         int64_t bucket_bytes) {
   if (group.world_size() == 1) return Status::Ok();
-  return ForEachBucket(tensors, bucket_bytes, nullptr, [&](std::vector<torch::Tensor>& one) {
-    return group.AllReduce(one, op);
-  });
+  return ForEachBucket(tensors, bucket_bytes, nullptr,
+                       [&](std::vector<torch::Tensor>& one) { return group.AllReduce(one, op); });
 }
 
 Status BroadcastModuleState(DataParallelGroup& group, torch::nn::Module& module,
@@ -116,11 +114,10 @@ StatusOr<GradientSyncStats> AllReduceGradients(DataParallelGroup& group,
     stats.bytes += p.numel() * static_cast<int64_t>(p.element_size());
   }
   stats.tensors = static_cast<int64_t>(grads.size());
-  RLZ_RETURN_IF_ERROR(ForEachBucket(grads, bucket_bytes, &stats.buckets,
-                                    [&](std::vector<torch::Tensor>& one) {
-                                      return group.AllReduce(one, op);
-                                    })
-                          .WithContext("all-reducing gradients"));
+  RLZ_RETURN_IF_ERROR(
+      ForEachBucket(grads, bucket_bytes, &stats.buckets, [&](std::vector<torch::Tensor>& one) {
+        return group.AllReduce(one, op);
+      }).WithContext("all-reducing gradients"));
   return stats;
 }
 

@@ -28,10 +28,10 @@
 // Thread safety: as DataParallelGroup; the module must not be used meanwhile.
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "base/status.h"
 #include "learner/distributed/data_parallel_group.h"
@@ -47,16 +47,16 @@ std::vector<std::vector<size_t>> PlanBuckets(const std::vector<torch::Tensor>& t
 // In-place bucketed broadcast / all-reduce of arbitrary tensors.
 Status BroadcastBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors,
                          int64_t bucket_bytes = kDefaultBucketBytes, int root = 0);
-Status AllReduceBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors,
-                         ReduceOp op, int64_t bucket_bytes = kDefaultBucketBytes);
+Status AllReduceBucketed(DataParallelGroup& group, std::vector<torch::Tensor> tensors, ReduceOp op,
+                         int64_t bucket_bytes = kDefaultBucketBytes);
 
 Status BroadcastModuleState(DataParallelGroup& group, torch::nn::Module& module,
                             int64_t bucket_bytes = kDefaultBucketBytes);
 
 struct GradientSyncStats {
-  int64_t tensors = 0;      // gradients reduced
-  int64_t buckets = 0;      // collectives issued
-  int64_t bytes = 0;        // payload per rank
+  int64_t tensors = 0;  // gradients reduced
+  int64_t buckets = 0;  // collectives issued
+  int64_t bytes = 0;    // payload per rank
 };
 StatusOr<GradientSyncStats> AllReduceGradients(DataParallelGroup& group,
                                                const std::vector<torch::Tensor>& parameters,

@@ -24,8 +24,8 @@ Status RunOnRankZero(DataParallelGroup& group, const std::function<Status()>& fn
 Status BroadcastBytes(DataParallelGroup& group, std::string& bytes) {
   if (group.world_size() == 1) return Status::Ok();
   const bool nccl = group.backend_name() == "nccl";
-  const torch::Device device = nccl ? torch::Device(torch::kCUDA, group.context().local_rank)
-                                    : torch::Device(torch::kCPU);
+  const torch::Device device =
+      nccl ? torch::Device(torch::kCUDA, group.context().local_rank) : torch::Device(torch::kCPU);
   std::vector<torch::Tensor> size{
       torch::tensor({static_cast<int64_t>(bytes.size())}, torch::kInt64).to(device)};
   RLZ_RETURN_IF_ERROR(group.Broadcast(size, 0).WithContext("broadcasting a payload size"));

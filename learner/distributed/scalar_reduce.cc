@@ -9,7 +9,8 @@ StatusOr<std::vector<double>> AllReduceScalars(DataParallelGroup& group,
   if (group.world_size() == 1 || values.empty()) return values;
   torch::Tensor t = torch::tensor(values, torch::dtype(torch::kFloat64));
   // NCCL only reduces device tensors.
-  if (group.backend_name() == "nccl") t = t.to(torch::Device(torch::kCUDA, group.context().local_rank));
+  if (group.backend_name() == "nccl")
+    t = t.to(torch::Device(torch::kCUDA, group.context().local_rank));
   std::vector<torch::Tensor> one{t};
   RLZ_RETURN_IF_ERROR(group.AllReduce(one, op).WithContext("all-reducing scalar metrics"));
   torch::Tensor cpu = one[0].to(torch::kCPU).contiguous();

@@ -21,8 +21,8 @@ class EngineRolloutSource : public RolloutSource {
  public:
   EngineRolloutSource(std::unique_ptr<RolloutEngine> engine, SamplingParams params)
       : engine_(std::move(engine)), params_(std::move(params)) {}
-  StatusOr<std::vector<SampledCompletion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
-                                                    int n, uint64_t seed) override;
+  StatusOr<std::vector<SampledCompletion>> Generate(
+      const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t seed) override;
 
  private:
   std::unique_ptr<RolloutEngine> engine_;

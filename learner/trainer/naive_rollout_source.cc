@@ -28,9 +28,11 @@ StatusOr<std::vector<SampledCompletion>> NaiveRolloutSource::Generate(
       std::vector<bool> done(n, false);
       for (int t = 0; t < options_.max_new_tokens; ++t) {
         const int64_t L = ids.size(1);
-        torch::Tensor pos = torch::arange(L, torch::kInt64).unsqueeze(0).expand({n, L}).contiguous();
+        torch::Tensor pos =
+            torch::arange(L, torch::kInt64).unsqueeze(0).expand({n, L}).contiguous();
         torch::Tensor hidden = model_->Forward(ids, pos, torch::Tensor(), nullptr);
-        torch::Tensor logits = model_->Logits(hidden.select(1, L - 1)).to(torch::kFloat32);  // [n, V]
+        torch::Tensor logits =
+            model_->Logits(hidden.select(1, L - 1)).to(torch::kFloat32);  // [n, V]
         torch::Tensor logp = torch::log_softmax(logits / temperature, -1);
         torch::Tensor next = options_.temperature > 0
                                  ? torch::multinomial(logp.exp(), 1, false, gen).squeeze(1)

@@ -31,8 +31,8 @@ struct NaiveSamplerOptions {
 class NaiveRolloutSource : public RolloutSource {
  public:
   NaiveRolloutSource(std::shared_ptr<CausalLM> model, NaiveSamplerOptions options);
-  StatusOr<std::vector<SampledCompletion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
-                                                    int n, uint64_t seed) override;
+  StatusOr<std::vector<SampledCompletion>> Generate(
+      const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t seed) override;
 
  private:
   std::shared_ptr<CausalLM> model_;

@@ -7,7 +7,9 @@ namespace rlzero {
 
 RemoteRolloutSource::RemoteRolloutSource(std::shared_ptr<CausalLM> policy, RemoteRolloutPool* pool,
                                          SamplingParams params, int64_t max_staleness)
-    : policy_(std::move(policy)), pool_(pool), params_(std::move(params)),
+    : policy_(std::move(policy)),
+      pool_(pool),
+      params_(std::move(params)),
       max_staleness_(max_staleness) {}
 
 Status RemoteRolloutSource::PublishWeights(int64_t version) {

@@ -23,8 +23,8 @@ class RemoteRolloutSource : public RolloutSource {
   RemoteRolloutSource(std::shared_ptr<CausalLM> policy, RemoteRolloutPool* pool,
                       SamplingParams params, int64_t max_staleness = 0);
 
-  StatusOr<std::vector<SampledCompletion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
-                                                    int n, uint64_t seed) override;
+  StatusOr<std::vector<SampledCompletion>> Generate(
+      const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t seed) override;
   Status PublishWeights(int64_t version) override;
 
  private:

@@ -27,8 +27,9 @@ StatusOr<CompletionScore> RewardScorer::Score(const TaskPrompt& prompt,
                                               const SampledCompletion& completion) {
   Json sample = prompt.meta.is_object() ? prompt.meta : Json::object();
   sample["response"] = completion.text;
-  const std::string task =
-      sample.contains("task") && sample["task"].is_string() ? sample["task"].get<std::string>() : "*";
+  const std::string task = sample.contains("task") && sample["task"].is_string()
+                               ? sample["task"].get<std::string>()
+                               : "*";
   RLZ_ASSIGN_OR_RETURN(const rewards::RewardFunction* fn, ForTask(task));
   rewards::Reward r = fn->Score(sample);
   CompletionScore s;

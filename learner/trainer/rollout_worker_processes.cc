@@ -25,14 +25,22 @@ std::string SiblingRlzeroBinary() {
 RolloutWorkerProcesses::~RolloutWorkerProcesses() { StopAll(); }
 
 StatusOr<pid_t> RolloutWorkerProcesses::Spawn(int index) {
-  std::vector<std::string> args = {launch_.rlzero_binary, "rollout-worker",
-                                   "--model", launch_.model_dir,
-                                   "--learner", launch_.learner_address,
-                                   "--listen", "127.0.0.1:0",
-                                   "--auth-token-file", launch_.auth_token_file,
-                                   "--device", launch_.device,
-                                   "--dtype", launch_.dtype,
-                                   "--name", "worker-" + std::to_string(index)};
+  std::vector<std::string> args = {launch_.rlzero_binary,
+                                   "rollout-worker",
+                                   "--model",
+                                   launch_.model_dir,
+                                   "--learner",
+                                   launch_.learner_address,
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--auth-token-file",
+                                   launch_.auth_token_file,
+                                   "--device",
+                                   launch_.device,
+                                   "--dtype",
+                                   launch_.dtype,
+                                   "--name",
+                                   "worker-" + std::to_string(index)};
   std::string log = launch_.log_dir.empty()
                         ? ""
                         : launch_.log_dir + "/rollout-worker-" + std::to_string(index) + ".log";

@@ -21,13 +21,13 @@
 namespace rlzero {
 
 struct RolloutWorkerLaunch {
-  std::string rlzero_binary;   // path to `rlzero` (or rlzero-torch)
+  std::string rlzero_binary;  // path to `rlzero` (or rlzero-torch)
   std::string model_dir;
   std::string learner_address;
   std::string auth_token_file;
   std::string device = "cpu";
   std::string dtype = "float32";
-  std::string log_dir;         // worker-<i>.log files; empty: inherit stderr
+  std::string log_dir;  // worker-<i>.log files; empty: inherit stderr
 };
 
 class RolloutWorkerProcesses {

@@ -21,9 +21,9 @@ StatusOr<std::vector<TaskPrompt>> ReadTaskPrompts(const std::string& file,
     const std::string where = file + ": record " + std::to_string(i + 1);
     TaskPrompt p;
     const Json& r = records[i];
-    p.id = r.contains(id_key) ? (r[id_key].is_string() ? r[id_key].get<std::string>()
-                                                       : r[id_key].dump())
-                              : std::to_string(i + 1);
+    p.id = r.contains(id_key)
+               ? (r[id_key].is_string() ? r[id_key].get<std::string>() : r[id_key].dump())
+               : std::to_string(i + 1);
     auto text = tmpl->Render(r);
     if (!text.ok()) return text.status().WithContext(where);
     p.text = *text;

@@ -21,9 +21,9 @@ namespace rlzero {
 
 struct TaskPrompt {
   std::string id;
-  std::string text;             // after templating: what the model sees
-  std::vector<int32_t> ids;     // tokenised text, non-empty
-  Json meta = Json::object();   // task fields for the scorer (answer, numbers, tests...)
+  std::string text;            // after templating: what the model sees
+  std::vector<int32_t> ids;    // tokenised text, non-empty
+  Json meta = Json::object();  // task fields for the scorer (answer, numbers, tests...)
 };
 
 class PromptSource {
@@ -40,7 +40,7 @@ struct SampledCompletion {
   std::vector<int32_t> token_ids;
   std::vector<float> logprobs;  // behaviour log-prob of each token
   std::string text;
-  std::string finish_reason;    // "stop" | "length"
+  std::string finish_reason;  // "stop" | "length"
 };
 
 class RolloutSource {

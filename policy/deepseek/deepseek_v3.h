@@ -18,10 +18,10 @@
 
 #include "policy/causal_lm.h"
 #include "policy/deepseek/deepseek_v3_config.h"
-#include "policy/expert_balancing.h"
-#include "policy/multi_token_prediction.h"
 #include "policy/deepseek/mla_attention.h"
 #include "policy/deepseek/moe.h"
+#include "policy/expert_balancing.h"
+#include "policy/multi_token_prediction.h"
 
 namespace rlzero::deepseek {
 
@@ -65,9 +65,7 @@ TORCH_MODULE(DeepseekV3Inner);
 
 // CausalLM, plus ExpertBalancing (the learner's bias updates; no MoE layers:
 // empty loads) and MultiTokenPredictor (`rlzero sft`'s MTP loss).
-class DeepseekV3ForCausalLM : public CausalLM,
-                              public ExpertBalancing,
-                              public MultiTokenPredictor {
+class DeepseekV3ForCausalLM : public CausalLM, public ExpertBalancing, public MultiTokenPredictor {
  public:
   explicit DeepseekV3ForCausalLM(const DeepseekV3Config& c);
 

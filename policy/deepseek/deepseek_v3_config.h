@@ -7,10 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "policy/rope_scaling.h"
@@ -20,8 +19,8 @@ namespace rlzero::deepseek {
 struct DeepseekV3Config {
   int64_t vocab_size = 129280;
   int64_t hidden_size = 7168;
-  int64_t intermediate_size = 18432;      // dense MLP layers
-  int64_t moe_intermediate_size = 2048;   // each expert
+  int64_t intermediate_size = 18432;     // dense MLP layers
+  int64_t moe_intermediate_size = 2048;  // each expert
   int64_t num_hidden_layers = 61;
   int64_t num_attention_heads = 128;
   int64_t num_key_value_heads = 128;
@@ -29,7 +28,7 @@ struct DeepseekV3Config {
   int64_t n_routed_experts = 256;
   double routed_scaling_factor = 2.5;
   int64_t kv_lora_rank = 512;
-  int64_t q_lora_rank = 1536;             // 0 = null (plain q_proj)
+  int64_t q_lora_rank = 1536;  // 0 = null (plain q_proj)
   int64_t qk_rope_head_dim = 64;
   int64_t v_head_dim = 128;
   int64_t qk_nope_head_dim = 128;
@@ -38,8 +37,8 @@ struct DeepseekV3Config {
   int64_t num_experts_per_tok = 8;
   int64_t first_k_dense_replace = 3;
   bool norm_topk_prob = true;
-  std::string scoring_func = "sigmoid";   // or "softmax" (Qwen-MoE / Mixtral style)
-  int64_t num_nextn_predict_layers = 0;   // MTP modules
+  std::string scoring_func = "sigmoid";  // or "softmax" (Qwen-MoE / Mixtral style)
+  int64_t num_nextn_predict_layers = 0;  // MTP modules
   int64_t max_position_embeddings = 4096;
   double rms_norm_eps = 1e-6;
   double rope_theta = 10000.0;

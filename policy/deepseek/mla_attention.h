@@ -52,9 +52,8 @@ class MlaAttentionImpl : public torch::nn::Module {
   explicit MlaAttentionImpl(const DeepseekV3Config& c);
   // x [B,T,C]; cos/sin [B,T,P]; mask bool [B,1,T,S] or undefined (causal over
   // T, no cache content); returns [B,T,C].
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
-                        const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
-                        int layer, bool absorbed);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                        const torch::Tensor& mask, KvCache* cache, int layer, bool absorbed);
   // The factor scores are multiplied by before the softmax.
   double softmax_scale() const { return scaling_; }
 

@@ -29,8 +29,9 @@ TopkRouterImpl::TopkRouterImpl(const DeepseekV3Config& c)
   torch::nn::init::normal_(weight, 0.0, c.initializer_range);
   // A parameter without gradient (not a buffer) so checkpoints carry it the
   // way transformers names it; only UpdateBias changes it.
-  e_score_correction_bias = register_parameter(
-      "e_score_correction_bias", torch::zeros({experts_}, torch::kFloat32), /*requires_grad=*/false);
+  e_score_correction_bias =
+      register_parameter("e_score_correction_bias", torch::zeros({experts_}, torch::kFloat32),
+                         /*requires_grad=*/false);
 }
 
 std::pair<torch::Tensor, torch::Tensor> TopkRouterImpl::forward(const torch::Tensor& x) {
@@ -38,7 +39,8 @@ std::pair<torch::Tensor, torch::Tensor> TopkRouterImpl::forward(const torch::Ten
   auto rt = x.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
   auto logits = torch::linear(x.to(rt), weight.to(rt));  // [N,E]
   auto scores = sigmoid_ ? logits.sigmoid() : logits.softmax(-1);
-  auto choice = scores + e_score_correction_bias.to(scores.device(), scores.scalar_type()).unsqueeze(0);
+  auto choice =
+      scores + e_score_correction_bias.to(scores.device(), scores.scalar_type()).unsqueeze(0);
   torch::Tensor idx;
   {
     torch::NoGradGuard no_grad;  // selection is not differentiable
@@ -49,8 +51,7 @@ std::pair<torch::Tensor, torch::Tensor> TopkRouterImpl::forward(const torch::Ten
           std::get<0>(ch.view({N, n_group_, per}).topk(std::min<int64_t>(2, per), -1)).sum(-1);
       auto group_idx = std::get<1>(group_scores.topk(topk_group_, -1));  // [N, topk_group]
       auto group_mask = torch::zeros_like(group_scores).scatter_(1, group_idx, 1.0);
-      auto score_mask =
-          group_mask.unsqueeze(-1).expand({N, n_group_, per}).reshape({N, experts_});
+      auto score_mask = group_mask.unsqueeze(-1).expand({N, n_group_, per}).reshape({N, experts_});
       ch = ch.masked_fill(score_mask.logical_not(), 0.0);
     }
     idx = std::get<1>(ch.topk(top_k_, -1, /*largest=*/true, /*sorted=*/false));
@@ -76,11 +77,11 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x) {
   const int64_t C = shape.back();
   auto flat = x.reshape({-1, C});  // [N,C]
   const int64_t N = flat.size(0);
-  auto [idx, w] = gate(flat);      // [N,K]
+  auto [idx, w] = gate(flat);  // [N,K]
   const int64_t K = idx.size(1);
-  auto expert_of = idx.reshape({-1});                                         // [N*K]
-  auto token_of = torch::arange(N, idx.options()).repeat_interleave(K);       // [N*K]
-  auto weight_of = w.reshape({-1});                                           // [N*K]
+  auto expert_of = idx.reshape({-1});                                    // [N*K]
+  auto token_of = torch::arange(N, idx.options()).repeat_interleave(K);  // [N*K]
+  auto weight_of = w.reshape({-1});                                      // [N*K]
   auto order = expert_of.argsort();
   auto counts = torch::bincount(expert_of, /*weights=*/{}, num_experts_).to(torch::kCPU);
   load_ += counts;

@@ -1,9 +1,9 @@
 // policy/tokenizer/added_vocabulary.cc: see added_vocabulary.h.
 #include "policy/tokenizer/added_vocabulary.h"
 
-#include <algorithm>
-
 #include <utf8proc.h>
+
+#include <algorithm>
 
 #include "policy/tokenizer/bpe_model.h"
 #include "policy/tokenizer/utf8.h"
@@ -56,8 +56,7 @@ void AddedVocabulary::Trie::Insert(const std::string& s, int32_t token) {
       c = static_cast<int32_t>(nodes.size());
       nodes.emplace_back();
       auto& ch = nodes[node].children;
-      ch.insert(std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1})),
-                {b, c});
+      ch.insert(std::lower_bound(ch.begin(), ch.end(), std::make_pair(b, int32_t{-1})), {b, c});
       if (node == 0) root[b] = c;
     }
     node = c;

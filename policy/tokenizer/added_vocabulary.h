@@ -16,12 +16,11 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 
@@ -55,7 +54,7 @@ class AddedVocabulary {
  private:
   struct Node {
     std::vector<std::pair<uint8_t, int32_t>> children;  // sorted by byte
-    int32_t token = -1;                                   // index into tokens_
+    int32_t token = -1;                                 // index into tokens_
   };
   struct Trie {
     std::vector<Node> nodes{Node{}};

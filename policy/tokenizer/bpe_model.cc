@@ -47,7 +47,8 @@ StatusOr<std::unique_ptr<BpeModel>> BpeModel::FromJson(const nlohmann::json& j, 
   m->byte_level_ = byte_level;
   if (j.contains("ignore_merges") && j["ignore_merges"].is_boolean())
     m->ignore_merges_ = j["ignore_merges"].get<bool>();
-  if (j.contains("fuse_unk") && j["fuse_unk"].is_boolean()) m->fuse_unk_ = j["fuse_unk"].get<bool>();
+  if (j.contains("fuse_unk") && j["fuse_unk"].is_boolean())
+    m->fuse_unk_ = j["fuse_unk"].get<bool>();
 
   auto vit = j.find("vocab");
   if (vit == j.end() || !vit->is_object())
@@ -162,9 +163,7 @@ void BpeModel::Merge(std::string_view piece, std::vector<int32_t>* ids) const {
   };
   struct Cand {
     int32_t rank, pos, left, right;
-    bool operator>(const Cand& o) const {
-      return rank != o.rank ? rank > o.rank : pos > o.pos;
-    }
+    bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
   };
   thread_local std::vector<int32_t> init;
   thread_local std::vector<Sym> syms;

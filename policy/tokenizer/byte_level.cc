@@ -33,9 +33,7 @@ const Tables& T() {
 
 uint32_t ByteToCodePoint(uint8_t b) { return T().byte_to_cp[b]; }
 
-int CodePointToByte(uint32_t cp) {
-  return cp < T().cp_to_byte.size() ? T().cp_to_byte[cp] : -1;
-}
+int CodePointToByte(uint32_t cp) { return cp < T().cp_to_byte.size() ? T().cp_to_byte[cp] : -1; }
 
 std::string BytesToByteLevel(std::string_view bytes) {
   std::string out;

@@ -6,9 +6,8 @@
 #include <sys/stat.h>
 
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "policy/tokenizer/tokenizer.h"
 #include "policy/tokenizer/utf8.h"
@@ -69,15 +68,10 @@ Status WriteCharTokenizer(const std::string& path, const std::string& alphabet_u
                                   {"ignore_merges", false},
                                   {"vocab", vocab},
                                   {"merges", nlohmann::ordered_json::array()}};
-  nlohmann::ordered_json doc = {{"version", "1.0"},
-                                {"truncation", nullptr},
-                                {"padding", nullptr},
-                                {"added_tokens", added},
-                                {"normalizer", nullptr},
-                                {"pre_tokenizer", nullptr},
-                                {"post_processor", nullptr},
-                                {"decoder", {{"type", "Fuse"}}},
-                                {"model", model}};
+  nlohmann::ordered_json doc = {
+      {"version", "1.0"},          {"truncation", nullptr},         {"padding", nullptr},
+      {"added_tokens", added},     {"normalizer", nullptr},         {"pre_tokenizer", nullptr},
+      {"post_processor", nullptr}, {"decoder", {{"type", "Fuse"}}}, {"model", model}};
 
   std::string file = path;
   struct stat st;

@@ -1,9 +1,9 @@
 // policy/tokenizer/normalizer.cc: see normalizer.h.
 #include "policy/tokenizer/normalizer.h"
 
-#include <cstdlib>
-
 #include <utf8proc.h>
+
+#include <cstdlib>
 
 #include "policy/tokenizer/utf8.h"
 
@@ -27,16 +27,22 @@ Status AddSteps(const nlohmann::json& j, const std::string& where,
     if (it == j.end() || !it->is_array())
       return InvalidArgument(where + ": Sequence needs a \"normalizers\" array");
     for (size_t i = 0; i < it->size(); ++i)
-      RLZ_RETURN_IF_ERROR(AddSteps((*it)[i], where + ".normalizers[" + std::to_string(i) + "]",
-                                   steps));
+      RLZ_RETURN_IF_ERROR(
+          AddSteps((*it)[i], where + ".normalizers[" + std::to_string(i) + "]", steps));
     return Status::Ok();
   }
-  if (type == "NFC") steps->push_back(Normalizer::Kind::kNfc);
-  else if (type == "NFD") steps->push_back(Normalizer::Kind::kNfd);
-  else if (type == "NFKC") steps->push_back(Normalizer::Kind::kNfkc);
-  else if (type == "NFKD") steps->push_back(Normalizer::Kind::kNfkd);
-  else if (type == "Lowercase") steps->push_back(Normalizer::Kind::kLowercase);
-  else return Unimplemented(where + ": normalizer type \"" + type + "\" is not supported");
+  if (type == "NFC")
+    steps->push_back(Normalizer::Kind::kNfc);
+  else if (type == "NFD")
+    steps->push_back(Normalizer::Kind::kNfd);
+  else if (type == "NFKC")
+    steps->push_back(Normalizer::Kind::kNfkc);
+  else if (type == "NFKD")
+    steps->push_back(Normalizer::Kind::kNfkd);
+  else if (type == "Lowercase")
+    steps->push_back(Normalizer::Kind::kLowercase);
+  else
+    return Unimplemented(where + ": normalizer type \"" + type + "\" is not supported");
   return Status::Ok();
 }
 
@@ -62,8 +68,8 @@ std::string ApplyNormalization(Normalizer::Kind kind, std::string_view text) {
         out.push_back(text[i++]);
         continue;
       }
-      AppendCodePoint(static_cast<uint32_t>(utf8proc_tolower(
-                          static_cast<utf8proc_int32_t>(DecodeAt(text, i, n)))),
+      AppendCodePoint(static_cast<uint32_t>(
+                          utf8proc_tolower(static_cast<utf8proc_int32_t>(DecodeAt(text, i, n)))),
                       &out);
       i += n;
     }
@@ -73,11 +79,20 @@ std::string ApplyNormalization(Normalizer::Kind kind, std::string_view text) {
   if (IsAscii(text)) return std::string(text);
   int options = UTF8PROC_STABLE;
   switch (kind) {
-    case Normalizer::Kind::kNfc: options |= UTF8PROC_COMPOSE; break;
-    case Normalizer::Kind::kNfd: options |= UTF8PROC_DECOMPOSE; break;
-    case Normalizer::Kind::kNfkc: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
-    case Normalizer::Kind::kNfkd: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
-    default: break;
+    case Normalizer::Kind::kNfc:
+      options |= UTF8PROC_COMPOSE;
+      break;
+    case Normalizer::Kind::kNfd:
+      options |= UTF8PROC_DECOMPOSE;
+      break;
+    case Normalizer::Kind::kNfkc:
+      options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+      break;
+    case Normalizer::Kind::kNfkd:
+      options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT;
+      break;
+    default:
+      break;
   }
   utf8proc_uint8_t* dst = nullptr;
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),

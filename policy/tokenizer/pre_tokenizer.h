@@ -16,11 +16,10 @@
 
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "policy/tokenizer/regex.h"
@@ -43,8 +42,8 @@ class PreTokenizer {
 
  private:
   struct Step {
-    bool prefix_space = false;            // ByteLevel add_prefix_space
-    std::shared_ptr<const Regex> regex;   // a splitting step when set
+    bool prefix_space = false;           // ByteLevel add_prefix_space
+    std::shared_ptr<const Regex> regex;  // a splitting step when set
     Behavior behavior = Behavior::kIsolated;
     bool invert = false;
   };

@@ -31,8 +31,7 @@ class Regex {
 
   // Calls on_match(begin, end) (byte offsets into subject) for each match, in
   // order. Returns false if matching stopped on an error.
-  bool FindAll(std::string_view subject,
-               const std::function<void(size_t, size_t)>& on_match) const;
+  bool FindAll(std::string_view subject, const std::function<void(size_t, size_t)>& on_match) const;
 
  private:
   Regex() = default;

@@ -7,9 +7,8 @@
 
 #include <deque>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "policy/tokenizer/added_vocabulary.h"
 #include "policy/tokenizer/bpe_model.h"
@@ -32,9 +31,9 @@ struct TokenizerImpl {
   std::unique_ptr<BpeModel> model;
   AddedVocabulary added;
   DecoderKind decoder = DecoderKind::kJoinWithSpace;
-  std::vector<std::string> decoded;   // per id: its text after the decoder's mapping
-  std::vector<uint8_t> is_known;      // per id: in vocab or added
-  std::vector<uint8_t> is_special;    // per id: special added token
+  std::vector<std::string> decoded;             // per id: its text after the decoder's mapping
+  std::vector<uint8_t> is_known;                // per id: in vocab or added
+  std::vector<uint8_t> is_special;              // per id: special added token
   std::vector<int32_t> prefix_ids, suffix_ids;  // add_special_tokens
   std::optional<int32_t> bos, eos, pad;
   int64_t vocab_size = 0;
@@ -292,8 +291,8 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::LoadImpl(const std::string& path
   }
   if (!have_config) {
     im.bos = FirstKnown(*tok, {"<|begin_of_text|>", "<s>", "<bos>", "<|bos|>"});
-    im.eos = FirstKnown(*tok, {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eos|>",
-                               "<|im_end|>"});
+    im.eos = FirstKnown(
+        *tok, {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eos|>", "<|im_end|>"});
     im.pad = FirstKnown(*tok, {"<pad>", "<|pad|>", "<|endoftext|>"});
   }
   return tok;

@@ -20,7 +20,7 @@ size_t ValidSequenceLength(std::string_view s, size_t i) {
   if (c >= 0xF0 && c <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
     unsigned char c1 = p[i + 1];
-    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
     if (c == 0xF4 && c1 >= 0x90) return 0;  // > U+10FFFF
     return 4;
   }
@@ -30,9 +30,12 @@ size_t ValidSequenceLength(std::string_view s, size_t i) {
 uint32_t DecodeAt(std::string_view s, size_t i, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
   switch (n) {
-    case 1: return p[0];
-    case 2: return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-    case 3: return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    case 1:
+      return p[0];
+    case 2:
+      return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    case 3:
+      return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
     default:
       return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
              (p[3] & 0x3Fu);
@@ -84,8 +87,10 @@ std::string RepairUtf8(std::string_view s) {
     // Maximal invalid prefix: a lead byte followed by as many continuation
     // bytes as could still belong to a valid sequence (WHATWG rules).
     unsigned char c = p[i];
-    size_t need = (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2
-                : (c >= 0xF0 && c <= 0xF4) ? 3 : 0;
+    size_t need = (c >= 0xC2 && c <= 0xDF)   ? 1
+                  : (c >= 0xE0 && c <= 0xEF) ? 2
+                  : (c >= 0xF0 && c <= 0xF4) ? 3
+                                             : 0;
     size_t j = i + 1;
     for (size_t k = 0; k < need && j < s.size(); ++k, ++j) {
       unsigned char b = p[j];

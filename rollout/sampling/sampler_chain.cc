@@ -34,7 +34,8 @@ SampledToken SamplerChain::Sample(const float* logits, int64_t vocab, double u,
   // log Z over the full (temperature-scaled) vocabulary.
   const double max_logit = c->MaxLogit();
   double z = 0;
-  for (size_t i = 0; i < c->size; ++i) z += std::exp(static_cast<double>(c->items[i].logit) - max_logit);
+  for (size_t i = 0; i < c->size; ++i)
+    z += std::exp(static_cast<double>(c->items[i].logit) - max_logit);
   const double log_z = max_logit + std::log(z);
 
   SampledToken out;
@@ -51,7 +52,8 @@ SampledToken SamplerChain::Sample(const float* logits, int64_t vocab, double u,
   // Inverse CDF over the surviving candidates in their current order.
   const double m = c->MaxLogit();
   double total = 0;
-  for (size_t i = 0; i < c->size; ++i) total += std::exp(static_cast<double>(c->items[i].logit) - m);
+  for (size_t i = 0; i < c->size; ++i)
+    total += std::exp(static_cast<double>(c->items[i].logit) - m);
   const double target = u * total;
   double cum = 0;
   size_t pick = c->size - 1;

@@ -41,7 +41,7 @@ class SamplerChain {
 
  private:
   bool greedy_ = false;
-  std::shared_ptr<const SamplerStage> temperature_;                 // null when greedy
+  std::shared_ptr<const SamplerStage> temperature_;               // null when greedy
   std::vector<std::shared_ptr<const SamplerStage>> truncations_;  // in order
 };
 

@@ -3,11 +3,11 @@
 // arithmetic over the expression text), not by the generator's own values.
 #include "data/countdown.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <numeric>
-
-#include <gtest/gtest.h>
 
 namespace rlzero::data {
 namespace {

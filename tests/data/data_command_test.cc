@@ -2,12 +2,11 @@
 // are those the datasets' README states (GSM8K test 1,319; MATH-500 500;
 // HumanEval 164; MBPP test split 500), on the committed-by-reference files in
 // ../shared/data when present (skipped otherwise), and on small inline input.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/support/subprocess.h"
 
@@ -24,7 +23,8 @@ size_t CountLines(const std::string& s) {
 }
 
 TEST(DataCommandTest, CountdownJsonl) {
-  auto r = RunCommand(BinPath("rlzero") + " data countdown --n 20 --seed 3 --min-numbers 3 --max-numbers 3");
+  auto r = RunCommand(BinPath("rlzero") +
+                      " data countdown --n 20 --seed 3 --min-numbers 3 --max-numbers 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(CountLines(r.out), 20u);
   std::istringstream in(r.out);
@@ -35,7 +35,8 @@ TEST(DataCommandTest, CountdownJsonl) {
       EXPECT_TRUE(j.contains(k)) << k;
     EXPECT_EQ(j["numbers"].size(), 3u);
   }
-  auto again = RunCommand(BinPath("rlzero") + " data countdown --n 20 --seed 3 --min-numbers 3 --max-numbers 3");
+  auto again = RunCommand(BinPath("rlzero") +
+                          " data countdown --n 20 --seed 3 --min-numbers 3 --max-numbers 3");
   EXPECT_EQ(again.out, r.out);
 }
 

@@ -62,7 +62,9 @@ TEST(PromptTemplateTest, R1ZeroBuiltinAsksForThinkAndAnswer) {
                            "</answer>. User: What is 1+1? Assistant:"),
             std::string::npos);
   // Text with a placeholder is taken as a template, not a name.
-  EXPECT_EQ(PromptTemplate::FromNameOrText("Q={question}").value().Render(Json{{"question", "x"}})
+  EXPECT_EQ(PromptTemplate::FromNameOrText("Q={question}")
+                .value()
+                .Render(Json{{"question", "x"}})
                 .value(),
             "Q=x");
 }

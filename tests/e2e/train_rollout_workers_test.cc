@@ -3,15 +3,15 @@
 // that talk gRPC with a per-run token; one worker is killed with kill -9 after
 // step 2; every step still trains on its full planned `groups`, the run exits
 // 0, and no worker process survives it.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/config.h"
 #include "policy/model_io.h"
 #include "policy/tokenizer/tokenizer.h"
-#include "base/config.h"
 #include "tests/support/subprocess.h"
 
 namespace rlzero {
@@ -26,15 +26,20 @@ class TrainRolloutWorkersTest : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("rlz_workers_" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "model");
-    ASSERT_TRUE(WriteCharTokenizer((root_ / "model").string(), "0123456789+-*/=() <>abcdeq",
-                                   {"<eos>"})
-                    .ok());
+    ASSERT_TRUE(
+        WriteCharTokenizer((root_ / "model").string(), "0123456789+-*/=() <>abcdeq", {"<eos>"})
+            .ok());
     auto tok = Tokenizer::Load((root_ / "model").string());
     ASSERT_TRUE(tok.ok());
-    Json cj = {{"model_type", "qwen2"}, {"vocab_size", (*tok)->vocab_size()},
-               {"hidden_size", 32}, {"intermediate_size", 64}, {"num_hidden_layers", 1},
-               {"num_attention_heads", 2}, {"num_key_value_heads", 1},
-               {"max_position_embeddings", 128}, {"eos_token_id", *(*tok)->TokenToId("<eos>")}};
+    Json cj = {{"model_type", "qwen2"},
+               {"vocab_size", (*tok)->vocab_size()},
+               {"hidden_size", 32},
+               {"intermediate_size", 64},
+               {"num_hidden_layers", 1},
+               {"num_attention_heads", 2},
+               {"num_key_value_heads", 1},
+               {"max_position_embeddings", 128},
+               {"eos_token_id", *(*tok)->TokenToId("<eos>")}};
     auto config = ParseModelConfig(cj, "tiny");
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     auto model = BuildModel(*config, torch::kCPU, torch::kFloat32, 3);
@@ -65,13 +70,17 @@ TEST_F(TrainRolloutWorkersTest, KilledWorkerLosesNoGroupsAndNothingSurvives) {
   const std::string workers = "pgrep -f '[r]ollout-worker .*" + run + "/auth_token'";
   const std::string script =
       "R=" + run + "; " + BinPath("rlzero") + " train --config " + (root_ / "train.yaml").string() +
-      " --run-dir $R --rollout-workers 2 2> " + root_.string() + "/train.err & P=$!; "
+      " --run-dir $R --rollout-workers 2 2> " + root_.string() +
+      "/train.err & P=$!; "
       "for i in $(seq 1500); do "
       "  [ -f $R/metrics.jsonl ] && [ $(wc -l < $R/metrics.jsonl) -ge 2 ] && break; sleep 0.1; "
       "done; "
       "echo before_kill=$(wc -l < $R/metrics.jsonl); "
-      "W=$(" + workers + " | head -1); echo killed=$W; kill -9 $W; "
-      "wait $P; echo exit=$?; sleep 0.5; echo survivors=$(" + workers + " | wc -l)";
+      "W=$(" +
+      workers +
+      " | head -1); echo killed=$W; kill -9 $W; "
+      "wait $P; echo exit=$?; sleep 0.5; echo survivors=$(" +
+      workers + " | wc -l)";
   auto r = RunCommand(script);
   std::ifstream err_in(root_ / "train.err");
   std::string err((std::istreambuf_iterator<char>(err_in)), std::istreambuf_iterator<char>());

@@ -2,16 +2,16 @@
 // hand-computed values, degenerate groups, batch normalisation.
 #include "learner/advantage_estimator.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace rlzero {
 namespace {
 
 std::vector<std::vector<double>> Advantages(const std::string& name,
-                                     const std::vector<std::vector<double>>& groups,
-                                     bool batch_norm = false) {
+                                            const std::vector<std::vector<double>>& groups,
+                                            bool batch_norm = false) {
   auto est = MakeAdvantageEstimator(name);
   EXPECT_TRUE(est.ok()) << est.status().ToString();
   AdvantageOptions o;

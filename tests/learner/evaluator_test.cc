@@ -9,7 +9,7 @@ namespace {
 
 TEST(PassAtKTest, MatchesHandComputedBinomials) {
   EXPECT_DOUBLE_EQ(PassAtK(5, 2, 1), 0.4);
-  EXPECT_NEAR(PassAtK(5, 2, 2), 1.0 - 3.0 / 10.0, 1e-12);   // 1 - C(3,2)/C(5,2)
+  EXPECT_NEAR(PassAtK(5, 2, 2), 1.0 - 3.0 / 10.0, 1e-12);     // 1 - C(3,2)/C(5,2)
   EXPECT_NEAR(PassAtK(10, 3, 4), 1.0 - 35.0 / 210.0, 1e-12);  // 1 - C(7,4)/C(10,4)
   EXPECT_DOUBLE_EQ(PassAtK(5, 0, 3), 0.0);
   EXPECT_DOUBLE_EQ(PassAtK(5, 4, 2), 1.0);  // n - c < k
@@ -19,8 +19,8 @@ TEST(PassAtKTest, MatchesHandComputedBinomials) {
 // Completion j of prompt i is "correct" when j < i (so prompt i has min(i, n) correct).
 class FakeSampler : public RolloutSource {
  public:
-  StatusOr<std::vector<SampledCompletion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
-                                                    int n, uint64_t) override {
+  StatusOr<std::vector<SampledCompletion>> Generate(
+      const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t) override {
     std::vector<SampledCompletion> out;
     for (const auto& p : prompts) {
       for (int j = 0; j < n; ++j) {

@@ -2,9 +2,9 @@
 // and entropy terms of the composed objective against hand computation.
 #include "learner/grpo_objective.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace rlzero {
 namespace {
@@ -67,8 +67,7 @@ TEST(LossAggregationTest, DrGrpoHasNoPerSequenceLengthNormalisation) {
   auto l = torch::rand({2, 7});
   auto a = MakeLossAggregation("seq-mean-token-sum-norm");
   EXPECT_NEAR((*a)->Aggregate(l, padded, ScaleFromMasks({padded}, 8.0)).item<double>(),
-              (*a)->Aggregate(l.slice(1, 0, 4), m, ScaleFromMasks({m}, 8.0)).item<double>(),
-              1e-6);
+              (*a)->Aggregate(l.slice(1, 0, 4), m, ScaleFromMasks({m}, 8.0)).item<double>(), 1e-6);
 }
 
 ObjectiveInputs Inputs(torch::Tensor logp) {

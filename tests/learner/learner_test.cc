@@ -3,9 +3,9 @@
 // optimiser-state round trip, config validation.
 #include "learner/learner.h"
 
-#include <cstdio>
-
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "tests/learner/tiny_causal_lm.h"
 

@@ -2,9 +2,9 @@
 // estimators and token log-probs against hand-computed values and gradients.
 #include "learner/policy_loss.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "learner/kl_estimator.h"
 #include "learner/token_logprobs.h"
@@ -142,8 +142,8 @@ TEST(TokenLogProbsTest, UniformLogitsGiveLogVAndSoftmaxGradient) {
   EXPECT_NEAR(g[0].item<double>(), -0.25, 1e-6);
   // Entropy for a two-way distribution p = (0.5 + x): logits {log 3, 0} -> p = {.75, .25}.
   auto l2 = torch::tensor({std::log(3.0f), 0.0f}).view({1, 1, 2});
-  auto [lp2, ent2] = TokenLogProbsAndEntropy(l2, torch::zeros({1, 1}, torch::kInt64),
-                                             EntropyMode::kDetached);
+  auto [lp2, ent2] =
+      TokenLogProbsAndEntropy(l2, torch::zeros({1, 1}, torch::kInt64), EntropyMode::kDetached);
   EXPECT_NEAR(ent2.item<double>(), -(0.75 * std::log(0.75) + 0.25 * std::log(0.25)), 1e-6);
   EXPECT_NEAR(lp2.item<double>(), std::log(0.75), 1e-6);
 }

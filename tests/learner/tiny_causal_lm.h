@@ -39,7 +39,9 @@ class TinyCausalLM : public CausalLM {
     x = x + torch::matmul(torch::tanh(torch::matmul(Norm(x), w1_)), w2_);
     return Norm(x);
   }
-  torch::Tensor Logits(const torch::Tensor& hidden) override { return torch::matmul(hidden, head_); }
+  torch::Tensor Logits(const torch::Tensor& hidden) override {
+    return torch::matmul(hidden, head_);
+  }
   int64_t vocab_size() const override { return vocab_; }
   int64_t num_layers() const override { return 1; }
   int64_t num_kv_heads() const override { return 1; }

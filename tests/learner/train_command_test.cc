@@ -3,10 +3,10 @@
 // config, metrics.jsonl, rollouts.sqlite and checkpoints appear; --resume
 // continues to --max-steps; unknown config keys fail naming the key; an
 // existing run dir without --resume is refused.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "base/config.h"
 #include "policy/model_io.h"
@@ -29,10 +29,15 @@ class TrainCommandTest : public ::testing::Test {
     ASSERT_TRUE(WriteCharTokenizer((root_ / "model").string(), alphabet, {"<eos>"}).ok());
     auto tok = Tokenizer::Load((root_ / "model").string());
     ASSERT_TRUE(tok.ok());
-    Json cj = {{"model_type", "qwen2"}, {"vocab_size", (*tok)->vocab_size()},
-               {"hidden_size", 32}, {"intermediate_size", 64}, {"num_hidden_layers", 1},
-               {"num_attention_heads", 2}, {"num_key_value_heads", 1},
-               {"max_position_embeddings", 128}, {"eos_token_id", *(*tok)->TokenToId("<eos>")}};
+    Json cj = {{"model_type", "qwen2"},
+               {"vocab_size", (*tok)->vocab_size()},
+               {"hidden_size", 32},
+               {"intermediate_size", 64},
+               {"num_hidden_layers", 1},
+               {"num_attention_heads", 2},
+               {"num_key_value_heads", 1},
+               {"max_position_embeddings", 128},
+               {"eos_token_id", *(*tok)->TokenToId("<eos>")}};
     auto config = ParseModelConfig(cj, "tiny");
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     auto model = BuildModel(*config, torch::kCPU, torch::kFloat32, 3);
@@ -41,16 +46,20 @@ class TrainCommandTest : public ::testing::Test {
     so.copy_files_from = (root_ / "model").string();
     ASSERT_TRUE(SaveModel((root_ / "model").string(), *config, **model, so).ok());
     std::ofstream data(root_ / "train.jsonl");
-    data << R"({"id": "a", "prompt": "1+1", "answer": "2"})" << "\n"
-         << R"({"id": "b", "prompt": "2+3", "answer": "5"})" << "\n"
-         << R"({"id": "c", "prompt": "4-1", "answer": "3"})" << "\n";
+    data << R"({"id": "a", "prompt": "1+1", "answer": "2"})"
+         << "\n"
+         << R"({"id": "b", "prompt": "2+3", "answer": "5"})"
+         << "\n"
+         << R"({"id": "c", "prompt": "4-1", "answer": "3"})"
+         << "\n";
     std::ofstream cfg(root_ / "train.yaml");
     cfg << "model: {path: " << (root_ / "model").string() << "}\n"
         << "data: {train_file: " << (root_ / "train.jsonl").string()
         << ", template: \"q {prompt} a \"}\n"
         << "rollout: {temperature: 1.0, max_new_tokens: 8}\n"
         << "rewards: [{name: correctness, verifier: math, options: {fallback_last_number: true}}]\n"
-        << "trainer: {max_steps: 3, prompts_per_step: 2, group_size: 3, save_every: 1, keep_last: 2}\n"
+        << "trainer: {max_steps: 3, prompts_per_step: 2, group_size: 3, save_every: 1, keep_last: "
+           "2}\n"
         << "grpo: {beta: 0.01, loss_aggregation: seq-mean-token-sum-norm, clip_high: 0.28}\n"
         << "optim: {lr: 0.001, warmup_steps: 1, schedule: cosine}\n";
   }

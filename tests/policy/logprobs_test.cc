@@ -92,7 +92,8 @@ TEST(TokenLogProbsTest, PaddingDoesNotChangeScores) {
   auto row = torch::tensor({5, 9, 1, 17, 3, 8}, torch::kInt64).view({1, 6});
   auto alone = TokenLogProbs(**m, row, torch::Tensor(), torch::Tensor(), 4).logprobs;
   // Left padding by 2 and right padding by 1 (pad id 0), in one batch.
-  auto left = torch::cat({torch::zeros({1, 2}, torch::kInt64), row, torch::zeros({1, 1}, torch::kInt64)}, 1);
+  auto left = torch::cat(
+      {torch::zeros({1, 2}, torch::kInt64), row, torch::zeros({1, 1}, torch::kInt64)}, 1);
   auto right = torch::cat({row, torch::zeros({1, 3}, torch::kInt64)}, 1);
   auto ids = torch::cat({left, right}, 0);  // [2, 9]
   auto mask = torch::zeros({2, 9}, torch::kInt64);

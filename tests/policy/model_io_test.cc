@@ -36,8 +36,8 @@ ModelConfig Tiny(const std::string& type, bool tie) {
 }
 
 std::string TempDir(const std::string& name) {
-  std::string d = fs::temp_directory_path().string() + "/rlz_io_" + name + "_" +
-                  std::to_string(::getpid());
+  std::string d =
+      fs::temp_directory_path().string() + "/rlz_io_" + name + "_" + std::to_string(::getpid());
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -127,7 +127,8 @@ TEST(ModelIoTest, ShardedSaveAndLoad) {
   std::set<std::string> shards;
   for (auto& [k, v] : index["weight_map"].items()) shards.insert(v.get<std::string>());
   EXPECT_GT(shards.size(), 2u);
-  EXPECT_TRUE(shards.count("model-00001-of-" + std::string(5 - std::to_string(shards.size()).size(), '0') +
+  EXPECT_TRUE(shards.count("model-00001-of-" +
+                           std::string(5 - std::to_string(shards.size()).size(), '0') +
                            std::to_string(shards.size()) + ".safetensors"));
   EXPECT_EQ(index["weight_map"].size(), (*m)->named_parameters().size());
   uint64_t total = 0;
@@ -226,7 +227,8 @@ TEST(ModelIoTest, BadCheckpointsNameFileAndTensor) {
          std::ofstream(d + "/config.json") << j.dump();
        },
        {"config.json", "mamba"}},
-      {"no weights", [&](const std::string& d) { fs::remove(d + "/model.safetensors"); },
+      {"no weights",
+       [&](const std::string& d) { fs::remove(d + "/model.safetensors"); },
        {"model.safetensors"}},
   };
   for (const auto& cs : cases) {

@@ -7,9 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/support/subprocess.h"
 
@@ -28,8 +27,8 @@ const std::string kFixtures = std::string(RLZERO_SOURCE_DIR) + "/tests/fixtures/
 std::string Rlz() { return "RLZERO_THREADS=1 " + BinPath("rlzero"); }
 
 std::string TempDir(const std::string& name) {
-  std::string d = fs::temp_directory_path().string() + "/rlz_cli_" + name + "_" +
-                  std::to_string(::getpid());
+  std::string d =
+      fs::temp_directory_path().string() + "/rlz_cli_" + name + "_" + std::to_string(::getpid());
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -64,8 +63,8 @@ TEST(PolicyCliTest, InitWritesHfDirForEachFamily) {
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0]["model_type"], type);
     EXPECT_GT(lines[0]["parameters"].get<int64_t>(), 10000);
-    for (const char* f : {"config.json", "model.safetensors", "tokenizer.json",
-                          "generation_config.json"})
+    for (const char* f :
+         {"config.json", "model.safetensors", "tokenizer.json", "generation_config.json"})
       EXPECT_TRUE(fs::exists(dir + "/" + f)) << type << " " << f;
     Json written = Json::parse(std::ifstream(dir + "/config.json"));
     EXPECT_EQ(written["model_type"], type);
@@ -88,8 +87,8 @@ TEST(PolicyCliTest, InitWritesHfDirForEachFamily) {
 TEST(PolicyCliTest, InitRejectsBadConfig) {
   std::string tmp = TempDir("initbad");
   std::ofstream(tmp + "/c.json") << R"({"model_type":"gpt2","hidden_size":8})";
-  auto r = RunCommand(Rlz() + " init --config " + tmp + "/c.json --tokenizer " +
-                      kFixtures + "/char_tokenizer.json --out " + tmp + "/m");
+  auto r = RunCommand(Rlz() + " init --config " + tmp + "/c.json --tokenizer " + kFixtures +
+                      "/char_tokenizer.json --out " + tmp + "/m");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("gpt2"), std::string::npos) << r.err;
   auto r2 = RunCommand(Rlz() + " init --config " + tmp + "/c.json");
@@ -108,8 +107,7 @@ TEST(PolicyCliTest, ScoreIdsInOrderAndBatchInvariant) {
   std::ofstream(tmp + "/in.jsonl") << input;
   auto r8 = RunCommand(Rlz() + " score --model " + tmp + "/m --input " + tmp + "/in.jsonl");
   ASSERT_EQ(r8.exit_code, 0) << r8.err;
-  auto r1 = RunCommand(Rlz() + " score --model " + tmp + "/m --input - --batch-size 1",
-                       input);
+  auto r1 = RunCommand(Rlz() + " score --model " + tmp + "/m --input - --batch-size 1", input);
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   auto a = JsonLines(r8.out), b = JsonLines(r1.out);
   ASSERT_EQ(a.size(), 3u);
@@ -141,8 +139,9 @@ TEST(PolicyCliTest, ScoreTextEqualsScoreOfItsIds) {
   auto text = RunCommand(Rlz() + " score --model " + tmp + "/m --input -",
                          "{\"prompt\": \"12+7=\", \"completion\": \"19\"}\n");
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  Json ids_line = {{"prompt_ids", {CharId('1'), CharId('2'), CharId('+'), CharId('7'), CharId('=')}},
-                   {"completion_ids", {CharId('1'), CharId('9')}}};
+  Json ids_line = {
+      {"prompt_ids", {CharId('1'), CharId('2'), CharId('+'), CharId('7'), CharId('=')}},
+      {"completion_ids", {CharId('1'), CharId('9')}}};
   auto ids = RunCommand(Rlz() + " score --model " + tmp + "/m --input -", ids_line.dump() + "\n");
   ASSERT_EQ(ids.exit_code, 0) << ids.err;
   auto a = JsonLines(text.out)[0]["logprobs"], b = JsonLines(ids.out)[0]["logprobs"];
@@ -196,11 +195,16 @@ TEST(PolicyCliTest, SftReducesLossAndTheModelReloads) {
       data << line.dump() << "\n";
     }
   }
-  Json cfg = {{"model", tmp + "/base"}, {"data", tmp + "/data.jsonl"},
-              {"run_dir", tmp + "/run"}, {"max_steps", 60},
-              {"batch_size", 8},         {"grad_accum", 2},
-              {"lr", 0.01},              {"warmup_steps", 5},
-              {"save_every", 30},        {"seed", 3}};
+  Json cfg = {{"model", tmp + "/base"},
+              {"data", tmp + "/data.jsonl"},
+              {"run_dir", tmp + "/run"},
+              {"max_steps", 60},
+              {"batch_size", 8},
+              {"grad_accum", 2},
+              {"lr", 0.01},
+              {"warmup_steps", 5},
+              {"save_every", 30},
+              {"seed", 3}};
   std::ofstream(tmp + "/sft.json") << cfg.dump();
   auto r = RunCommand(Rlz() + " sft --config " + tmp + "/sft.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;

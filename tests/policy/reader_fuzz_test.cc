@@ -36,9 +36,25 @@ const char* kConfig = R"({"architectures":["LlamaForCausalLM"],"model_type":"lla
 "tie_word_embeddings":true,"torch_dtype":"bfloat16"})";
 
 std::string Mutate(std::string s, std::mt19937_64& rng, bool json_aware) {
-  static const char* kTokens[] = {"-1", "0", "1e308", "18446744073709551615", "9223372036854775807",
-                                  "null", "[]", "{}", "\"", ",", ":", "[[[[", "\"F32\"",
-                                  "\"BF16\"", "\"I64\"", "true", "-0.0", "1.5", "\"llama3\""};
+  static const char* kTokens[] = {"-1",
+                                  "0",
+                                  "1e308",
+                                  "18446744073709551615",
+                                  "9223372036854775807",
+                                  "null",
+                                  "[]",
+                                  "{}",
+                                  "\"",
+                                  ",",
+                                  ":",
+                                  "[[[[",
+                                  "\"F32\"",
+                                  "\"BF16\"",
+                                  "\"I64\"",
+                                  "true",
+                                  "-0.0",
+                                  "1.5",
+                                  "\"llama3\""};
   const int rounds = 1 + static_cast<int>(rng() % 4);
   for (int r = 0; r < rounds; ++r) {
     const size_t n = s.size();

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 namespace rlzero {
@@ -35,8 +34,8 @@ std::string MakeFile(const std::string& header, const std::string& data) {
 }
 
 std::string TempDir(const std::string& name) {
-  std::string d = fs::temp_directory_path().string() + "/rlz_st_" + name + "_" +
-                  std::to_string(::getpid());
+  std::string d =
+      fs::temp_directory_path().string() + "/rlz_st_" + name + "_" + std::to_string(::getpid());
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -85,10 +84,11 @@ TEST(SafetensorsTest, WriterProducesSpecLayout) {
   std::string dir = TempDir("write");
   float a[3] = {1, 2, 3};
   int64_t b[1] = {42};
-  ASSERT_TRUE(WriteSafetensors(dir + "/w.safetensors",
-                               {{"x", StDtype::kF32, {3}, a, 12}, {"y", StDtype::kI64, {1, 1}, b, 8}},
-                               {{"format", "pt"}})
-                  .ok());
+  ASSERT_TRUE(
+      WriteSafetensors(dir + "/w.safetensors",
+                       {{"x", StDtype::kF32, {3}, a, 12}, {"y", StDtype::kI64, {1, 1}, b, 8}},
+                       {{"format", "pt"}})
+          .ok());
   std::string bytes = ReadBytes(dir + "/w.safetensors");
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<uint8_t>(bytes[i]);
@@ -129,8 +129,8 @@ TEST(SafetensorsTest, RejectsBadFilesWithNamedErrors) {
        MakeFile(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,800]}})", data), "w"},
       {"offsets reversed",
        MakeFile(R"({"w":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", data), "w"},
-      {"size mismatch",
-       MakeFile(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data), "w"},
+      {"size mismatch", MakeFile(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data),
+       "w"},
       {"overlap",
        MakeFile(R"({"u":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                 R"("v":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
@@ -138,8 +138,8 @@ TEST(SafetensorsTest, RejectsBadFilesWithNamedErrors) {
        "overlap"},
       {"bad dtype", MakeFile(R"({"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}})", data),
        "Q4"},
-      {"negative dim",
-       MakeFile(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data), "w"},
+      {"negative dim", MakeFile(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data),
+       "w"},
       {"overflowing shape",
        MakeFile(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})",
                 data),
@@ -166,10 +166,12 @@ TEST(SafetensorsTest, OpenMissingFileIsNotFound) {
 
 TEST(SafetensorsCheckpointTest, ReadsShardsThroughIndex) {
   std::string dir = TempDir("shards");
-  WriteBytes(dir + "/model-00001-of-00002.safetensors",
-             MakeFile(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", FloatBytes({7})));
-  WriteBytes(dir + "/model-00002-of-00002.safetensors",
-             MakeFile(R"({"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", FloatBytes({9})));
+  WriteBytes(
+      dir + "/model-00001-of-00002.safetensors",
+      MakeFile(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", FloatBytes({7})));
+  WriteBytes(
+      dir + "/model-00002-of-00002.safetensors",
+      MakeFile(R"({"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", FloatBytes({9})));
   WriteBytes(dir + "/model.safetensors.index.json",
              R"({"metadata":{"total_size":8},"weight_map":{"a":"model-00001-of-00002.safetensors",)"
              R"("b":"model-00002-of-00002.safetensors"}})");

@@ -19,8 +19,8 @@ std::string WriteData(const std::string& text) {
 
 TEST(SftDataTest, PromptResponseIdsCarryLossOnResponseAndEos) {
   SftConfig c;
-  std::string path = WriteData(
-      "{\"prompt_ids\": [5, 6, 7], \"response_ids\": [8, 9]}\n\n{\"ids\": [1, 2, 3]}\n");
+  std::string path =
+      WriteData("{\"prompt_ids\": [5, 6, 7], \"response_ids\": [8, 9]}\n\n{\"ids\": [1, 2, 3]}\n");
   auto data = LoadSftData(path, c, nullptr, /*bos=*/std::optional<int64_t>(4),
                           /*eos=*/std::optional<int64_t>(0), /*vocab=*/16);
   ASSERT_TRUE(data.ok()) << data.status().message();
@@ -65,8 +65,8 @@ TEST(SftDataTest, BadLinesNameFileAndLine) {
 }
 
 TEST(SftDataTest, ConfigDefaultsAndValidation) {
-  Json j = {{"model", "m"}, {"data", "d"}, {"run_dir", "r"}, {"lr", -1}, {"batch_size", 0},
-            {"bogus", 1}};
+  Json j = {{"model", "m"}, {"data", "d"},     {"run_dir", "r"},
+            {"lr", -1},     {"batch_size", 0}, {"bogus", 1}};
   ConfigReader reader(j, "sft.json");
   SftConfig c = SftConfig::FromConfig(reader);
   Status s = reader.Finish();

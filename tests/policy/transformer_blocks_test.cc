@@ -171,7 +171,8 @@ TEST(AttentionTest, GqaMatchesPerHeadLoop) {
   auto k = torch::randn({B, Hkv, S, D}, torch::kFloat64);
   auto v = torch::randn({B, Hkv, S, D}, torch::kFloat64);
   // Causal at the end of S, and row 1 also masks its first two keys (padding).
-  auto allowed = torch::ones({T, S}, torch::kBool).tril(S - T).view({1, 1, T, S}).repeat({B, 1, 1, 1});
+  auto allowed =
+      torch::ones({T, S}, torch::kBool).tril(S - T).view({1, 1, T, S}).repeat({B, 1, 1, 1});
   auto implicit = GroupedQueryAttention(q, k, v, torch::Tensor(), 0.5);
   EXPECT_TRUE(torch::allclose(implicit, ReferenceAttention(q, k, v, allowed, 0.5), 1e-10, 1e-10));
   allowed[1].narrow(-1, 0, 2).fill_(false);
@@ -272,8 +273,8 @@ TEST(FamilyTest, Qwen3QkNormBeforeRope) {
         }
         LD inv_rms = 1.0L / std::sqrt(ss / D + c.rms_norm_eps);
         for (int d = 0; d < D; ++d)
-          out[0][h][t][d] = (double)(proj[0][t][h * D + d].item<double>() * inv_rms *
-                                     w[d].item<double>());
+          out[0][h][t][d] =
+              (double)(proj[0][t][h * D + d].item<double>() * inv_rms * w[d].item<double>());
       }
     return out;
   };

@@ -13,7 +13,9 @@ namespace {
 
 using verifiers::Deadline;
 
-std::string Python() { return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3"; }
+std::string Python() {
+  return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+}
 
 std::string ExamplePlugin() {
   return Python() + " " + RLZERO_SOURCE_DIR "/examples/plugins/exec_plugin.py";
@@ -56,8 +58,8 @@ TEST(ExecPluginTest, ShellPluginAndPerSampleErrors) {
       "if [ $((n % 2)) -eq 1 ]; then echo '{\"score\": 1, \"correct\": true}'; "
       "else echo '{\"score\": 0, \"error\": \"cannot score\"}'; fi; done";
   ExecPlugin plugin(cmd, "t");
-  auto out = plugin.VerifyBatch({Json{{"response", "a"}}, Json{{"response", "b"}}},
-                                Deadline::In(10000));
+  auto out =
+      plugin.VerifyBatch({Json{{"response", "a"}}, Json{{"response", "b"}}}, Deadline::In(10000));
   ASSERT_EQ(out.size(), 2u);
   ASSERT_TRUE(out[0].ok());
   EXPECT_TRUE(out[0]->correct);
@@ -81,8 +83,8 @@ TEST(ExecPluginTest, HangingPluginHitsTheDeadlineAndIsRestarted) {
 TEST(ExecPluginTest, DyingPluginFailsTheRestAndIsRestarted) {
   // Answers one line, then exits.
   ExecPlugin plugin("read line; echo '{\"score\": 0.5}'", "t");
-  auto out = plugin.VerifyBatch({Json{{"response", "a"}}, Json{{"response", "b"}}},
-                                Deadline::In(10000));
+  auto out =
+      plugin.VerifyBatch({Json{{"response", "a"}}, Json{{"response", "b"}}}, Deadline::In(10000));
   ASSERT_TRUE(out[0].ok());
   EXPECT_DOUBLE_EQ(out[0]->score, 0.5);
   ASSERT_FALSE(out[1].ok());

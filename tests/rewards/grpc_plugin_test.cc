@@ -4,14 +4,13 @@
 #include "rewards/grpc_plugin.h"
 
 #include <gtest/gtest.h>
-
-#include "rpc/server_runner.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "rewards/reward_function.h"
 #include "rewards/verifier_service.h"
+#include "rpc/server_runner.h"
 
 namespace rlzero::rewards {
 namespace {
@@ -43,7 +42,8 @@ class InProcessServer {
 };
 
 Json Sample(const std::string& answer) {
-  return Json{{"response", "<answer>" + answer + "</answer>"}, {"numbers", {1, 2, 3}}, {"target", 9}};
+  return Json{
+      {"response", "<answer>" + answer + "</answer>"}, {"numbers", {1, 2, 3}}, {"target", 9}};
 }
 
 TEST(GrpcPluginTest, ScoresThroughRlzeroVerifierService) {

@@ -50,7 +50,8 @@ class SlowVerifier : public Verifier {
   }
 };
 
-RewardFunction::Component C(const std::string& name, double w, Verifier* v, int64_t timeout = 1000) {
+RewardFunction::Component C(const std::string& name, double w, Verifier* v,
+                            int64_t timeout = 1000) {
   return {name, w, timeout, false, std::shared_ptr<Verifier>(v)};
 }
 

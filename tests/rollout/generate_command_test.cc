@@ -3,13 +3,11 @@
 // the JSON-lines contract, ordering, stop strings, and agreement with the
 // in-process engine on the same model.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "policy/model_config.h"
@@ -28,7 +26,8 @@ using testing::RunCommand;
 class GenerateCommandTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string((fs::temp_directory_path() / ("rlz_gen_" + std::to_string(getpid()))).string());
+    dir_ = new std::string(
+        (fs::temp_directory_path() / ("rlz_gen_" + std::to_string(getpid()))).string());
     fs::create_directories(*dir_);
     ASSERT_TRUE(WriteCharTokenizer(*dir_, "abcdefghijklmnopqrstuvwxyz <>/", {"<eos>"}).ok());
     auto tok = Tokenizer::Load(*dir_);
@@ -49,8 +48,8 @@ class GenerateCommandTest : public ::testing::Test {
     delete dir_;
   }
   static std::string Run(const std::string& args, const std::string& input, int* code) {
-    auto r = RunCommand(BinPath("rlzero") + " generate --model " + *dir_ + " --input - " + args,
-                        input);
+    auto r =
+        RunCommand(BinPath("rlzero") + " generate --model " + *dir_ + " --input - " + args, input);
     *code = r.exit_code;
     if (r.exit_code != 0) return r.err;
     return r.out;
@@ -72,9 +71,10 @@ std::vector<nlohmann::json> Lines(const std::string& out) {
 
 TEST_F(GenerateCommandTest, WritesOneOrderedLinePerCompletion) {
   int code = 0;
-  std::string out = Run("-n 3 --temperature 0.8 --top-p 0.9 --top-k 20 --min-p 0.01 "
-                        "--max-new-tokens 6 --seed 4",
-                        "{\"prompt\": \"abc\"}\n\n{\"prompt_ids\": [5, 6, 7, 8]}\n", &code);
+  std::string out =
+      Run("-n 3 --temperature 0.8 --top-p 0.9 --top-k 20 --min-p 0.01 "
+          "--max-new-tokens 6 --seed 4",
+          "{\"prompt\": \"abc\"}\n\n{\"prompt_ids\": [5, 6, 7, 8]}\n", &code);
   ASSERT_EQ(code, 0) << out;
   auto lines = Lines(out);
   ASSERT_EQ(lines.size(), 6u);

@@ -1,8 +1,8 @@
 // tests/rollout/kv_cache_test.cc: SlotKvCache writes, views, masks and slot
 // management, checked against values written by hand.
-#include <gtest/gtest.h>
-
 #include "rollout/kv_cache.h"
+
+#include <gtest/gtest.h>
 
 namespace rlzero {
 namespace {
@@ -39,7 +39,8 @@ TEST(SlotKvCacheTest, PrefillThenDecodeWithPerSlotLengths) {
   SlotKvCache& c = **made;
   // Prefill 3 rows, T = 2, real lengths 2, 1, 2 (row 1 padded).
   ASSERT_TRUE(c.BeginStep(0, 3, 2).ok());
-  EXPECT_TRUE(torch::equal(c.positions(), torch::tensor({0, 1, 0, 1, 0, 1}, torch::kInt64).view({3, 2})));
+  EXPECT_TRUE(
+      torch::equal(c.positions(), torch::tensor({0, 1, 0, 1, 0, 1}, torch::kInt64).view({3, 2})));
   auto causal = torch::tensor({true, false, true, true}).view({1, 1, 2, 2}).expand({3, 1, 2, 2});
   EXPECT_TRUE(torch::equal(c.mask(), causal));
   for (int layer = 0; layer < 2; ++layer) {
@@ -55,7 +56,8 @@ TEST(SlotKvCacheTest, PrefillThenDecodeWithPerSlotLengths) {
   // Decode: row 1 writes at position 1 (overwriting its padding), others at 2.
   ASSERT_TRUE(c.BeginStep(0, 3, 1).ok());
   EXPECT_TRUE(torch::equal(c.positions(), torch::tensor({2, 1, 2}, torch::kInt64).view({3, 1})));
-  auto mask = torch::tensor({true, true, true, true, true, false, true, true, true}).view({3, 1, 1, 3});
+  auto mask =
+      torch::tensor({true, true, true, true, true, false, true, true, true}).view({3, 1, 1, 3});
   EXPECT_TRUE(torch::equal(c.mask(), mask));
   auto knew = Kv(3, 1, 7);
   auto [K0, V0] = c.Append(0, knew, knew + 0.5);
@@ -98,7 +100,8 @@ TEST(SlotKvCacheTest, ForkMoveFreeAndPrefixCopies) {
   EXPECT_EQ(c.length(2), 2);
   // A decode step over slots [0, 3) sees exactly the implied keys.
   ASSERT_TRUE(c.BeginStep(0, 3, 1).ok());
-  auto expect = torch::tensor({true, true, true, true, true, true, true, true, true}).view({3, 1, 1, 3});
+  auto expect =
+      torch::tensor({true, true, true, true, true, true, true, true, true}).view({3, 1, 1, 3});
   EXPECT_TRUE(torch::equal(c.mask(), expect));
   auto knew = Kv(3, 1, 50);
   auto [K, V] = c.Append(0, knew, knew);

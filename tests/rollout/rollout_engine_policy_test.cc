@@ -80,7 +80,8 @@ TEST_P(PolicyModelTest, LogprobsEqualTokenLogProbs) {
     auto start = torch::tensor({static_cast<int64_t>(prompt.size())}, torch::kInt64);
     auto ref = TokenLogProbs(*model, ids, torch::Tensor(), start).logprobs[0];  // [L-1]
     for (size_t t = 0; t < c.token_ids.size(); ++t) {
-      EXPECT_NEAR(c.logprobs[t], ref[static_cast<int64_t>(prompt.size() + t - 1)].item<float>(), 1e-4)
+      EXPECT_NEAR(c.logprobs[t], ref[static_cast<int64_t>(prompt.size() + t - 1)].item<float>(),
+                  1e-4)
           << "prompt " << c.prompt_index << " sample " << c.sample_index << " token " << t;
     }
   }

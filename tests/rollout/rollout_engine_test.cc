@@ -1,6 +1,8 @@
 // tests/rollout/rollout_engine_test.cc: the engine against full recompute of
 // the same model without a cache (the independent reference), on the tiny
 // attention model of tiny_attention_lm.h.
+#include "rollout/rollout_engine.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <map>
 #include <set>
 
-#include "rollout/rollout_engine.h"
 #include "tests/rollout/tiny_attention_lm.h"
 
 namespace rlzero {
@@ -28,7 +29,8 @@ std::shared_ptr<TinyAttentionLm> MakeModel(uint64_t seed = 7) {
 torch::Tensor FullLogits(CausalLM& m, const std::vector<int32_t>& seq) {
   torch::NoGradGuard g;
   const int64_t L = static_cast<int64_t>(seq.size());
-  auto ids = torch::tensor(std::vector<int64_t>(seq.begin(), seq.end()), torch::kInt64).view({1, L});
+  auto ids =
+      torch::tensor(std::vector<int64_t>(seq.begin(), seq.end()), torch::kInt64).view({1, L});
   auto pos = torch::arange(L, torch::kInt64).view({1, L});
   return m.Logits(m.Forward(ids, pos, torch::Tensor(), nullptr))[0];
 }
@@ -39,11 +41,17 @@ std::vector<int32_t> Concat(std::vector<int32_t> a, const std::vector<int32_t>& 
 }
 
 std::vector<std::vector<int32_t>> Prompts() {
-  return {{1, 2, 3}, {5, 9, 11, 2, 2, 30, 17}, {4}, {8, 1, 0, 39, 22, 13, 7, 7, 2, 5, 6, 18}, {20, 21, 3, 3, 9}};
+  return {{1, 2, 3},
+          {5, 9, 11, 2, 2, 30, 17},
+          {4},
+          {8, 1, 0, 39, 22, 13, 7, 7, 2, 5, 6, 18},
+          {20, 21, 3, 3, 9}};
 }
 
 // Two printable characters per token, all distinct: "Aa", "Ba", ...
-std::string Piece(int32_t id) { return {static_cast<char>('A' + id % 20), static_cast<char>('a' + id / 20)}; }
+std::string Piece(int32_t id) {
+  return {static_cast<char>('A' + id % 20), static_cast<char>('a' + id / 20)};
+}
 std::string DecodePieces(const std::vector<int32_t>& ids) {
   std::string s;
   for (int32_t id : ids) s += Piece(id);
@@ -108,8 +116,12 @@ void ExpectLogprobsMatchRecompute(double temperature, int top_k) {
   }
 }
 
-TEST(RolloutEngineTest, LogprobsEqualFullRecomputeAtTemperatureOne) { ExpectLogprobsMatchRecompute(1.0, 0); }
-TEST(RolloutEngineTest, LogprobsAreAfterTemperatureBeforeTopK) { ExpectLogprobsMatchRecompute(0.7, 5); }
+TEST(RolloutEngineTest, LogprobsEqualFullRecomputeAtTemperatureOne) {
+  ExpectLogprobsMatchRecompute(1.0, 0);
+}
+TEST(RolloutEngineTest, LogprobsAreAfterTemperatureBeforeTopK) {
+  ExpectLogprobsMatchRecompute(0.7, 5);
+}
 TEST(RolloutEngineTest, GreedyLogprobsAreUnscaled) { ExpectLogprobsMatchRecompute(0.0, 0); }
 
 TEST(RolloutEngineTest, FirstTokenFrequenciesMatchDistributionChiSquare) {

@@ -154,7 +154,7 @@ std::map<int32_t, long double> ReferenceDistribution(const std::vector<float>& l
 
 // Chi-square goodness of fit at alpha = 0.001 (critical values from tables).
 double ChiSquareCritical001(int df) {
-  static const double kTable[] = {0, 10.828, 13.816, 16.266, 18.467, 20.515,
+  static const double kTable[] = {0,      10.828, 13.816, 16.266, 18.467, 20.515,
                                   22.458, 24.322, 26.124, 27.877, 29.588};
   return kTable[df];
 }

@@ -1,8 +1,8 @@
 // tests/rollout/stop_strings_test.cc: stop strings matched on decoded text,
 // including strings that span token boundaries, with a fake vocabulary.
-#include <gtest/gtest.h>
-
 #include "rollout/stop_strings.h"
+
+#include <gtest/gtest.h>
 
 namespace rlzero {
 namespace {

@@ -1,10 +1,9 @@
 #include "rpc/auth.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 namespace rlzero::rpc {
 namespace {

@@ -85,7 +85,8 @@ void HumanEvalCanonicalPassAndReturnNoneFails(sandbox::Sandbox* sb) {
     const Json& t = tasks[k];
     picked.push_back(t);
     Json s = {{"test", t["test"]}, {"entry_point", t["entry_point"]}};
-    s["response"] = Block(t["prompt"].get<std::string>() + t["canonical_solution"].get<std::string>());
+    s["response"] =
+        Block(t["prompt"].get<std::string>() + t["canonical_solution"].get<std::string>());
     good.push_back(s);
     s["response"] = Block(t["prompt"].get<std::string>() + "    return None\n");
     bad.push_back(s);
@@ -126,12 +127,14 @@ void MbppTestSplitCanonicalPass(sandbox::Sandbox* sb) {
   int passed = 0, exit_scored = 0;
   for (size_t i = 0; i < tasks.size(); ++i) {
     passed += g[i].correct;
-    if (!g[i].correct) std::printf("MBPP %d fails: %s\n", tasks[i]["task_id"].get<int>(), g[i].reason.c_str());
+    if (!g[i].correct)
+      std::printf("MBPP %d fails: %s\n", tasks[i]["task_id"].get<int>(), g[i].reason.c_str());
     EXPECT_EQ(e[i].score, 0.0) << tasks[i]["task_id"];
     exit_scored += e[i].score > 0;
   }
-  std::printf("MBPP test split: %d/%zu canonical solutions pass; os._exit variants scoring > 0: %d\n",
-              passed, tasks.size(), exit_scored);
+  std::printf(
+      "MBPP test split: %d/%zu canonical solutions pass; os._exit variants scoring > 0: %d\n",
+      passed, tasks.size(), exit_scored);
   EXPECT_GE(passed * 100, static_cast<int>(tasks.size()) * 98);  // >= 98%
 }
 

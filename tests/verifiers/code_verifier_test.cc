@@ -81,7 +81,8 @@ TEST_P(CodeVerifierTest, MbppStyleTestsScoreTheFractionPassed) {
   EXPECT_EQ(r.score, 1.0);
   EXPECT_EQ(r.extracted, kAdd);
   // Wrong for negative numbers: 2 of 3 pass.
-  r = Score({{"response", Block("def add(a, b):\n    return abs(a) + abs(b)")}, {"tests", kAddTests}});
+  r = Score(
+      {{"response", Block("def add(a, b):\n    return abs(a) + abs(b)")}, {"tests", kAddTests}});
   EXPECT_FALSE(r.correct);
   EXPECT_DOUBLE_EQ(r.score, 2.0 / 3.0);
   EXPECT_NE(r.reason.find("AssertionError"), std::string::npos) << r.reason;
@@ -96,7 +97,8 @@ TEST_P(CodeVerifierTest, SetupRunsFirst) {
 
 TEST_P(CodeVerifierTest, HumanEvalStyleIsAllOrNothing) {
   Json s = {{"response", Block("def inc(x):\n    return x + 1")},
-            {"test", "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(5) == 6\n"},
+            {"test",
+             "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(5) == 6\n"},
             {"entry_point", "inc"}};
   auto r = Score(s);
   EXPECT_TRUE(r.correct) << r.reason;
@@ -135,8 +137,8 @@ TEST_P(CodeVerifierTest, EarlyExitsNeverPass) {
   }
   // Exiting in the middle: only the tests that ran before count.
   auto r = Score({{"response", Block("def add(a, b):\n    if a == 2:\n        import os\n"
-                                   "        os._exit(0)\n    return a + b")},
-                {"tests", kAddTests}});
+                                     "        os._exit(0)\n    return a + b")},
+                  {"tests", kAddTests}});
   EXPECT_DOUBLE_EQ(r.score, 2.0 / 3.0);
 }
 
@@ -158,23 +160,24 @@ TEST_P(CodeVerifierTest, ForgedOrPatchedMarkersDoNotPass) {
 }
 
 TEST_P(CodeVerifierTest, StdinStdoutCases) {
-  Json cases = Json::array({{{"stdin", "1 2\n"}, {"stdout", "3\n"}},
-                            {{"stdin", "10 -4\n"}, {"stdout", "6"}}});
-  auto r = Score({{"response", Block("a, b = map(int, input().split())\nprint(a + b)")},
-                {"cases", cases}});
+  Json cases = Json::array(
+      {{{"stdin", "1 2\n"}, {"stdout", "3\n"}}, {{"stdin", "10 -4\n"}, {"stdout", "6"}}});
+  auto r = Score(
+      {{"response", Block("a, b = map(int, input().split())\nprint(a + b)")}, {"cases", cases}});
   EXPECT_TRUE(r.correct) << r.reason;
   r = Score({{"response", Block("a, b = map(int, input().split())\nprint(abs(b) + a)")},
-           {"cases", cases}});
+             {"cases", cases}});
   EXPECT_DOUBLE_EQ(r.score, 0.5);
   // Right output but a non-zero exit does not pass.
-  r = Score({{"response", Block("a, b = map(int, input().split())\nprint(a + b)\nraise SystemExit(3)")},
-           {"cases", cases}});
+  r = Score(
+      {{"response", Block("a, b = map(int, input().split())\nprint(a + b)\nraise SystemExit(3)")},
+       {"cases", cases}});
   EXPECT_EQ(r.score, 0.0);
 }
 
 TEST_P(CodeVerifierTest, TimeoutsAndMissingCode) {
   auto r = Score({{"response", Block("while True:\n    pass")}, {"tests", kAddTests}},
-               Json{{"time_limit_ms", 500}});
+                 Json{{"time_limit_ms", 500}});
   EXPECT_FALSE(r.correct);
   EXPECT_NE(r.reason.find("timeout"), std::string::npos) << r.reason;
   r = Score({{"response", "no code here"}, {"tests", kAddTests}});
@@ -190,7 +193,8 @@ TEST_P(CodeVerifierTest, MalformedSamplesAreErrors) {
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"tests", Json::array()}}, d).ok());
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"tests", {1}}}, d).ok());
   EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"test", "x"}}, d).ok());
-  EXPECT_FALSE((*v)->Verify(Json{{"response", Block(kAdd)}, {"tests", kAddTests}, {"cases", {}}}, d).ok());
+  EXPECT_FALSE(
+      (*v)->Verify(Json{{"response", Block(kAdd)}, {"tests", kAddTests}, {"cases", {}}}, d).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandboxes, CodeVerifierTest, ::testing::Values("local", "real"),

@@ -99,9 +99,9 @@ TEST(CountdownVerifierTest, MalformedSampleIsAnError) {
   auto v = MakeVerifier("countdown", Json(nullptr), VerifierEnv{});
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE((*v)->Verify(Json{{"response", "x"}}, Deadline::In(100)).ok());
-  EXPECT_FALSE((*v)->Verify(Json{{"response", "x"}, {"numbers", {1.5}}, {"target", 1}},
-                            Deadline::In(100))
-                   .ok());
+  EXPECT_FALSE(
+      (*v)->Verify(Json{{"response", "x"}, {"numbers", {1.5}}, {"target", 1}}, Deadline::In(100))
+          .ok());
   EXPECT_FALSE((*v)->Verify(Json::array(), Deadline::In(100)).ok());
 }
 

@@ -24,13 +24,13 @@ TEST(FormatVerifierTest, AcceptsTheTemplate) {
 }
 
 TEST(FormatVerifierTest, RejectsBrokenTemplates) {
-  EXPECT_FALSE(Score("<answer>4</answer>").correct);                          // no think
-  EXPECT_FALSE(Score("<think>a</think>").correct);                            // no answer
-  EXPECT_FALSE(Score("<answer>4</answer><think>a</think>").correct);          // order
-  EXPECT_FALSE(Score("hello <think>a</think><answer>4</answer>").correct);    // text before
-  EXPECT_FALSE(Score("<think>a</think> so <answer>4</answer>").correct);      // text between
-  EXPECT_FALSE(Score("<think>a</think><answer>4</answer> more").correct);     // text after
-  EXPECT_FALSE(Score("<think>a</think><answer> </answer>").correct);          // empty answer
+  EXPECT_FALSE(Score("<answer>4</answer>").correct);                        // no think
+  EXPECT_FALSE(Score("<think>a</think>").correct);                          // no answer
+  EXPECT_FALSE(Score("<answer>4</answer><think>a</think>").correct);        // order
+  EXPECT_FALSE(Score("hello <think>a</think><answer>4</answer>").correct);  // text before
+  EXPECT_FALSE(Score("<think>a</think> so <answer>4</answer>").correct);    // text between
+  EXPECT_FALSE(Score("<think>a</think><answer>4</answer> more").correct);   // text after
+  EXPECT_FALSE(Score("<think>a</think><answer> </answer>").correct);        // empty answer
   // Reward hacks: repeated answers, answer nested in thinking, unclosed tags.
   EXPECT_FALSE(Score("<think>a</think><answer>1</answer><answer>2</answer>").correct);
   EXPECT_FALSE(Score("<think>a<answer>1</answer></think><answer>2</answer>").correct);

@@ -31,8 +31,9 @@ TEST(LanguageVerifierTest, ScoresTheChainOfThoughtOnly) {
   auto v = MakeVerifier("language", Json{{"language", "en"}, {"min_share", 0.75}}, VerifierEnv{});
   ASSERT_TRUE(v.ok());
   // The answer (in Chinese) is outside the CoT and does not count.
-  auto r = (*v)->Verify(Json{{"response", "<think>a b c \xE6\x89\x80</think><answer>"
-                                           "\xE6\x89\x80\xE4\xBB\xA5</answer>"}},
+  auto r = (*v)->Verify(Json{{"response",
+                              "<think>a b c \xE6\x89\x80</think><answer>"
+                              "\xE6\x89\x80\xE4\xBB\xA5</answer>"}},
                         Deadline::In(100));
   ASSERT_TRUE(r.ok());
   EXPECT_DOUBLE_EQ(r->score, 0.75);
@@ -50,7 +51,8 @@ TEST(LanguageVerifierTest, ScoresTheChainOfThoughtOnly) {
 TEST(LanguageVerifierTest, ValidatesOptions) {
   EXPECT_FALSE(MakeVerifier("language", Json(nullptr), VerifierEnv{}).ok());
   EXPECT_FALSE(MakeVerifier("language", Json{{"language", "xx"}}, VerifierEnv{}).ok());
-  EXPECT_FALSE(MakeVerifier("language", Json{{"language", "en"}, {"min_share", 2}}, VerifierEnv{}).ok());
+  EXPECT_FALSE(
+      MakeVerifier("language", Json{{"language", "en"}, {"min_share", 2}}, VerifierEnv{}).ok());
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ TEST(LengthVerifierTest, ReadsTheTokenCountField) {
 
 TEST(LengthVerifierTest, ValidatesOptions) {
   EXPECT_FALSE(MakeVerifier("length", Json(nullptr), VerifierEnv{}).ok());
-  EXPECT_FALSE(MakeVerifier("length", Json{{"max_length", 10}, {"cache_length", 10}}, VerifierEnv{}).ok());
+  EXPECT_FALSE(
+      MakeVerifier("length", Json{{"max_length", 10}, {"cache_length", 10}}, VerifierEnv{}).ok());
   EXPECT_FALSE(MakeVerifier("length", Json{{"max_length", 0}}, VerifierEnv{}).ok());
   auto v = MakeVerifier("length", Json{{"max_length", 10}, {"length_field", "n"}}, VerifierEnv{});
   ASSERT_TRUE(v.ok());

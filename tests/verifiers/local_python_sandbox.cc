@@ -15,7 +15,9 @@
 
 namespace rlzero::testing {
 
-const char* PythonPath() { return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3"; }
+const char* PythonPath() {
+  return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+}
 
 namespace {
 std::string ReadAll(const std::string& path) {

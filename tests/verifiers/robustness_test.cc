@@ -42,9 +42,10 @@ std::vector<std::string> HostileResponses() {
 }
 
 std::vector<std::pair<std::string, Json>> Verifiers() {
-  std::vector<std::pair<std::string, Json>> v = {
-      {"countdown", Json(nullptr)}, {"format", Json{{"tag_credit", 0.1}}},
-      {"language", Json{{"language", "en"}}}, {"length", Json{{"max_length", 100}}}};
+  std::vector<std::pair<std::string, Json>> v = {{"countdown", Json(nullptr)},
+                                                 {"format", Json{{"tag_credit", 0.1}}},
+                                                 {"language", Json{{"language", "en"}}},
+                                                 {"length", Json{{"max_length", 100}}}};
   for (const auto& info : BuiltinVerifiers())
     if (std::string(info.name) == "math") v.push_back({"math", Json(nullptr)});
   return v;
@@ -55,8 +56,11 @@ TEST(RobustnessTest, HostileMegabyteResponsesAreAnsweredPromptly) {
     auto v = MakeVerifier(name, options, VerifierEnv{});
     ASSERT_TRUE(v.ok()) << name << ": " << v.status().ToString();
     for (const std::string& response : HostileResponses()) {
-      Json sample = {{"response", response}, {"numbers", {1, 2}}, {"target", 3},
-                     {"answer", "3"},        {"response_tokens", 7}};
+      Json sample = {{"response", response},
+                     {"numbers", {1, 2}},
+                     {"target", 3},
+                     {"answer", "3"},
+                     {"response_tokens", 7}};
       auto start = std::chrono::steady_clock::now();
       auto r = (*v)->Verify(sample, Deadline::In(1000));
       auto took = std::chrono::steady_clock::now() - start;
@@ -89,17 +93,22 @@ struct Gen {
     const char* sym[] = {"+", rng() % 2 ? "-" : "\xE2\x88\x92", rng() % 2 ? "*" : "\xC3\x97", "/"};
     *out += "(" + a + " " + sym[op] + " " + b + ")";
     switch (op) {
-      case 0: return x + y;
-      case 1: return x - y;
-      case 2: return x * y;
-      default: return y == 0 ? NAN : x / y;
+      case 0:
+        return x + y;
+      case 1:
+        return x - y;
+      case 2:
+        return x * y;
+      default:
+        return y == 0 ? NAN : x / y;
     }
   }
 };
 
 TEST(RobustnessTest, CountdownFuzzAgainstIndependentValues) {
   Gen gen;
-  const std::vector<std::string> noise = {"1", "2", "+", "*", "(", ")", " ", "=", "0", ".", "x", "**"};
+  const std::vector<std::string> noise = {"1", "2", "+", "*", "(", ")",
+                                          " ", "=", "0", ".", "x", "**"};
   int correct = 0, mutated_correct = 0;
   for (int i = 0; i < 5000; ++i) {
     std::vector<int64_t> nums = {1, 2, 3, 4, static_cast<int64_t>(1 + gen.rng() % 50)};
@@ -119,15 +128,22 @@ TEST(RobustnessTest, CountdownFuzzAgainstIndependentValues) {
     std::string m = eq;
     size_t pos = gen.rng() % (m.size() + 1);
     switch (gen.rng() % 3) {
-      case 0: m.insert(pos, noise[gen.rng() % noise.size()]); break;
-      case 1: if (pos < m.size()) m.erase(pos, 1); break;
-      default: m += "+" + std::to_string(nums[0]); break;
+      case 0:
+        m.insert(pos, noise[gen.rng() % noise.size()]);
+        break;
+      case 1:
+        if (pos < m.size()) m.erase(pos, 1);
+        break;
+      default:
+        m += "+" + std::to_string(nums[0]);
+        break;
     }
     VerifyResult rm = CheckCountdownEquation(m, nums, target);
     if (rm.correct) {
       ++mutated_correct;
       std::string digits, want;
-      for (char c : m) if (c >= '0' && c <= '9') digits += c;
+      for (char c : m)
+        if (c >= '0' && c <= '9') digits += c;
       for (int64_t n : nums) want += std::to_string(n);
       std::sort(digits.begin(), digits.end());
       std::sort(want.begin(), want.end());
@@ -136,8 +152,9 @@ TEST(RobustnessTest, CountdownFuzzAgainstIndependentValues) {
     }
   }
   EXPECT_GT(correct, 1000);  // the generator reaches the target often (seeded)
-  std::printf("countdown fuzz: %d of 5000 generated equations correct, %d mutated ones still correct\n",
-              correct, mutated_correct);
+  std::printf(
+      "countdown fuzz: %d of 5000 generated equations correct, %d mutated ones still correct\n",
+      correct, mutated_correct);
 }
 
 TEST(RobustnessTest, ConcurrentCallsAgreeWithSerialOnes) {
@@ -145,7 +162,9 @@ TEST(RobustnessTest, ConcurrentCallsAgreeWithSerialOnes) {
   const char* answers[] = {"(1+2)*3", "1+2+3", "3*(2+1)", "9", "(3-1)*2*... "};
   for (int i = 0; i < 200; ++i)
     samples.push_back(Json{{"response", std::string("<answer>") + answers[i % 5] + "</answer>"},
-                           {"numbers", {1, 2, 3}}, {"target", 9}, {"answer", "9"}});
+                           {"numbers", {1, 2, 3}},
+                           {"target", 9},
+                           {"answer", "9"}});
   for (const auto& [name, options] : Verifiers()) {
     if (name == "length") continue;
     auto v = MakeVerifier(name, options, VerifierEnv{});

@@ -24,7 +24,8 @@ std::vector<Json> Lines(const std::string& out) {
 }
 
 const char* kCountdown =
-    "{\"response\": \"<think>t</think><answer>(1+2)*3</answer>\", \"numbers\": [1,2,3], \"target\": 9}\n"
+    "{\"response\": \"<think>t</think><answer>(1+2)*3</answer>\", \"numbers\": [1,2,3], "
+    "\"target\": 9}\n"
     "not json\n"
     "{\"response\": \"<answer>1+2+3</answer>\", \"numbers\": [1,2,3], \"target\": 9}\n"
     "{\"response\": \"<answer>1</answer>\"}\n";
@@ -48,8 +49,8 @@ TEST(VerifyCliTest, OneLineOutPerLineInSameOrder) {
   auto b = RunCommand(BinPath("rlzero") + " verify --task countdown --input - --batch-size 1",
                       kCountdown);
   EXPECT_EQ(b.out, r.out);
-  auto t = RunCommand(BinPath("rlzero") + " verify --task countdown --input - --threads 3",
-                      kCountdown);
+  auto t =
+      RunCommand(BinPath("rlzero") + " verify --task countdown --input - --threads 3", kCountdown);
   EXPECT_EQ(t.out, r.out);
 }
 
@@ -115,12 +116,15 @@ TEST(VerifierServerCliTest, ServesBuiltinsAndConfiguredVerifiers) {
       " > $D/vs.out & P=$!; "
       "for i in $(seq 100); do [ -s $D/vs.out ] && break; sleep 0.1; done; "
       "A=$(sed -E 's/.*\"listening\":\"([^\"]+)\".*/\\1/' $D/vs.out); "
-      "printf '%s\\n' '{\"response\":\"<answer>(1+2)*3</answer>\",\"numbers\":[1,2,3],\"target\":9}' "
+      "printf '%s\\n' "
+      "'{\"response\":\"<answer>(1+2)*3</answer>\",\"numbers\":[1,2,3],\"target\":9}' "
       "| $B verify --task countdown --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
       "printf '%s\\n' '{\"response\":\"x\",\"response_tokens\":90}' "
       "| $B verify --task len100 --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
-      "printf '%s\\n' '{}' | $B verify --task nope --plugin-grpc $A --auth-token-file $D/vs.tok --input -; "
-      "printf '%s\\n' '{\"response\":\"x\"}' | $B verify --task countdown --plugin-grpc $A --input -; "
+      "printf '%s\\n' '{}' | $B verify --task nope --plugin-grpc $A --auth-token-file $D/vs.tok "
+      "--input -; "
+      "printf '%s\\n' '{\"response\":\"x\"}' | $B verify --task countdown --plugin-grpc $A --input "
+      "-; "
       "kill $P; wait $P; echo server_exit=$?";
   auto r = RunCommand(script);
   ASSERT_EQ(r.exit_code, 0) << r.err;

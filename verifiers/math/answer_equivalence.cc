@@ -11,8 +11,8 @@
 namespace rlzero::verifiers::math {
 namespace {
 
-constexpr int kPoints = 3;        // successful random points needed
-constexpr int kMaxAttempts = 8;   // points tried before giving up
+constexpr int kPoints = 3;       // successful random points needed
+constexpr int kMaxAttempts = 8;  // points tried before giving up
 constexpr size_t kMaxElements = 64;
 
 // splitmix64: a tiny deterministic generator for evaluation points.
@@ -34,7 +34,8 @@ struct Element {
 
 class Comparer {
  public:
-  Comparer(const LatexAst& g, const LatexAst& p, EvalBudget& budget) : g_(g), p_(p), budget_(budget) {}
+  Comparer(const LatexAst& g, const LatexAst& p, EvalBudget& budget)
+      : g_(g), p_(p), budget_(budget) {}
 
   bool Compare(int gn, uint32_t gmask, int pn, uint32_t pmask) {
     if (!budget_.Charge()) return Fail("deadline exceeded while comparing");
@@ -58,8 +59,8 @@ class Comparer {
   static bool IsSymbol(const LatexAst& a, int n) { return a.at(n).kind == NodeKind::kSymbol; }
   static bool IsDefinition(const LatexAst& a, int n) {
     const LatexNode& node = a.at(n);
-    return node.kind == NodeKind::kRelation && (node.text == "=" || node.text == "in" || node.text == "~") &&
-           IsSymbol(a, node.kids[0]);
+    return node.kind == NodeKind::kRelation &&
+           (node.text == "=" || node.text == "in" || node.text == "~") && IsSymbol(a, node.kids[0]);
   }
   static bool IsInequality(const LatexNode& n) {
     return n.text == "<" || n.text == ">" || n.text == "<=" || n.text == ">=";
@@ -99,14 +100,16 @@ class Comparer {
       // A bare gold list also accepts a parenthesised tuple of the same items.
       if (g_setlike && (p_setlike || (G.kind == NodeKind::kList && P.kind == NodeKind::kTuple)))
         return CompareUnordered(gn, pn);
-      if (G.kind == NodeKind::kTuple && P.kind == NodeKind::kList && G.open == '(' && G.close == ')')
+      if (G.kind == NodeKind::kTuple && P.kind == NodeKind::kList && G.open == '(' &&
+          G.close == ')')
         return CompareOrdered(G.kids, P.kids);
       return Fail("one answer is a set or list, the other is not");
     }
     if (IsScalarKind(G.kind) && IsScalarKind(P.kind)) return CompareScalars(gn, gmask, pn, pmask);
     switch (G.kind) {
       case NodeKind::kTuple:
-        if (P.kind != NodeKind::kTuple) return Fail("gold is a tuple or interval, prediction is not");
+        if (P.kind != NodeKind::kTuple)
+          return Fail("gold is a tuple or interval, prediction is not");
         if (G.open != P.open || G.close != P.close) return Fail("brackets differ");
         return CompareOrdered(G.kids, P.kids);
       case NodeKind::kUnion:
@@ -144,11 +147,13 @@ class Comparer {
     // The unbounded end must be the matching infinity with a round bracket.
     int inf_side = upper ? I.kids[0] : I.kids[1];
     int bound_side = upper ? I.kids[1] : I.kids[0];
-    if (InfinitySign(ia, inf_side) != (upper ? -1 : 1)) return Fail("interval is bounded on both sides");
+    if (InfinitySign(ia, inf_side) != (upper ? -1 : 1))
+      return Fail("interval is bounded on both sides");
     if ((upper ? I.open : I.close) != (upper ? '(' : ')')) return Fail("brackets differ");
     char bracket = upper ? I.close : I.open;
     if ((bracket == ']' || bracket == '[') != closed) return Fail("brackets differ");
-    return relation_is_gold ? Compare(bound, kFree, bound_side, kFree) : Compare(bound_side, kFree, bound, kFree);
+    return relation_is_gold ? Compare(bound, kFree, bound_side, kFree)
+                            : Compare(bound_side, kFree, bound, kFree);
   }
 
   // a < x <= b as bounds on x; an interval (a, b] as the same bounds with no
@@ -184,18 +189,22 @@ class Comparer {
     Bounds gb, pb;
     if (!ChainOrIntervalBounds(g_, gn, &gb) || !ChainOrIntervalBounds(p_, pn, &pb))
       return Fail("an inequality chain against a different structure");
-    if (gb.lower_closed != pb.lower_closed || gb.upper_closed != pb.upper_closed) return Fail("brackets differ");
+    if (gb.lower_closed != pb.lower_closed || gb.upper_closed != pb.upper_closed)
+      return Fail("brackets differ");
     if ((gb.var >= 0 && !IsSymbol(g_, gb.var)) || (pb.var >= 0 && !IsSymbol(p_, pb.var)))
       return Fail("an inequality chain that does not bound one variable");
-    if (gb.var >= 0 && pb.var >= 0 && !Compare(gb.var, kFree, pb.var, kFree)) return Fail("variables differ");
-    return (Compare(gb.lower, kFree, pb.lower, kFree) && Compare(gb.upper, kFree, pb.upper, kFree)) ||
+    if (gb.var >= 0 && pb.var >= 0 && !Compare(gb.var, kFree, pb.var, kFree))
+      return Fail("variables differ");
+    return (Compare(gb.lower, kFree, pb.lower, kFree) &&
+            Compare(gb.upper, kFree, pb.upper, kFree)) ||
            Fail("bounds differ");
   }
 
   bool CompareOrdered(const std::vector<int>& gk, const std::vector<int>& pk) {
     if (gk.size() != pk.size()) return Fail("different number of components");
     for (size_t i = 0; i < gk.size(); ++i)
-      if (!Compare(gk[i], kFree, pk[i], kFree)) return Fail("component " + std::to_string(i + 1) + " differs");
+      if (!Compare(gk[i], kFree, pk[i], kFree))
+        return Fail("component " + std::to_string(i + 1) + " differs");
     return true;
   }
 
@@ -203,8 +212,8 @@ class Comparer {
   bool Elements(const LatexAst& a, int n, std::vector<Element>* out) {
     const LatexNode& node = a.at(n);
     std::vector<int> members;
-    if (node.kind == NodeKind::kSet || node.kind == NodeKind::kList || node.kind == NodeKind::kUnion ||
-        node.kind == NodeKind::kTuple)
+    if (node.kind == NodeKind::kSet || node.kind == NodeKind::kList ||
+        node.kind == NodeKind::kUnion || node.kind == NodeKind::kTuple)
       members = node.kids;
     else
       members.push_back(n);
@@ -253,11 +262,12 @@ class Comparer {
     };
     bool symmetric = G.text == "=" || G.text == "!=" || G.text == "~";
     std::string saved = reason;
-    if (G.text == P.text && Compare(G.kids[0], kFree, P.kids[0], kFree) && Compare(G.kids[1], kFree, P.kids[1], kFree))
+    if (G.text == P.text && Compare(G.kids[0], kFree, P.kids[0], kFree) &&
+        Compare(G.kids[1], kFree, P.kids[1], kFree))
       return true;
     reason = saved;
-    if (flipped(G.text) == P.text && (symmetric || G.text != P.text) && Compare(G.kids[0], kFree, P.kids[1], kFree) &&
-        Compare(G.kids[1], kFree, P.kids[0], kFree))
+    if (flipped(G.text) == P.text && (symmetric || G.text != P.text) &&
+        Compare(G.kids[0], kFree, P.kids[1], kFree) && Compare(G.kids[1], kFree, P.kids[0], kFree))
       return true;
     reason = saved;
     if (G.text == "=" && P.text == "=") return ProportionalEquations(G, P);
@@ -337,7 +347,7 @@ class Comparer {
     for (size_t vi = 0; vi < vars.size(); ++vi) {
       const std::string& v = vars[vi];
       uint64_t r = SplitMix(rng);
-      long num = static_cast<long>(r % 199) + 2;        // 2..200
+      long num = static_cast<long>(r % 199) + 2;         // 2..200
       long den = static_cast<long>((r >> 32) % 37) + 1;  // 1..37
       if ((static_cast<size_t>(attempt) + vi) % 2 == 1) num = -num;
       point.emplace_back(v, mpq_class(num, den));
@@ -371,7 +381,8 @@ class Comparer {
       Value gv, pv;
       std::string gerr, perr;
       bool gok = EvaluateScalar(g_, gn, point, gmask == kFree ? 0 : gmask, budget_, &gv, &gerr);
-      bool pok = gok && EvaluateScalar(p_, pn, point, pmask == kFree ? 0 : pmask, budget_, &pv, &perr);
+      bool pok =
+          gok && EvaluateScalar(p_, pn, point, pmask == kFree ? 0 : pmask, budget_, &pv, &perr);
       if (budget_.exhausted()) return Fail("deadline exceeded while evaluating");
       if (!gok) {
         gold_error = gerr;

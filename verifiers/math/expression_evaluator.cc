@@ -23,10 +23,13 @@ long double ToLongDouble(const mpq_class& q) {
   long en = 0, ed = 0;
   double mn = mpz_get_d_2exp(&en, q.get_num_mpz_t());
   double md = mpz_get_d_2exp(&ed, q.get_den_mpz_t());
-  return std::ldexp(static_cast<long double>(mn) / md, static_cast<int>(std::clamp(en - ed, -100000L, 100000L)));
+  return std::ldexp(static_cast<long double>(mn) / md,
+                    static_cast<int>(std::clamp(en - ed, -100000L, 100000L)));
 }
 
-bool IsReal(const Value& v) { return v.exact ? sgn(v.im) == 0 : std::abs(v.z.imag()) <= 1e-15L * (1 + std::abs(v.z.real())); }
+bool IsReal(const Value& v) {
+  return v.exact ? sgn(v.im) == 0 : std::abs(v.z.imag()) <= 1e-15L * (1 + std::abs(v.z.real()));
+}
 bool IsInteger(const Value& v) { return v.exact && sgn(v.im) == 0 && v.re.get_den() == 1; }
 
 Value Exact(mpq_class re, mpq_class im = 0) {
@@ -73,12 +76,16 @@ class Evaluator {
     const LatexNode& n = ast_.at(node);
     if (!Charge(0)) return false;
     switch (n.kind) {
-      case NodeKind::kNumber: return ParseNumber(n.text, out);
+      case NodeKind::kNumber:
+        return ParseNumber(n.text, out);
       case NodeKind::kBaseNumber: {
         for (char c : n.text)
-          if (c < '0' || c > '9' || c - '0' >= n.base) return Fail("digit '" + std::string(1, c) + "' invalid in base " + std::to_string(n.base));
+          if (c < '0' || c > '9' || c - '0' >= n.base)
+            return Fail("digit '" + std::string(1, c) + "' invalid in base " +
+                        std::to_string(n.base));
         mpz_class z;
-        if (n.text.size() > 4096 || z.set_str(n.text, n.base) != 0) return Fail("bad numeral " + n.text);
+        if (n.text.size() > 4096 || z.set_str(n.text, n.base) != 0)
+          return Fail("bad numeral " + n.text);
         *out = Exact(mpq_class(z));
         return true;
       }
@@ -90,9 +97,14 @@ class Evaluator {
           }
         }
         return Fail("unbound symbol '" + n.text + "'");
-      case NodeKind::kPi: *out = Numeric(Complex(kPi, 0)); return true;
-      case NodeKind::kImaginary: *out = Exact(0, 1); return true;
-      case NodeKind::kInfinity: return Fail("infinity inside arithmetic");
+      case NodeKind::kPi:
+        *out = Numeric(Complex(kPi, 0));
+        return true;
+      case NodeKind::kImaginary:
+        *out = Exact(0, 1);
+        return true;
+      case NodeKind::kInfinity:
+        return Fail("infinity inside arithmetic");
       case NodeKind::kAdd:
       case NodeKind::kMul: {
         if (!Eval(n.kids[0], out)) return false;
@@ -100,8 +112,10 @@ class Evaluator {
           Value rhs;
           if (!Eval(n.kids[k], &rhs)) return false;
           if (!Charge(Bits(*out) + Bits(rhs))) return false;
-          if (n.kind == NodeKind::kAdd) Add(*out, rhs, out);
-          else Mul(*out, rhs, out);
+          if (n.kind == NodeKind::kAdd)
+            Add(*out, rhs, out);
+          else
+            Mul(*out, rhs, out);
         }
         return true;
       }
@@ -129,8 +143,10 @@ class Evaluator {
         bool minus = ((pm_mask_ >> index) & 1u) != 0;
         if (n.text == "-") minus = !minus;
         if (minus) {
-          if (b.exact) b.re = -b.re, b.im = -b.im;
-          else b.z = -b.z;
+          if (b.exact)
+            b.re = -b.re, b.im = -b.im;
+          else
+            b.z = -b.z;
         }
         Add(a, b, out);
         return true;
@@ -144,16 +160,19 @@ class Evaluator {
         Value a, index = Exact(2);
         if (!Eval(n.kids[0], &a)) return false;
         if (n.kids.size() > 1 && !Eval(n.kids[1], &index)) return false;
-        if (!IsInteger(index) || sgn(index.re) <= 0) return Fail("root index must be a positive integer");
+        if (!IsInteger(index) || sgn(index.re) <= 0)
+          return Fail("root index must be a positive integer");
         Value exponent = Exact(mpq_class(1, 1) / index.re);
         return Pow(a, exponent, out);
       }
-      case NodeKind::kFunc: return Function(n, out);
+      case NodeKind::kFunc:
+        return Function(n, out);
       case NodeKind::kFactorial: {
         Value a;
         if (!Eval(n.kids[0], &a)) return false;
         if (!IsInteger(a) || sgn(a.re) < 0) return Fail("factorial of a non-natural number");
-        if (a.re > kMaxFactorial) return Fail("factorial argument above " + std::to_string(kMaxFactorial));
+        if (a.re > kMaxFactorial)
+          return Fail("factorial argument above " + std::to_string(kMaxFactorial));
         mpz_class f;
         mpz_fac_ui(f.get_mpz_t(), a.re.get_num().get_ui());
         if (!Charge(static_cast<int64_t>(mpz_sizeinbase(f.get_mpz_t(), 2)) * 4)) return false;
@@ -163,14 +182,16 @@ class Evaluator {
       case NodeKind::kBinom: {
         Value a, b;
         if (!Eval(n.kids[0], &a) || !Eval(n.kids[1], &b)) return false;
-        if (!IsInteger(a) || !IsInteger(b) || sgn(a.re) < 0 || sgn(b.re) < 0) return Fail("binomial of non-natural numbers");
+        if (!IsInteger(a) || !IsInteger(b) || sgn(a.re) < 0 || sgn(b.re) < 0)
+          return Fail("binomial of non-natural numbers");
         if (b.re > a.re) {
           *out = Exact(0);
           return true;
         }
         mpz_class nn = a.re.get_num(), kk = b.re.get_num();
         mpz_class k = std::min<mpz_class>(kk, nn - kk);
-        if (!nn.fits_ulong_p() || k > 5000 || nn > 1000000) return Fail("binomial arguments too large");
+        if (!nn.fits_ulong_p() || k > 5000 || nn > 1000000)
+          return Fail("binomial arguments too large");
         mpz_class r;
         mpz_bin_uiui(r.get_mpz_t(), nn.get_ui(), k.get_ui());
         *out = Exact(mpq_class(r));
@@ -179,8 +200,10 @@ class Evaluator {
       case NodeKind::kAbs: {
         Value a;
         if (!Eval(n.kids[0], &a)) return false;
-        if (a.exact && sgn(a.im) == 0) *out = Exact(abs(a.re));
-        else *out = Numeric(Complex(std::abs(a.Numeric()), 0));
+        if (a.exact && sgn(a.im) == 0)
+          *out = Exact(abs(a.re));
+        else
+          *out = Numeric(Complex(std::abs(a.Numeric()), 0));
         return true;
       }
       case NodeKind::kFloor:
@@ -191,12 +214,15 @@ class Evaluator {
         bool floor = n.kind == NodeKind::kFloor;
         if (a.exact) {
           mpz_class q;
-          if (floor) mpz_fdiv_q(q.get_mpz_t(), a.re.get_num_mpz_t(), a.re.get_den_mpz_t());
-          else mpz_cdiv_q(q.get_mpz_t(), a.re.get_num_mpz_t(), a.re.get_den_mpz_t());
+          if (floor)
+            mpz_fdiv_q(q.get_mpz_t(), a.re.get_num_mpz_t(), a.re.get_den_mpz_t());
+          else
+            mpz_cdiv_q(q.get_mpz_t(), a.re.get_num_mpz_t(), a.re.get_den_mpz_t());
           *out = Exact(mpq_class(q));
         } else {
           long double x = a.z.real();
-          if (!std::isfinite(x) || std::abs(x) > 1e18L) return Fail("floor/ceiling of a huge number");
+          if (!std::isfinite(x) || std::abs(x) > 1e18L)
+            return Fail("floor/ceiling of a huge number");
           long double r = floor ? std::floor(x) : std::ceil(x);
           *out = Exact(mpq_class(static_cast<double>(r)));
         }
@@ -368,8 +394,10 @@ class Evaluator {
     if (IsReal(a) && IsReal(b) && x.real() > 0) {
       *out = Numeric(Complex(std::pow(x.real(), y.real()), 0));
     } else if (x == Complex(0, 0)) {
-      if (y.real() > 0) *out = Exact(0);
-      else return Fail("zero to a non-positive power");
+      if (y.real() > 0)
+        *out = Exact(0);
+      else
+        return Fail("zero to a non-positive power");
     } else {
       *out = Numeric(std::pow(x, y));
     }
@@ -384,19 +412,32 @@ class Evaluator {
     bool real = IsReal(a);
     long double r = x.real();
     Complex y;
-    if (f == "sin") y = real ? Complex(std::sin(r)) : std::sin(x);
-    else if (f == "cos") y = real ? Complex(std::cos(r)) : std::cos(x);
-    else if (f == "tan") y = real ? Complex(std::tan(r)) : std::tan(x);
-    else if (f == "sec") y = Complex(1) / (real ? Complex(std::cos(r)) : std::cos(x));
-    else if (f == "csc") y = Complex(1) / (real ? Complex(std::sin(r)) : std::sin(x));
-    else if (f == "cot") y = (real ? Complex(std::cos(r) / std::sin(r)) : std::cos(x) / std::sin(x));
-    else if (f == "arcsin") y = real && std::abs(r) <= 1 ? Complex(std::asin(r)) : std::asin(x);
-    else if (f == "arccos") y = real && std::abs(r) <= 1 ? Complex(std::acos(r)) : std::acos(x);
-    else if (f == "arctan") y = real ? Complex(std::atan(r)) : std::atan(x);
-    else if (f == "sinh") y = std::sinh(x);
-    else if (f == "cosh") y = std::cosh(x);
-    else if (f == "tanh") y = std::tanh(x);
-    else if (f == "exp") y = std::exp(x);
+    if (f == "sin")
+      y = real ? Complex(std::sin(r)) : std::sin(x);
+    else if (f == "cos")
+      y = real ? Complex(std::cos(r)) : std::cos(x);
+    else if (f == "tan")
+      y = real ? Complex(std::tan(r)) : std::tan(x);
+    else if (f == "sec")
+      y = Complex(1) / (real ? Complex(std::cos(r)) : std::cos(x));
+    else if (f == "csc")
+      y = Complex(1) / (real ? Complex(std::sin(r)) : std::sin(x));
+    else if (f == "cot")
+      y = (real ? Complex(std::cos(r) / std::sin(r)) : std::cos(x) / std::sin(x));
+    else if (f == "arcsin")
+      y = real && std::abs(r) <= 1 ? Complex(std::asin(r)) : std::asin(x);
+    else if (f == "arccos")
+      y = real && std::abs(r) <= 1 ? Complex(std::acos(r)) : std::acos(x);
+    else if (f == "arctan")
+      y = real ? Complex(std::atan(r)) : std::atan(x);
+    else if (f == "sinh")
+      y = std::sinh(x);
+    else if (f == "cosh")
+      y = std::cosh(x);
+    else if (f == "tanh")
+      y = std::tanh(x);
+    else if (f == "exp")
+      y = std::exp(x);
     else if (f == "ln" || f == "log") {
       if (x == Complex(0, 0)) return Fail("logarithm of zero");
       y = real && r > 0 ? Complex(std::log(r)) : std::log(x);
@@ -414,7 +455,8 @@ class Evaluator {
     }
     // Exact where the argument makes the answer obvious (sin 0, ln 1, ...).
     if (a.exact && sgn(a.im) == 0) {
-      if (sgn(a.re) == 0 && (f == "sin" || f == "tan" || f == "arcsin" || f == "arctan" || f == "sinh" || f == "tanh")) {
+      if (sgn(a.re) == 0 && (f == "sin" || f == "tan" || f == "arcsin" || f == "arctan" ||
+                             f == "sinh" || f == "tanh")) {
         *out = Exact(0);
         return true;
       }
@@ -471,7 +513,8 @@ bool EvaluateScalar(const LatexAst& ast, int node, const Assignment& vars, uint3
 
 void CollectSymbols(const LatexAst& ast, int node, std::vector<std::string>* names) {
   ForEachNode(ast, node, [&](const LatexNode& n) {
-    if (n.kind == NodeKind::kSymbol && std::find(names->begin(), names->end(), n.text) == names->end())
+    if (n.kind == NodeKind::kSymbol &&
+        std::find(names->begin(), names->end(), n.text) == names->end())
       names->push_back(n.text);
   });
 }

@@ -21,37 +21,37 @@ enum class NodeKind : uint8_t {
   kBaseNumber,  // text: digits; base: the radix (52_8)
   kSymbol,      // text: variable name ("x", "x_1", "\\theta")
   kPi,
-  kImaginary,   // i
+  kImaginary,  // i
   kInfinity,
-  kAdd,         // n-ary sum
-  kMul,         // n-ary product
-  kNeg,         // -a
-  kDiv,         // a / b
-  kPow,         // a ^ b
-  kPlusMinus,   // a \pm b (kids: a, b); text "-" for \mp
-  kRoot,        // kids: radicand [, index]
-  kFunc,        // text: function name ("sin", "ln", "log"); kids: arg [, log base]
+  kAdd,        // n-ary sum
+  kMul,        // n-ary product
+  kNeg,        // -a
+  kDiv,        // a / b
+  kPow,        // a ^ b
+  kPlusMinus,  // a \pm b (kids: a, b); text "-" for \mp
+  kRoot,       // kids: radicand [, index]
+  kFunc,       // text: function name ("sin", "ln", "log"); kids: arg [, log base]
   kFactorial,
   kBinom,
   kAbs,
   kFloor,
   kCeil,
   // Structures.
-  kTuple,       // open/close: '(' or '[' and ')' or ']'; also intervals
-  kSet,         // \{ ... \}; \emptyset is a set without kids
-  kList,        // bare comma list "1, 2"
-  kUnion,       // a \cup b \cup ...
-  kRelation,    // text: "=", "<", "<=", ">", ">=", "!=", "in", "~"; kids: lhs, rhs
-  kMatrix,      // rows x cols kids, row-major
-  kChain,       // a < x <= b; text: the two ops "< <="; kids: a, x, b
+  kTuple,     // open/close: '(' or '[' and ')' or ']'; also intervals
+  kSet,       // \{ ... \}; \emptyset is a set without kids
+  kList,      // bare comma list "1, 2"
+  kUnion,     // a \cup b \cup ...
+  kRelation,  // text: "=", "<", "<=", ">", ">=", "!=", "in", "~"; kids: lhs, rhs
+  kMatrix,    // rows x cols kids, row-major
+  kChain,     // a < x <= b; text: the two ops "< <="; kids: a, x, b
 };
 
 struct LatexNode {
   NodeKind kind = NodeKind::kNumber;
-  char open = 0;   // kTuple brackets
+  char open = 0;  // kTuple brackets
   char close = 0;
-  int base = 10;   // kBaseNumber
-  int rows = 0;    // kMatrix
+  int base = 10;  // kBaseNumber
+  int rows = 0;   // kMatrix
   int cols = 0;
   std::string text;
   std::vector<int> kids;

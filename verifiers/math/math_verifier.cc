@@ -26,8 +26,10 @@ std::string Squash(const std::string& s) {
 // "(C)", "C", "\textbf{(C)}" (already unwrapped), "C)" -> 'C'; 0 if not a letter choice.
 char ChoiceLetter(const std::string& squashed) {
   std::string s = squashed;
-  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') s = s.substr(1, s.size() - 2);
-  else if (s.size() == 2 && s.back() == ')') s = s.substr(0, 1);
+  if (s.size() >= 2 && s.front() == '(' && s.back() == ')')
+    s = s.substr(1, s.size() - 2);
+  else if (s.size() == 2 && s.back() == ')')
+    s = s.substr(0, 1);
   if (s.size() != 1) return 0;
   char c = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return c >= 'A' && c <= 'E' ? c : 0;
@@ -75,7 +77,8 @@ MathVerdict Compare(const std::string& answer, const std::string& gold_raw, Eval
     v.reason = "extracted answer is empty";
     return v;
   }
-  if (gs == ps || (IsTextAnswer(gold) && IsTextAnswer(pred) && math::TextKey(gold) == math::TextKey(pred))) {
+  if (gs == ps ||
+      (IsTextAnswer(gold) && IsTextAnswer(pred) && math::TextKey(gold) == math::TextKey(pred))) {
     v.correct = true;
     return v;
   }
@@ -117,12 +120,14 @@ MathVerdict Compare(const std::string& answer, const std::string& gold_raw, Eval
 
 }  // namespace
 
-MathVerdict CompareMathAnswers(const std::string& answer, const std::string& gold, const MathOptions& options) {
+MathVerdict CompareMathAnswers(const std::string& answer, const std::string& gold,
+                               const MathOptions& options) {
   EvalBudget budget(options.timeout_ms);
   return Compare(answer, gold, budget);
 }
 
-MathVerdict VerifyMath(const std::string& response, const std::string& gold, const MathOptions& options) {
+MathVerdict VerifyMath(const std::string& response, const std::string& gold,
+                       const MathOptions& options) {
   EvalBudget budget(options.timeout_ms);
   auto answer = math::ExtractAnswer(response, options.fallback_last_number);
   if (!answer) {

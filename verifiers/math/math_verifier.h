@@ -32,10 +32,12 @@ struct MathVerdict {
 };
 
 // response: model output; gold: reference answer in LaTeX.
-MathVerdict VerifyMath(const std::string& response, const std::string& gold, const MathOptions& options);
+MathVerdict VerifyMath(const std::string& response, const std::string& gold,
+                       const MathOptions& options);
 
 // The same comparison on an already extracted answer (no extraction step);
 // used by benchmarks and by callers that extract themselves.
-MathVerdict CompareMathAnswers(const std::string& answer, const std::string& gold, const MathOptions& options);
+MathVerdict CompareMathAnswers(const std::string& answer, const std::string& gold,
+                               const MathOptions& options);
 
 }  // namespace rlzero::verifiers

@@ -3,12 +3,13 @@
 // (each with its own TCPStore client and ProcessGroupGloo over loopback), and
 // their world-size-1 no-op behaviour. Expected values are closed-form
 // (sums of rank-dependent constants).
+#include "learner/distributed/data_parallel_group.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <thread>
 
-#include "learner/distributed/data_parallel_group.h"
 #include "learner/distributed/model_sync.h"
 #include "learner/distributed/rank_zero.h"
 #include "learner/distributed/scalar_reduce.h"
@@ -53,7 +54,10 @@ TEST(DataParallelGroupTest, SingleProcessOpsAreNoOps) {
   EXPECT_EQ(*s, (std::vector<double>{1.5, 2.0}));
   EXPECT_TRUE((*group)->Barrier().ok());
   int calls = 0;
-  EXPECT_TRUE(RunOnRankZero(**group, [&] { ++calls; return Status::Ok(); }).ok());
+  EXPECT_TRUE(RunOnRankZero(**group, [&] {
+                ++calls;
+                return Status::Ok();
+              }).ok());
   EXPECT_EQ(calls, 1);
 }
 

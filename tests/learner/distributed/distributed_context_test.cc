@@ -24,8 +24,11 @@ TEST(DistributedContextTest, WorldSizeOneNeedsNoMaster) {
 }
 
 TEST(DistributedContextTest, TorchrunVariables) {
-  auto ctx = ParseDistributedContext(Env{{"RANK", "3"}, {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "1"},
-                                         {"MASTER_ADDR", "10.0.0.2"}, {"MASTER_PORT", "29500"}});
+  auto ctx = ParseDistributedContext(Env{{"RANK", "3"},
+                                         {"WORLD_SIZE", "4"},
+                                         {"LOCAL_RANK", "1"},
+                                         {"MASTER_ADDR", "10.0.0.2"},
+                                         {"MASTER_PORT", "29500"}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->rank, 3);
   EXPECT_EQ(ctx->world_size, 4);
@@ -37,8 +40,10 @@ TEST(DistributedContextTest, TorchrunVariables) {
 }
 
 TEST(DistributedContextTest, SlurmVariablesWhenRankAbsent) {
-  auto ctx = ParseDistributedContext(Env{{"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "8"},
-                                         {"SLURM_LOCALID", "1"}, {"MASTER_ADDR", "node01"},
+  auto ctx = ParseDistributedContext(Env{{"SLURM_PROCID", "5"},
+                                         {"SLURM_NTASKS", "8"},
+                                         {"SLURM_LOCALID", "1"},
+                                         {"MASTER_ADDR", "node01"},
                                          {"MASTER_PORT", "12345"}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->rank, 5);
@@ -48,8 +53,11 @@ TEST(DistributedContextTest, SlurmVariablesWhenRankAbsent) {
 }
 
 TEST(DistributedContextTest, RankWinsOverSlurm) {
-  auto ctx = ParseDistributedContext(Env{{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"SLURM_PROCID", "7"},
-                                         {"SLURM_NTASKS", "9"}, {"MASTER_ADDR", "h"},
+  auto ctx = ParseDistributedContext(Env{{"RANK", "1"},
+                                         {"WORLD_SIZE", "2"},
+                                         {"SLURM_PROCID", "7"},
+                                         {"SLURM_NTASKS", "9"},
+                                         {"MASTER_ADDR", "h"},
                                          {"MASTER_PORT", "1"}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->rank, 1);
@@ -84,8 +92,10 @@ TEST(DistributedContextTest, BadValuesNameTheVariable) {
 TEST(DistributedContextTest, MissingVariablesAreNamed) {
   ExpectError(Env{{"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "1"}},
               "neither RANK nor SLURM_PROCID");
-  ExpectError(Env{{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "1"}}, "MASTER_ADDR is not set");
-  ExpectError(Env{{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}}, "MASTER_PORT is not set");
+  ExpectError(Env{{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "1"}},
+              "MASTER_ADDR is not set");
+  ExpectError(Env{{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}},
+              "MASTER_PORT is not set");
   ExpectError(Env{{"RANK", "1"}}, "RANK='1' is outside [0, 1)");
 }
 

@@ -60,8 +60,8 @@ class DpEquivalenceTest : public ::testing::Test {
     if (!file.ok()) return out;
     for (const StEntry& e : (*file)->entries()) {
       EXPECT_TRUE(e.dtype == StDtype::kF64 || e.dtype == StDtype::kF32) << e.name;
-      torch::Tensor t = torch::empty(
-          e.shape, e.dtype == StDtype::kF64 ? torch::kFloat64 : torch::kFloat32);
+      torch::Tensor t =
+          torch::empty(e.shape, e.dtype == StDtype::kF64 ? torch::kFloat64 : torch::kFloat32);
       EXPECT_EQ(static_cast<size_t>(t.nbytes()), e.nbytes) << e.name;
       std::memcpy(t.data_ptr(), e.data, std::min(e.nbytes, static_cast<size_t>(t.nbytes())));
       out[e.name] = t.to(torch::kFloat64);
@@ -82,8 +82,8 @@ void DpEquivalenceTest::TrainAndCompare(const std::string& dtype, double toleran
   ASSERT_GT(port, 0);
   const fs::path one = dir_ / "one_rank", two = dir_ / "two_ranks", init = dir_ / "init";
 
-  auto single = testing::RunCommand(kCleanEnv + "timeout 60 " + helper + " --out " +
-                                    one.string() + " --steps 3");
+  auto single = testing::RunCommand(kCleanEnv + "timeout 60 " + helper + " --out " + one.string() +
+                                    " --steps 3");
   ASSERT_EQ(single.exit_code, 0) << single.err;
   auto untrained = testing::RunCommand(kCleanEnv + "timeout 60 " + helper + " --out " +
                                        init.string() + " --steps 0 2>/dev/null; true");
@@ -102,8 +102,8 @@ void DpEquivalenceTest::TrainAndCompare(const std::string& dtype, double toleran
   testing::RunCommand(script);
   for (int rank = 0; rank < 2; ++rank) {
     const fs::path log = dir_ / ("rank" + std::to_string(rank));
-    EXPECT_EQ(ReadFile(log.string() + ".rc"), "0\n")
-        << "rank " << rank << " stderr:\n" << ReadFile(log.string() + ".err");
+    EXPECT_EQ(ReadFile(log.string() + ".rc"), "0\n") << "rank " << rank << " stderr:\n"
+                                                     << ReadFile(log.string() + ".err");
   }
   // Each rank saw the GLOBAL token count, not its shard's.
   const std::string r0 = ReadFile((dir_ / "rank0.out").string());
@@ -133,7 +133,8 @@ void DpEquivalenceTest::TrainAndCompare(const std::string& dtype, double toleran
   auto w0 = Weights(init);
   ASSERT_EQ(w0.size(), w1.size()) << untrained.err;
   double moved = 0;
-  for (const auto& [name, t] : w1) moved = std::max(moved, (t - w0[name]).abs().max().item<double>());
+  for (const auto& [name, t] : w1)
+    moved = std::max(moved, (t - w0[name]).abs().max().item<double>());
   std::cout << dtype << ": max |w(trained) - w(init)| = " << moved << "\n";
   EXPECT_GT(moved, 1e-3);
 }
@@ -149,7 +150,8 @@ TEST_F(DpEquivalenceTest, TwoRanksMatchOneRankInFloat32) { TrainAndCompare("floa
 TEST_F(DpEquivalenceTest, BadRankVariableIsAClearError) {
   auto r = testing::RunCommand(kCleanEnv +
                                "RANK=abc WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 "
-                               "timeout 30 " + kHelper + " --out " + (dir_ / "m").string());
+                               "timeout 30 " +
+                               kHelper + " --out " + (dir_ / "m").string());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("RANK='abc' is not an integer"), std::string::npos) << r.err;
 
@@ -161,18 +163,18 @@ TEST_F(DpEquivalenceTest, BadRankVariableIsAClearError) {
 
 TEST_F(DpEquivalenceTest, RankWithoutRankZeroFailsWithinTimeout) {
   const int port = testing::FreeLoopbackPort();
-  auto r = testing::RunCommand(kCleanEnv + "RANK=1 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
-                               std::to_string(port) + " timeout 30 " + kHelper + " --out " +
-                               (dir_ / "m").string() + " --timeout-ms 2000");
+  auto r = testing::RunCommand(
+      kCleanEnv + "RANK=1 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+      " timeout 30 " + kHelper + " --out " + (dir_ / "m").string() + " --timeout-ms 2000");
   EXPECT_EQ(r.exit_code, 3) << r.err;  // not 124: our own timeout fired, not the shell's
   EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
 }
 
 TEST_F(DpEquivalenceTest, RankZeroWithoutPeersFailsWithinTimeout) {
   const int port = testing::FreeLoopbackPort();
-  auto r = testing::RunCommand(kCleanEnv + "RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
-                               std::to_string(port) + " timeout 30 " + kHelper + " --out " +
-                               (dir_ / "m").string() + " --timeout-ms 2000");
+  auto r = testing::RunCommand(
+      kCleanEnv + "RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+      " timeout 30 " + kHelper + " --out " + (dir_ / "m").string() + " --timeout-ms 2000");
   EXPECT_EQ(r.exit_code, 3) << r.err;  // rank 0 waits for WORLD_SIZE ranks, then gives up
   EXPECT_NE(r.err.find("rank 0/2"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "m"));

@@ -13,13 +13,13 @@
 // Exit codes: 0 ok, 1 usage, 2 bad environment, 3 process group, 4 replicas
 // diverged, 5 training / saving error. The Status goes to stderr.
 // Test-only: not a trainer.
+#include <torch/torch.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "learner/distributed/batch_shard.h"
 #include "learner/distributed/data_parallel_group.h"
@@ -65,11 +65,11 @@ std::pair<torch::Tensor, double> ShardLossSum(CausalLM& model, int64_t step,
   for (size_t i : shard) {  // one sequence at a time: no padding to get wrong
     auto ids_vec = Sample(step, static_cast<int64_t>(i));
     const int64_t t = static_cast<int64_t>(ids_vec.size());
-    torch::Tensor ids = torch::tensor(ids_vec, torch::kInt64).view({1, t});  // [1, T]
-    torch::Tensor pos = torch::arange(t, torch::kInt64).view({1, t});        // [1, T]
+    torch::Tensor ids = torch::tensor(ids_vec, torch::kInt64).view({1, t});     // [1, T]
+    torch::Tensor pos = torch::arange(t, torch::kInt64).view({1, t});           // [1, T]
     torch::Tensor logits = model.Logits(model.Forward(ids, pos, {}, nullptr));  // [1, T, V]
-    torch::Tensor logp = torch::log_softmax(logits.narrow(1, 0, t - 1), -1);   // [1, T-1, V]
-    torch::Tensor target = ids.narrow(1, 1, t - 1).unsqueeze(-1);             // [1, T-1, 1]
+    torch::Tensor logp = torch::log_softmax(logits.narrow(1, 0, t - 1), -1);    // [1, T-1, V]
+    torch::Tensor target = ids.narrow(1, 1, t - 1).unsqueeze(-1);               // [1, T-1, 1]
     sum = sum - logp.gather(-1, target).sum();
     tokens += static_cast<double>(t - 1);
   }
@@ -85,11 +85,16 @@ int Main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--out") out = next();
-    else if (a == "--steps") steps = std::atoi(next().c_str());
-    else if (a == "--timeout-ms") timeout_ms = std::atoll(next().c_str());
-    else if (a == "--bucket-bytes") bucket_bytes = std::atoll(next().c_str());
-    else if (a == "--dtype") dtype_name = next();
+    if (a == "--out")
+      out = next();
+    else if (a == "--steps")
+      steps = std::atoi(next().c_str());
+    else if (a == "--timeout-ms")
+      timeout_ms = std::atoll(next().c_str());
+    else if (a == "--bucket-bytes")
+      bucket_bytes = std::atoll(next().c_str());
+    else if (a == "--dtype")
+      dtype_name = next();
     else {
       std::cerr << "dp_train_helper: unknown argument " << a << "\n";
       return 1;
@@ -138,8 +143,8 @@ int Main(int argc, char** argv) {
     std::cout << "{\"rank\": " << group.rank() << ", \"step\": " << step
               << ", \"global_tokens\": " << global_tokens
               << ", \"loss\": " << (*global)[1] / global_tokens
-              << ", \"grad_buckets\": " << stats->buckets << ", \"grad_tensors\": " << stats->tensors
-              << "}" << std::endl;
+              << ", \"grad_buckets\": " << stats->buckets
+              << ", \"grad_tensors\": " << stats->tensors << "}" << std::endl;
   }
 
   // Replicas must agree: compare with rank 0's copy, take the max over ranks.
@@ -155,8 +160,8 @@ int Main(int argc, char** argv) {
     auto max_diff = AllReduceScalars(group, {diff}, ReduceOp::kMax);
     if (!max_diff.ok()) return Fail(3, max_diff.status());
     if ((*max_diff)[0] != 0.0) {
-      return Fail(4, Internal("replicas diverged: max |w_r - w_0| = " +
-                              std::to_string((*max_diff)[0])));
+      return Fail(
+          4, Internal("replicas diverged: max |w_r - w_0| = " + std::to_string((*max_diff)[0])));
     }
   }
   Status saved = RunOnRankZero(group, [&] { return SaveModel(out, *config, model); });

@@ -13,8 +13,8 @@ using nlohmann::json;
 
 json Token(int id, const char* content, bool lstrip = false, bool rstrip = false,
            bool single_word = false, bool normalized = false) {
-  return {{"id", id},          {"content", content},          {"lstrip", lstrip},
-          {"rstrip", rstrip},  {"single_word", single_word},  {"normalized", normalized},
+  return {{"id", id},         {"content", content},         {"lstrip", lstrip},
+          {"rstrip", rstrip}, {"single_word", single_word}, {"normalized", normalized},
           {"special", true}};
 }
 
@@ -30,9 +30,8 @@ std::vector<std::pair<std::string, int32_t>> Cut(const AddedVocabulary& v, const
 using Segs = std::vector<std::pair<std::string, int32_t>>;
 
 TEST(AddedVocabularyTest, StripFlagsSwallowWhitespace) {
-  auto v = AddedVocabulary::FromJson(json::array({Token(10, "<x>", true, false),
-                                                  Token(11, "<y>", false, true)}),
-                                     "added");
+  auto v = AddedVocabulary::FromJson(
+      json::array({Token(10, "<x>", true, false), Token(11, "<y>", false, true)}), "added");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(Cut(v.value(), "a  <x> b"), (Segs{{"a", -1}, {"  <x>", 10}, {" b", -1}}));
   EXPECT_EQ(Cut(v.value(), "<y>  c"), (Segs{{"<y>  ", 11}, {"c", -1}}));
@@ -45,9 +44,8 @@ TEST(AddedVocabularyTest, SingleWordOnlyOutsideWords) {
 }
 
 TEST(AddedVocabularyTest, LeftmostLongestMatch) {
-  auto v = AddedVocabulary::FromJson(json::array({Token(1, "[A]"), Token(2, "[A]B"),
-                                                  Token(3, "A]B")}),
-                                     "added");
+  auto v = AddedVocabulary::FromJson(
+      json::array({Token(1, "[A]"), Token(2, "[A]B"), Token(3, "A]B")}), "added");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(Cut(v.value(), "x[A]By[A]"), (Segs{{"x", -1}, {"[A]B", 2}, {"y", -1}, {"[A]", 1}}));
 }

@@ -1,11 +1,11 @@
 // tests/policy/tokenizer/bpe_model_test.cc: the BPE merge loop on small
 // hand-made tokenizer.json files. Golden ids are worked out by hand from the
 // merge ranks (lowest rank first, leftmost among equal ranks).
-#include "policy/tokenizer/tokenizer.h"
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
+#include "policy/tokenizer/tokenizer.h"
 #include "tests/policy/tokenizer/test_files.h"
 
 namespace rlzero {
@@ -17,9 +17,13 @@ using Ids = std::vector<int32_t>;
 std::unique_ptr<Tokenizer> LoadJson(const std::string& name, const json& model,
                                     const json& pre_tokenizer = nullptr,
                                     const json& decoder = {{"type", "Fuse"}}) {
-  json doc = {{"version", "1.0"}, {"added_tokens", json::array()}, {"normalizer", nullptr},
-              {"pre_tokenizer", pre_tokenizer}, {"post_processor", nullptr},
-              {"decoder", decoder}, {"model", model}};
+  json doc = {{"version", "1.0"},
+              {"added_tokens", json::array()},
+              {"normalizer", nullptr},
+              {"pre_tokenizer", pre_tokenizer},
+              {"post_processor", nullptr},
+              {"decoder", decoder},
+              {"model", model}};
   auto t = Tokenizer::Load(testing::WriteTempFile(name, doc.dump()));
   EXPECT_TRUE(t.ok()) << t.status().ToString();
   return t.ok() ? std::move(t).value() : nullptr;
@@ -45,7 +49,8 @@ TEST(BpeModelTest, PairMergesEqualStringMerges) {
   auto p = LoadJson("pair.json",
                     Model(kAbcVocab, json::array({json::array({"a", "b"}), json::array({"b", "c"}),
                                                   json::array({"ab", "c"})})));
-  for (const char* text : {"abc", "cba", "abcabc", "bcab"}) EXPECT_EQ(s->Encode(text), p->Encode(text));
+  for (const char* text : {"abc", "cba", "abcabc", "bcab"})
+    EXPECT_EQ(s->Encode(text), p->Encode(text));
 }
 
 TEST(BpeModelTest, EqualRanksMergeLeftmostFirst) {
@@ -63,7 +68,12 @@ TEST(BpeModelTest, IgnoreMergesTakesWholeVocabWords) {
 
 TEST(BpeModelTest, ByteLevelModelWorksOnBytes) {
   // "Ġ" is the byte-level form of a space.
-  json vocab = {{"a", 0}, {"\xC4\xA0", 1}, {"\xC4\xA0" "a", 2}, {"b", 3}};
+  json vocab = {{"a", 0},
+                {"\xC4\xA0", 1},
+                {"\xC4\xA0"
+                 "a",
+                 2},
+                {"b", 3}};
   json pre = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", true}};
   auto t = LoadJson("bl.json", Model(vocab, {"\xC4\xA0 a"}), pre, {{"type", "ByteLevel"}});
   EXPECT_EQ(t->Encode("a a b"), (Ids{0, 2, 1, 3}));
@@ -114,12 +124,25 @@ namespace {
 // three), ByteLevel without regex, ignore_merges, and a TemplateProcessing
 // post-processor that prepends <|begin_of_text|>. Ids worked out by hand.
 TEST(BpeModelTest, Llama3StyleFile) {
-  json vocab = {{"1", 0}, {"2", 1}, {"3", 2}, {"4", 3}, {"5", 4}, {"12", 5}, {"123", 6},
-                {"a", 7}, {"\xC4\xA0", 8}, {"\xC4\xA0" "a", 9}};
+  json vocab = {{"1", 0},
+                {"2", 1},
+                {"3", 2},
+                {"4", 3},
+                {"5", 4},
+                {"12", 5},
+                {"123", 6},
+                {"a", 7},
+                {"\xC4\xA0", 8},
+                {"\xC4\xA0"
+                 "a",
+                 9}};
   json doc = {
-      {"added_tokens", json::array({{{"id", 100}, {"content", "<|begin_of_text|>"},
-                                     {"single_word", false}, {"lstrip", false},
-                                     {"rstrip", false}, {"normalized", false},
+      {"added_tokens", json::array({{{"id", 100},
+                                     {"content", "<|begin_of_text|>"},
+                                     {"single_word", false},
+                                     {"lstrip", false},
+                                     {"rstrip", false},
+                                     {"normalized", false},
                                      {"special", true}}})},
       {"normalizer", nullptr},
       {"pre_tokenizer",
@@ -137,17 +160,22 @@ TEST(BpeModelTest, Llama3StyleFile) {
       {"post_processor",
        {{"type", "Sequence"},
         {"processors",
-         json::array(
-             {{{"type", "ByteLevel"}, {"add_prefix_space", true}, {"use_regex", true}},
-              {{"type", "TemplateProcessing"},
-               {"single", json::array({{{"SpecialToken", {{"id", "<|begin_of_text|>"}, {"type_id", 0}}}},
-                                       {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}})},
-               {"special_tokens",
-                {{"<|begin_of_text|>",
-                  {{"id", "<|begin_of_text|>"}, {"ids", {100}}, {"tokens", {"<|begin_of_text|>"}}}}}}}})}}},
+         json::array({{{"type", "ByteLevel"}, {"add_prefix_space", true}, {"use_regex", true}},
+                      {{"type", "TemplateProcessing"},
+                       {"single", json::array({{{"SpecialToken",
+                                                 {{"id", "<|begin_of_text|>"}, {"type_id", 0}}}},
+                                               {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}})},
+                       {"special_tokens",
+                        {{"<|begin_of_text|>",
+                          {{"id", "<|begin_of_text|>"},
+                           {"ids", {100}},
+                           {"tokens", {"<|begin_of_text|>"}}}}}}}})}}},
       {"decoder", {{"type", "ByteLevel"}}},
-      {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", {"1 2", "\xC4\xA0 a"}},
-                 {"ignore_merges", true}}}};
+      {"model",
+       {{"type", "BPE"},
+        {"vocab", vocab},
+        {"merges", {"1 2", "\xC4\xA0 a"}},
+        {"ignore_merges", true}}}};
   auto t = Tokenizer::Load(testing::WriteTempFile("llama3.json", doc.dump()));
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   // "12345" -> pieces "123" (whole vocab word: ignore_merges) and "45".

@@ -1,11 +1,11 @@
 // tests/policy/tokenizer/char_tokenizer_test.cc: WriteCharTokenizer writes an
 // ordinary HF tokenizer.json that Tokenizer::Load reads back. Golden ids
 // follow the documented layout (specials, <unk>, then alphabet order).
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "policy/tokenizer/tokenizer.h"
 
@@ -42,9 +42,9 @@ TEST(CharTokenizerTest, WritesALoadableHfFile) {
   const Tokenizer& tok = *t.value();
   EXPECT_EQ(tok.vocab_size(), 7);
   EXPECT_EQ(tok.Encode("ab c"), (Ids{3, 4, 6, 5}));
-  EXPECT_EQ(tok.Encode("abz"), (Ids{3, 4, 2}));        // z -> <unk>
-  EXPECT_EQ(tok.Encode("a<eos>"), (Ids{3, 1}));        // special split out
-  EXPECT_EQ(tok.Encode("\xC3\xA9"), (Ids{2}));         // one <unk> per character
+  EXPECT_EQ(tok.Encode("abz"), (Ids{3, 4, 2}));  // z -> <unk>
+  EXPECT_EQ(tok.Encode("a<eos>"), (Ids{3, 1}));  // special split out
+  EXPECT_EQ(tok.Encode("\xC3\xA9"), (Ids{2}));   // one <unk> per character
   EXPECT_EQ(tok.Decode({3, 4, 6, 1}), "ab <eos>");
   EXPECT_EQ(tok.Decode({3, 4, 6, 1}, /*skip_special_tokens=*/true), "ab ");
   EXPECT_EQ(tok.TokenToId("<pad>"), 0);
@@ -58,7 +58,8 @@ TEST(CharTokenizerTest, WritesALoadableHfFile) {
 
 TEST(CharTokenizerTest, ExplicitUnkIsKeptAndMultibyteCharsWork) {
   std::string dir = FreshDir("char_tok2");
-  ASSERT_TRUE(WriteCharTokenizer(dir + "/tokenizer.json", "\xCE\xB1\xCE\xB2+", {"<unk>", "<s>"}).ok());
+  ASSERT_TRUE(
+      WriteCharTokenizer(dir + "/tokenizer.json", "\xCE\xB1\xCE\xB2+", {"<unk>", "<s>"}).ok());
   auto t = Tokenizer::Load(dir + "/tokenizer.json");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t.value()->vocab_size(), 5);

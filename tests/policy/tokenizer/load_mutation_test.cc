@@ -4,10 +4,10 @@
 // number, a string, an empty array or object; a key dropped) and loaded:
 // Load must return OK or an error Status, never throw or crash, and a loaded
 // tokenizer must encode and decode without crashing.
-#include <random>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "policy/tokenizer/tokenizer.h"
 #include "tests/policy/tokenizer/test_files.h"
@@ -53,8 +53,15 @@ void Collect(const json& j, const json::json_pointer& at, std::vector<json::json
 
 TEST(TokenizerLoadMutationTest, MutatedFilesNeverCrash) {
   std::mt19937_64 rng(20261123);
-  const json replacements[] = {nullptr, -1, json(int64_t{1} << 40), 3.5, "x", "",
-                               json::array(), json::object(), true,
+  const json replacements[] = {nullptr,
+                               -1,
+                               json(int64_t{1} << 40),
+                               3.5,
+                               "x",
+                               "",
+                               json::array(),
+                               json::object(),
+                               true,
                                json(uint64_t{18446744073709551615ULL})};
   int loaded = 0, rejected = 0;
   for (int iter = 0; iter < 600; ++iter) {

@@ -15,7 +15,11 @@ TEST(NormalizerTest, NfcComposesAndNfdDecomposes) {
   EXPECT_EQ(ApplyNormalization(Normalizer::Kind::kNfd, "caf\xC3\xA9"), "cafe\xCC\x81");
   EXPECT_EQ(ApplyNormalization(Normalizer::Kind::kNfc, "\xEF\xAC\x81"), "\xEF\xAC\x81");
   EXPECT_EQ(ApplyNormalization(Normalizer::Kind::kNfkc, "\xEF\xAC\x81"), "fi");
-  EXPECT_EQ(ApplyNormalization(Normalizer::Kind::kLowercase, "\xC3\x80" "B"), "\xC3\xA0" "b");
+  EXPECT_EQ(ApplyNormalization(Normalizer::Kind::kLowercase,
+                               "\xC3\x80"
+                               "B"),
+            "\xC3\xA0"
+            "b");
 }
 
 TEST(NormalizerTest, KeepsNulBytes) {

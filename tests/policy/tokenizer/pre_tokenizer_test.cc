@@ -22,8 +22,8 @@ std::vector<std::string> Pieces(const json& config, const std::string& text) {
 }
 
 json SplitOnDash(const char* behavior) {
-  return json{{"type", "Split"}, {"pattern", {{"String", "-"}}}, {"behavior", behavior},
-              {"invert", false}};
+  return json{
+      {"type", "Split"}, {"pattern", {{"String", "-"}}}, {"behavior", behavior}, {"invert", false}};
 }
 
 using V = std::vector<std::string>;
@@ -32,8 +32,7 @@ TEST(PreTokenizerTest, SplitBehaviorsMatchTokenizersDocs) {
   const std::string t = "the-final--countdown";
   EXPECT_EQ(Pieces(SplitOnDash("Removed"), t), (V{"the", "final", "countdown"}));
   EXPECT_EQ(Pieces(SplitOnDash("Isolated"), t), (V{"the", "-", "final", "-", "-", "countdown"}));
-  EXPECT_EQ(Pieces(SplitOnDash("MergedWithPrevious"), t),
-            (V{"the-", "final-", "-", "countdown"}));
+  EXPECT_EQ(Pieces(SplitOnDash("MergedWithPrevious"), t), (V{"the-", "final-", "-", "countdown"}));
   EXPECT_EQ(Pieces(SplitOnDash("MergedWithNext"), t), (V{"the", "-final", "-", "-countdown"}));
   EXPECT_EQ(Pieces(SplitOnDash("Contiguous"), t), (V{"the", "-", "final", "--", "countdown"}));
 }
@@ -51,16 +50,29 @@ TEST(PreTokenizerTest, WhitespaceIsUnicodeWhiteSpace) {
   // Oniguruma's (and Rust's) \s is Unicode White_Space: U+0085 and U+3000
   // are spaces, U+180E (a format character since Unicode 6.3) and U+200B are
   // not.
-  json cfg = {{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Removed"},
+  json cfg = {{"type", "Split"},
+              {"pattern", {{"Regex", "\\s+"}}},
+              {"behavior", "Removed"},
               {"invert", false}};
-  EXPECT_EQ(Pieces(cfg, "a\xC2\x85" "b\xE3\x80\x80" "c\xE1\xA0\x8E" "d\xE2\x80\x8B" "e"),
-            (V{"a", "b", "c\xE1\xA0\x8E" "d\xE2\x80\x8B" "e"}));
-  json non_space = {{"type", "Split"}, {"pattern", {{"Regex", "[^\\s]+"}}},
-                    {"behavior", "Isolated"}, {"invert", false}};
+  EXPECT_EQ(Pieces(cfg,
+                   "a\xC2\x85"
+                   "b\xE3\x80\x80"
+                   "c\xE1\xA0\x8E"
+                   "d\xE2\x80\x8B"
+                   "e"),
+            (V{"a", "b",
+               "c\xE1\xA0\x8E"
+               "d\xE2\x80\x8B"
+               "e"}));
+  json non_space = {{"type", "Split"},
+                    {"pattern", {{"Regex", "[^\\s]+"}}},
+                    {"behavior", "Isolated"},
+                    {"invert", false}};
   EXPECT_EQ(Pieces(non_space, "x\xE1\xA0\x8Ey z"), (V{"x\xE1\xA0\x8Ey", " ", "z"}));
-  EXPECT_EQ(RewriteWhitespaceClasses("[\\]\\s]"), "[\\]\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}"
-                                                   "\\x{1680}\\x{2000}-\\x{200A}\\x{2028}"
-                                                   "\\x{2029}\\x{202F}\\x{205F}\\x{3000}]");
+  EXPECT_EQ(RewriteWhitespaceClasses("[\\]\\s]"),
+            "[\\]\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}"
+            "\\x{1680}\\x{2000}-\\x{200A}\\x{2028}"
+            "\\x{2029}\\x{202F}\\x{205F}\\x{3000}]");
 }
 
 TEST(PreTokenizerTest, DigitsIndividualOrGrouped) {
@@ -81,9 +93,10 @@ TEST(PreTokenizerTest, ByteLevelRegexAndPrefixSpace) {
 }
 
 TEST(PreTokenizerTest, SequenceAppliesStepsInOrder) {
-  json seq = {{"type", "Sequence"},
-              {"pretokenizers", json::array({SplitOnDash("Removed"),
-                                             json{{"type", "Digits"}, {"individual_digits", true}}})}};
+  json seq = {
+      {"type", "Sequence"},
+      {"pretokenizers", json::array({SplitOnDash("Removed"),
+                                     json{{"type", "Digits"}, {"individual_digits", true}}})}};
   EXPECT_EQ(Pieces(seq, "ab-12"), (V{"ab", "1", "2"}));
 }
 

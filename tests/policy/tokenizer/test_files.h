@@ -2,13 +2,12 @@
 // the tokenizer tests (test-only helper).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace rlzero::testing {
 

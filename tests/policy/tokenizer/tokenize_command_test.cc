@@ -1,9 +1,9 @@
 // tests/policy/tokenizer/tokenize_command_test.cc: `rlzero tokenize` as a
 // real process: JSON lines in and out, decode, line-numbered errors, exit
 // codes. Golden ids come from the Qwen3 parity fixture (the reference).
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/subprocess.h"
@@ -25,14 +25,14 @@ TEST(TokenizeCommandTest, EncodesJsonLinesInOrder) {
 }
 
 TEST(TokenizeCommandTest, DecodesIds) {
-  auto r = RunCommand(BinPath("rlzero") + " tokenize --decode --tokenizer " + Qwen3() +
-                          "/tokenizer.json",
-                      "{\"ids\": [9707, 11, 1879, 0]}\n{\"ids\": [151644, 9707]}\n");
+  auto r = RunCommand(
+      BinPath("rlzero") + " tokenize --decode --tokenizer " + Qwen3() + "/tokenizer.json",
+      "{\"ids\": [9707, 11, 1879, 0]}\n{\"ids\": [151644, 9707]}\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "{\"text\":\"Hello, world!\"}\n{\"text\":\"<|im_start|>Hello\"}\n");
-  auto skip = RunCommand(BinPath("rlzero") + " tokenize --decode --skip-special-tokens --tokenizer " +
-                             Qwen3(),
-                         "{\"ids\": [151644, 9707]}\n");
+  auto skip = RunCommand(
+      BinPath("rlzero") + " tokenize --decode --skip-special-tokens --tokenizer " + Qwen3(),
+      "{\"ids\": [151644, 9707]}\n");
   EXPECT_EQ(skip.out, "{\"text\":\"Hello\"}\n");
 }
 

@@ -5,16 +5,16 @@
 // "char", @lenml/tokenizers loading our char-level tokenizer.json).
 // Special-token ids and vocab sizes were read from the files with Python's
 // json module. The files are decompressed into the build dir by CMake.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "policy/tokenizer/tokenizer.h"
 
@@ -39,8 +39,8 @@ std::vector<Case> ReadFixture(const std::string& name) {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line);
-    Case c{j["text"].get<std::string>(), j["ids"].get<Ids>(),
-           j.value("add_special_tokens", false), ""};
+    Case c{j["text"].get<std::string>(), j["ids"].get<Ids>(), j.value("add_special_tokens", false),
+           ""};
     c.nfc = j.value("nfc", c.text);
     cases.push_back(std::move(c));
   }
@@ -68,9 +68,8 @@ TEST_P(ParityTest, EncodesTheCorpusExactlyAsTheReference) {
   for (const Case& c : cases) {
     Ids got = tok.Encode(c.text, c.add_special_tokens);
     if (got != c.ids && ++failures <= 5)
-      ADD_FAILURE() << GetParam() << ": text " << nlohmann::json(c.text).dump()
-                    << "\n  want " << nlohmann::json(c.ids).dump() << "\n  got  "
-                    << nlohmann::json(got).dump();
+      ADD_FAILURE() << GetParam() << ": text " << nlohmann::json(c.text).dump() << "\n  want "
+                    << nlohmann::json(c.ids).dump() << "\n  got  " << nlohmann::json(got).dump();
   }
   EXPECT_EQ(failures, 0);
 }
@@ -114,16 +113,16 @@ TEST(TokenizerTest, WriteCharTokenizerReproducesTheReferencedFile) {
   // WriteCharTokenizer with these arguments and then loaded by the reference
   // (parity_char.jsonl); writing it again must give the same bytes.
   std::string out = ::testing::TempDir() + "/char_again.json";
-  ASSERT_TRUE(WriteCharTokenizer(out, "abcdefghijklmnopqrstuvwxyz0123456789+-*/()=<> \n",
-                                 {"<pad>", "<|endoftext|>", "<think>", "</think>", "<answer>",
-                                  "</answer>"})
-                  .ok());
+  ASSERT_TRUE(
+      WriteCharTokenizer(out, "abcdefghijklmnopqrstuvwxyz0123456789+-*/()=<> \n",
+                         {"<pad>", "<|endoftext|>", "<think>", "</think>", "<answer>", "</answer>"})
+          .ok());
   auto slurp = [](const std::string& p) {
     std::ifstream in(p, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
-  EXPECT_EQ(slurp(out),
-            slurp(std::string(RLZERO_SOURCE_DIR) + "/tests/fixtures/tokenizer/char/tokenizer.json"));
+  EXPECT_EQ(slurp(out), slurp(std::string(RLZERO_SOURCE_DIR) +
+                              "/tests/fixtures/tokenizer/char/tokenizer.json"));
 }
 
 TEST(TokenizerTest, Qwen3SpecialTokens) {
@@ -160,7 +159,10 @@ TEST(TokenizerTest, DeepSeekV3BosFromTokenizerConfig) {
 
 TEST(TokenizerTest, InvalidUtf8IsRepairedNotFatal) {
   const Tokenizer& tok = Get("qwen3");
-  EXPECT_EQ(tok.Encode("a\xFF" "b"), tok.Encode("a\xEF\xBF\xBD" "b"));
+  EXPECT_EQ(tok.Encode("a\xFF"
+                       "b"),
+            tok.Encode("a\xEF\xBF\xBD"
+                       "b"));
   EXPECT_EQ(tok.Encode(std::string("nul\0byte", 8)).size() > 0, true);
   // Ids that split a multi-byte character decode to U+FFFD, never to
   // invalid UTF-8.
@@ -177,9 +179,26 @@ TEST(TokenizerTest, RandomBytesRoundTripThroughRepair) {
   // by decoding through the reference-free rule "valid stays, else U+FFFD"
   // for inputs whose only invalid bytes are lone 0xFF (always one U+FFFD).
   const Tokenizer& tok = Get("deepseek_v3");
-  const char* atoms[] = {"a", "Z", " ", "  ", "\n", "\t", "7", "12345", "'s", "\xC3\xA9",
-                         "\xE4\xBD\xA0", "\xF0\x9F\x98\x80", "\xE2\x80\x8D", "<", "<|",
-                         "<think>", "\\frac", "\xFF", "\r\n", "\xCC\x81"};
+  const char* atoms[] = {"a",
+                         "Z",
+                         " ",
+                         "  ",
+                         "\n",
+                         "\t",
+                         "7",
+                         "12345",
+                         "'s",
+                         "\xC3\xA9",
+                         "\xE4\xBD\xA0",
+                         "\xF0\x9F\x98\x80",
+                         "\xE2\x80\x8D",
+                         "<",
+                         "<|",
+                         "<think>",
+                         "\\frac",
+                         "\xFF",
+                         "\r\n",
+                         "\xCC\x81"};
   uint64_t state = 12345;
   auto next = [&] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -21,9 +21,11 @@ TEST(Utf8Test, ValidatesWellFormedText) {
 }
 
 TEST(Utf8Test, RepairReplacesMaximalInvalidSubparts) {
-  EXPECT_EQ(RepairUtf8("a\xFF" "b"), "a" + kFffd + "b");
-  EXPECT_EQ(RepairUtf8("x\xE2\x82"), "x" + kFffd);           // one truncated sequence
-  EXPECT_EQ(RepairUtf8("\xC0\xAF"), kFffd + kFffd);          // two invalid bytes
+  EXPECT_EQ(RepairUtf8("a\xFF"
+                       "b"),
+            "a" + kFffd + "b");
+  EXPECT_EQ(RepairUtf8("x\xE2\x82"), "x" + kFffd);   // one truncated sequence
+  EXPECT_EQ(RepairUtf8("\xC0\xAF"), kFffd + kFffd);  // two invalid bytes
   EXPECT_EQ(RepairUtf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");
 }
 

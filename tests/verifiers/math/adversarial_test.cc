@@ -51,11 +51,16 @@ std::vector<Case> Cases() {
   c.push_back({"huge binomial", "\\boxed{\\binom{1000000}{500000}}", "1"});
   c.push_back({"huge literal exponent", "\\boxed{1e999999999}", "1"});
   c.push_back({"many pm", "\\boxed{" + Repeat("1\\pm ", 40) + "1}", "1"});
-  c.push_back({"huge set", "\\boxed{\\{" + Repeat("1,", 600) + "1\\}}", "\\{" + Repeat("1,", 600) + "1\\}"});
-  c.push_back({"5000 nested braces", "\\boxed{" + std::string(5000, '{') + "1" + std::string(5000, '}') + "}", "1"});
-  c.push_back({"1000 nested braces", "\\boxed{" + std::string(1000, '{') + "1" + std::string(1000, '}') + "}", "1"});
-  c.push_back({"1000 nested parens", "\\boxed{" + std::string(1000, '(') + "1" + std::string(1000, ')') + "}", "1"});
-  c.push_back({"1000 nested fracs", "\\boxed{" + Repeat("\\frac{1}{", 200) + "2" + std::string(200, '}') + "}", "2"});
+  c.push_back({"huge set", "\\boxed{\\{" + Repeat("1,", 600) + "1\\}}",
+               "\\{" + Repeat("1,", 600) + "1\\}"});
+  c.push_back({"5000 nested braces",
+               "\\boxed{" + std::string(5000, '{') + "1" + std::string(5000, '}') + "}", "1"});
+  c.push_back({"1000 nested braces",
+               "\\boxed{" + std::string(1000, '{') + "1" + std::string(1000, '}') + "}", "1"});
+  c.push_back({"1000 nested parens",
+               "\\boxed{" + std::string(1000, '(') + "1" + std::string(1000, ')') + "}", "1"});
+  c.push_back({"1000 nested fracs",
+               "\\boxed{" + Repeat("\\frac{1}{", 200) + "2" + std::string(200, '}') + "}", "2"});
   c.push_back({"unclosed boxed 1 MB", Repeat("\\boxed{", 150000), "1"});
   c.push_back({"1 MB of text", Repeat("blah 12 ", 131072) + "\\boxed{12}", "12"});
   c.push_back({"1 MB answer tag", "<answer>" + Repeat("x+", 500000) + "1</answer>", "1"});
@@ -63,8 +68,9 @@ std::vector<Case> Cases() {
   c.push_back({"1 MB of digits", std::string(1 << 20, '7'), "7"});
   c.push_back({"left-deep division", "\\boxed{" + Repeat("1/", 1000) + "1}", "1"});
   c.push_back({"long sum", "\\boxed{" + Repeat("x+", 1000) + "x}", "1001x"});
-  for (const char* bad : {"\\frac{", "\\sqrt[", "\\begin{pmatrix}", "^^^^", "\\left(", "}{", "\\\\\\\\",
-                          "\\frac{1}{0}", "0^{-1}", "\\log 0", "(((]]]", "|||", "\\begin{pmatrix}&&\\\\&\\end{pmatrix}"})
+  for (const char* bad : {"\\frac{", "\\sqrt[", "\\begin{pmatrix}", "^^^^", "\\left(", "}{",
+                          "\\\\\\\\", "\\frac{1}{0}", "0^{-1}", "\\log 0", "(((]]]", "|||",
+                          "\\begin{pmatrix}&&\\\\&\\end{pmatrix}"})
     c.push_back({std::string("malformed ") + bad, std::string("\\boxed{") + bad + "}", "1"});
   return c;
 }

@@ -7,11 +7,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "verifiers/math/expression_evaluator.h"
 #include "verifiers/math/latex_parser.h"
@@ -21,21 +20,79 @@ namespace rlzero::verifiers {
 namespace {
 
 std::vector<std::string> Seeds() {
-  std::vector<std::string> seeds = {
-      "\\frac{1}{2}", "(1,2]", "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "1 \\pm \\sqrt{19}",
-      "x^{2^{3}}", "\\{1,2\\}", "(0,9) \\cup (9,36)", "52_8", "\\sqrt[3]{x}", "\\sin^2 x + \\cos^2 x",
-      "|x-1|", "\\lfloor 2.5 \\rfloor", "\\binom{5}{2}", "5!", "x \\in [-2,7]", "y = 2x + 3"};
+  std::vector<std::string> seeds = {"\\frac{1}{2}",
+                                    "(1,2]",
+                                    "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+                                    "1 \\pm \\sqrt{19}",
+                                    "x^{2^{3}}",
+                                    "\\{1,2\\}",
+                                    "(0,9) \\cup (9,36)",
+                                    "52_8",
+                                    "\\sqrt[3]{x}",
+                                    "\\sin^2 x + \\cos^2 x",
+                                    "|x-1|",
+                                    "\\lfloor 2.5 \\rfloor",
+                                    "\\binom{5}{2}",
+                                    "5!",
+                                    "x \\in [-2,7]",
+                                    "y = 2x + 3"};
   std::ifstream in(std::string(RLZERO_SOURCE_DIR) + "/tests/fixtures/data/math500_test.jsonl");
   std::string line;
-  while (std::getline(in, line)) seeds.push_back(nlohmann::json::parse(line)["answer"].get<std::string>());
+  while (std::getline(in, line))
+    seeds.push_back(nlohmann::json::parse(line)["answer"].get<std::string>());
   return seeds;
 }
 
-const std::vector<std::string> kTokens = {
-    "{", "}", "(", ")", "[", "]", "\\{", "\\}", "^", "_", "\\frac", "\\sqrt", "\\pm", ",", "\\cup", "=",
-    "\\le", "&", "\\\\", "\\begin{pmatrix}", "\\end{pmatrix}", "\\left(", "\\right)", "|", "!", "-", "+",
-    "/", "\\cdot", "\\pi", "\\infty", "i", "x", "0", "9", "1e99", ".", "\\text{", "\\boxed{", "$", "%",
-    "\\", "\\sin", "\\log_", "\\binom", "\\lfloor", "\\rceil", "2003^{2002^{2001}}", "\xe2\x88\x92", "\xff"};
+const std::vector<std::string> kTokens = {"{",
+                                          "}",
+                                          "(",
+                                          ")",
+                                          "[",
+                                          "]",
+                                          "\\{",
+                                          "\\}",
+                                          "^",
+                                          "_",
+                                          "\\frac",
+                                          "\\sqrt",
+                                          "\\pm",
+                                          ",",
+                                          "\\cup",
+                                          "=",
+                                          "\\le",
+                                          "&",
+                                          "\\\\",
+                                          "\\begin{pmatrix}",
+                                          "\\end{pmatrix}",
+                                          "\\left(",
+                                          "\\right)",
+                                          "|",
+                                          "!",
+                                          "-",
+                                          "+",
+                                          "/",
+                                          "\\cdot",
+                                          "\\pi",
+                                          "\\infty",
+                                          "i",
+                                          "x",
+                                          "0",
+                                          "9",
+                                          "1e99",
+                                          ".",
+                                          "\\text{",
+                                          "\\boxed{",
+                                          "$",
+                                          "%",
+                                          "\\",
+                                          "\\sin",
+                                          "\\log_",
+                                          "\\binom",
+                                          "\\lfloor",
+                                          "\\rceil",
+                                          "2003^{2002^{2001}}",
+                                          "\xe2\x88\x92",
+                                          "\xff"};
 
 std::string Mutate(std::string s, std::mt19937_64& rng) {
   int edits = 1 + static_cast<int>(rng() % 4);
@@ -95,8 +152,10 @@ TEST(LatexParserFuzzTest, MutantsNeverCrashOrHang) {
       std::vector<std::string> names;
       math::CollectSymbols(*ast, ast->root, &names);
       for (const auto& name : names) vars.emplace_back(name, mpq_class(3, 7));
-      if (math::EvaluateScalar(*ast, ast->root, vars, 0, budget, &v, &error)) ++evaluated;
-      else EXPECT_FALSE(error.empty()) << mutant;
+      if (math::EvaluateScalar(*ast, ast->root, vars, 0, budget, &v, &error))
+        ++evaluated;
+      else
+        EXPECT_FALSE(error.empty()) << mutant;
     }
     MathVerdict a = CompareMathAnswers(mutant, seed, options);
     MathVerdict b = CompareMathAnswers(seed, mutant, options);
@@ -106,7 +165,8 @@ TEST(LatexParserFuzzTest, MutantsNeverCrashOrHang) {
     MathVerdict self = CompareMathAnswers(mutant, mutant, options);
     // (A gold holding \boxed{} is unboxed first, so it is not compared to itself.)
     bool blank = mutant.find_first_not_of(" \t\r\n.") == std::string::npos ||
-                 mutant.find("\\boxed") != std::string::npos || mutant.find("\\fbox") != std::string::npos;
+                 mutant.find("\\boxed") != std::string::npos ||
+                 mutant.find("\\fbox") != std::string::npos;
     if (!blank && !self.correct) {
       EXPECT_TRUE(self.reason.find("empty") != std::string::npos) << mutant << ": " << self.reason;
     }

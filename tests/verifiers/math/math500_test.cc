@@ -10,12 +10,10 @@
 
 #include <fstream>
 #include <map>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
-
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "verifiers/math/answer_equivalence.h"
 #include "verifiers/math/latex_normalizer.h"
@@ -49,8 +47,7 @@ std::string Squash(const std::string& s) {
 }
 
 // unique_id -> why the boxed answer of the solution does not match the gold.
-const std::map<std::string, std::string> kKnownExceptions = {
-};
+const std::map<std::string, std::string> kKnownExceptions = {};
 
 TEST(Math500Test, EverySolutionVerifiesAgainstItsGold) {
   std::vector<Problem> problems = Load();
@@ -64,7 +61,8 @@ TEST(Math500Test, EverySolutionVerifiesAgainstItsGold) {
       EXPECT_EQ(kKnownExceptions.count(p.id), 0u) << p.id << " now passes: remove it from the list";
     } else {
       EXPECT_EQ(kKnownExceptions.count(p.id), 1u)
-          << p.id << ": gold=" << p.answer << " extracted=" << v.extracted << " reason=" << v.reason;
+          << p.id << ": gold=" << p.answer << " extracted=" << v.extracted
+          << " reason=" << v.reason;
     }
   }
   std::printf("MATH-500 solutions verified: %d / 500\n", correct);
@@ -84,7 +82,8 @@ TEST(Math500Test, ShuffledPairsAreRejected) {
       MathVerdict v = VerifyMath(other.solution, gold.answer, o);
       if (v.correct) {
         ++false_positives;
-        std::printf("shuffled match: gold=%s extracted=%s\n", gold.answer.c_str(), v.extracted.c_str());
+        std::printf("shuffled match: gold=%s extracted=%s\n", gold.answer.c_str(),
+                    v.extracted.c_str());
       }
     }
   }
@@ -120,7 +119,8 @@ TEST(Math500Test, IntegerGoldsMatchRewrittenForms) {
   int integers = 0;
   for (const Problem& p : problems) {
     const std::string& a = p.answer;
-    if (a.empty() || a.size() > 15 || a.find_first_not_of("-0123456789") != std::string::npos) continue;
+    if (a.empty() || a.size() > 15 || a.find_first_not_of("-0123456789") != std::string::npos)
+      continue;
     ++integers;
     long long n = std::stoll(a);
     EXPECT_TRUE(CompareMathAnswers("\\frac{" + std::to_string(2 * n) + "}{2}", a, o).correct) << a;

@@ -16,8 +16,10 @@ bool Same(const std::string& gold, const std::string& pred) {
   return CompareMathAnswers(pred, gold, o).correct;
 }
 
-#define EXPECT_MATCH(gold, pred) EXPECT_TRUE(Same(gold, pred)) << "gold=" << (gold) << " pred=" << (pred)
-#define EXPECT_NO_MATCH(gold, pred) EXPECT_FALSE(Same(gold, pred)) << "gold=" << (gold) << " pred=" << (pred)
+#define EXPECT_MATCH(gold, pred) \
+  EXPECT_TRUE(Same(gold, pred)) << "gold=" << (gold) << " pred=" << (pred)
+#define EXPECT_NO_MATCH(gold, pred) \
+  EXPECT_FALSE(Same(gold, pred)) << "gold=" << (gold) << " pred=" << (pred)
 
 TEST(MathVerifierTest, Integers) {
   EXPECT_MATCH("5", "5");
@@ -258,8 +260,10 @@ TEST(MathVerifierTest, Matrices) {
                "\\begin{bmatrix} -1 & 0 \\\\ 0 & -1 \\end{bmatrix}");
   EXPECT_NO_MATCH("\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}",
                   "\\begin{pmatrix} 0 & -1 \\\\ -1 & 0 \\end{pmatrix}");
-  EXPECT_NO_MATCH("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 1 & 2 \\end{pmatrix}");
-  EXPECT_NO_MATCH("\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}", "\\begin{pmatrix} -2 \\\\ -14 \\end{pmatrix}");
+  EXPECT_NO_MATCH("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+                  "\\begin{pmatrix} 1 & 2 \\end{pmatrix}");
+  EXPECT_NO_MATCH("\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}",
+                  "\\begin{pmatrix} -2 \\\\ -14 \\end{pmatrix}");
 }
 
 TEST(MathVerifierTest, Infinity) {
@@ -300,7 +304,7 @@ TEST(MathVerifierTest, UnitsDegreesPercentMoney) {
   EXPECT_MATCH("\\$32,\\!348", "32348");
   EXPECT_MATCH("\\$18.90", "\\$18.9");
   EXPECT_MATCH("25\\%", "25");
-  EXPECT_MATCH("25\\%", "0.25");     // a percent is also its fraction
+  EXPECT_MATCH("25\\%", "0.25");  // a percent is also its fraction
   EXPECT_MATCH("0.25", "25\\%");
   EXPECT_MATCH("12.5\\%", "\\frac{1}{8}");
   EXPECT_NO_MATCH("25\\%", "2.5");
@@ -329,7 +333,8 @@ TEST(MathVerifierTest, ExtractionOrder) {
   MathOptions o;
   EXPECT_TRUE(VerifyMath("<think>maybe \\boxed{3}</think><answer>5</answer>", "5", o).correct);
   EXPECT_TRUE(VerifyMath("so \\boxed{3} no wait \\boxed{\\frac{1}{2}}", "0.5", o).correct);
-  EXPECT_EQ(VerifyMath("so \\boxed{3} no wait \\boxed{\\frac{1}{2}}", "0.5", o).extracted, "\\frac{1}{2}");
+  EXPECT_EQ(VerifyMath("so \\boxed{3} no wait \\boxed{\\frac{1}{2}}", "0.5", o).extracted,
+            "\\frac{1}{2}");
   EXPECT_TRUE(VerifyMath("\\fbox{7}", "7", o).correct);
   MathVerdict none = VerifyMath("The answer is 72.", "72", o);
   EXPECT_FALSE(none.correct);
