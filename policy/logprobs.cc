@@ -1,82 +1,18 @@
-// policy/logprobs.cc: see logprobs.h. The custom autograd function keeps only
-// the hidden states and the output embedding for backward and recomputes
-// each chunk's softmax there: d logp[target] / d logits = onehot - p, and
-// d H / d logits = -p * (log p + H).
+// policy/logprobs.cc: see logprobs.h. The chunked lm_head + log-softmax with
+// its own backward is policy/linear_logprobs.h.
 #include "policy/logprobs.h"
 
 #include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "policy/linear_logprobs.h"
 
 namespace rlzero {
 namespace {
 
-using torch::autograd::AutogradContext;
-using torch::autograd::variable_list;
-
-// One chunk: hidden [N, C], weight [V, C] -> float32 log_softmax [N, V].
-torch::Tensor ChunkLogSoftmax(const torch::Tensor& h, const torch::Tensor& weight) {
-  return torch::log_softmax(torch::matmul(h, weight.t()).to(torch::kFloat32), -1);
-}
-
 // Rows per chunk given the chunk budget (at least one row).
 int64_t RowsPerChunk(int64_t chunk_tokens) { return std::max<int64_t>(1, chunk_tokens); }
-
-class ChunkedLogProbFunction : public torch::autograd::Function<ChunkedLogProbFunction> {
- public:
-  // hidden: [N, C]; weight: [V, C]; targets: [N] int64.
-  // Returns {logprobs [N], entropy [N] (zeros if !with_entropy)} float32.
-  static variable_list forward(AutogradContext* ctx, torch::Tensor hidden, torch::Tensor weight,
-                               torch::Tensor targets, int64_t chunk, bool with_entropy) {
-    ctx->save_for_backward({hidden, weight, targets});
-    ctx->saved_data["chunk"] = chunk;
-    ctx->saved_data["with_entropy"] = with_entropy;
-    const int64_t n = hidden.size(0);
-    auto opts = hidden.options().dtype(torch::kFloat32);
-    auto logprobs = torch::empty({n}, opts);
-    auto entropy = torch::zeros({n}, opts);
-    for (int64_t i = 0; i < n; i += chunk) {
-      const int64_t len = std::min(chunk, n - i);
-      auto lsm = ChunkLogSoftmax(hidden.narrow(0, i, len), weight);  // [len, V]
-      logprobs.narrow(0, i, len).copy_(
-          lsm.gather(1, targets.narrow(0, i, len).unsqueeze(1)).squeeze(1));
-      if (with_entropy) entropy.narrow(0, i, len).copy_(-(lsm.exp() * lsm).sum(-1));
-    }
-    return {logprobs, entropy};
-  }
-
-  static variable_list backward(AutogradContext* ctx, variable_list grads) {
-    auto saved = ctx->get_saved_variables();
-    auto hidden = saved[0], weight = saved[1], targets = saved[2];
-    const int64_t chunk = ctx->saved_data["chunk"].toInt();
-    const bool with_entropy = ctx->saved_data["with_entropy"].toBool();
-    torch::Tensor g_lp = grads[0], g_h = grads[1];
-    const int64_t n = hidden.size(0);
-    torch::NoGradGuard no_grad;
-    auto grad_hidden = torch::zeros_like(hidden);
-    auto grad_weight = torch::zeros(weight.sizes(), weight.options().dtype(torch::kFloat32));
-    for (int64_t i = 0; i < n; i += chunk) {
-      const int64_t len = std::min(chunk, n - i);
-      auto h = hidden.narrow(0, i, len);
-      auto lsm = ChunkLogSoftmax(h, weight);  // [len, V]
-      auto p = lsm.exp();
-      torch::Tensor dlogits = torch::zeros_like(lsm);
-      if (g_lp.defined()) {
-        auto g = g_lp.narrow(0, i, len).to(torch::kFloat32).unsqueeze(1);  // [len, 1]
-        dlogits = -p * g;
-        dlogits.scatter_add_(1, targets.narrow(0, i, len).unsqueeze(1), g);
-      }
-      if (with_entropy && g_h.defined()) {
-        auto g = g_h.narrow(0, i, len).to(torch::kFloat32).unsqueeze(1);
-        auto ent = -(p * lsm).sum(-1, /*keepdim=*/true);
-        dlogits = dlogits - g * p * (lsm + ent);
-      }
-      auto d = dlogits.to(weight.scalar_type());
-      grad_hidden.narrow(0, i, len).copy_(torch::matmul(d, weight));
-      grad_weight.add_(torch::matmul(dlogits.t(), h.to(torch::kFloat32)));
-    }
-    return {grad_hidden, grad_weight.to(weight.scalar_type()), torch::Tensor(), torch::Tensor(),
-            torch::Tensor()};
-  }
-};
 
 }  // namespace
 
@@ -104,9 +40,7 @@ std::pair<torch::Tensor, torch::Tensor> LogProbsFromHidden(CausalLM& model,
   torch::Tensor weight = model.OutputEmbedding();
   torch::Tensor lp, ent;
   if (weight.defined()) {
-    auto out = ChunkedLogProbFunction::apply(h, weight, tg, chunk, with_entropy);
-    lp = out[0];
-    ent = out[1];
+    std::tie(lp, ent) = LinearLogProbs(h, weight, tg, chunk, with_entropy);
   } else {
     // Generic fallback: chunked logits through model.Logits (keeps each
     // chunk's log_softmax for backward).

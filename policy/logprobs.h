@@ -10,7 +10,8 @@
 //     [B, T, V] float32 tensor, neither in forward nor for backward: when
 //     gradients are needed and the model exposes OutputEmbedding(), a custom
 //     autograd function recomputes each chunk's logits in backward instead of
-//     keeping them (activation checkpointing of the lm_head only).
+//     keeping them (activation checkpointing of the lm_head only;
+//     policy/linear_logprobs.h, which also states the autocast behaviour).
 //   - Differentiable with respect to the hidden states and the output
 //     embedding (hence every model parameter), for the learner.
 //   - Padding: attention_mask [B, T] (1 = real token, 0 = padding; left,

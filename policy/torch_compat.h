@@ -23,3 +23,53 @@
 #else
 #define RLZ_C10D_BACKEND_BASE ::c10d::ProcessGroup
 #endif
+
+// Autocast state per device type. 2.4 made the API device-generic
+// (is_autocast_enabled(DeviceType), get/set_autocast_dtype(DeviceType, ...))
+// and deprecated the CPU/CUDA-specific names 1.13 has (set_cpu_enabled,
+// set_autocast_gpu_dtype, ...). Only kCPU and kCUDA are supported here; use
+// policy/autocast_scope.h rather than these directly.
+#include <ATen/autocast_mode.h>
+
+namespace rlzero::torch_compat {
+
+#if RLZ_TORCH_VERSION_AT_LEAST(2, 4)
+inline bool AutocastEnabled(c10::DeviceType d) { return at::autocast::is_autocast_enabled(d); }
+inline void SetAutocastEnabled(c10::DeviceType d, bool on) {
+  at::autocast::set_autocast_enabled(d, on);
+}
+inline c10::ScalarType AutocastDtype(c10::DeviceType d) {
+  return at::autocast::get_autocast_dtype(d);
+}
+inline void SetAutocastDtype(c10::DeviceType d, c10::ScalarType t) {
+  at::autocast::set_autocast_dtype(d, t);
+}
+#else
+inline bool AutocastEnabled(c10::DeviceType d) {
+  if (d == c10::DeviceType::CUDA) return at::autocast::is_enabled();
+  if (d == c10::DeviceType::CPU) return at::autocast::is_cpu_enabled();
+  return false;
+}
+inline void SetAutocastEnabled(c10::DeviceType d, bool on) {
+  TORCH_CHECK(d == c10::DeviceType::CPU || d == c10::DeviceType::CUDA,
+              "autocast: only cpu and cuda are supported, got ", d);
+  if (d == c10::DeviceType::CUDA) {
+    at::autocast::set_enabled(on);
+  } else {
+    at::autocast::set_cpu_enabled(on);
+  }
+}
+inline c10::ScalarType AutocastDtype(c10::DeviceType d) {
+  return d == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype()
+                                    : at::autocast::get_autocast_cpu_dtype();
+}
+inline void SetAutocastDtype(c10::DeviceType d, c10::ScalarType t) {
+  if (d == c10::DeviceType::CUDA) {
+    at::autocast::set_autocast_gpu_dtype(t);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(t);
+  }
+}
+#endif
+
+}  // namespace rlzero::torch_compat
