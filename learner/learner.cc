@@ -8,6 +8,7 @@
 #include "learner/distributed/model_sync.h"
 #include "learner/distributed/scalar_reduce.h"
 #include "learner/micro_batching.h"
+#include "policy/autocast_scope.h"
 #include "policy/expert_balancing.h"
 
 namespace rlzero {
@@ -109,14 +110,24 @@ StatusOr<CollatedBatch> CollateSamples(const std::vector<TrainSample>& samples,
 std::pair<torch::Tensor, torch::Tensor> ForwardLogProbs(CausalLM& model,
                                                         const torch::Tensor& input_ids,
                                                         const torch::Tensor& targets,
-                                                        EntropyMode entropy_mode) {
+                                                        EntropyMode entropy_mode,
+                                                        const LogProbOptions& options) {
   const int64_t B = input_ids.size(0);
   const int64_t L = input_ids.size(1);
   torch::Tensor positions =
       torch::arange(L, input_ids.options()).unsqueeze(0).expand({B, L}).contiguous();
+  // Autocast covers the model and the lm_head projection; backward runs
+  // after the scope has ended (autograd replays each op in its forward dtype).
+  std::optional<AutocastScope> autocast;
+  if (options.autocast) autocast.emplace(input_ids.device().type(), true, *options.autocast);
   torch::Tensor hidden =
       model.Forward(input_ids, positions, torch::Tensor(), nullptr);  // [B, L, C]
-  torch::Tensor logits = model.Logits(hidden.slice(1, 0, L - 1));     // [B, L-1, V]
+  hidden = hidden.slice(1, 0, L - 1);                                 // [B, L-1, C]
+  if (options.chunk_tokens > 0) {
+    return ChunkedTokenLogProbsAndEntropy(model, hidden, targets, entropy_mode,
+                                          options.chunk_tokens);
+  }
+  torch::Tensor logits = model.Logits(hidden);  // [B, L-1, V]
   return TokenLogProbsAndEntropy(logits, targets, entropy_mode);
 }
 
@@ -145,6 +156,24 @@ StatusOr<std::unique_ptr<Learner>> Learner::Create(std::shared_ptr<CausalLM> pol
     return InvalidArgument("learner: max_response_len must be > 0 (grpo.max_response_len)");
   }
   RLZ_ASSIGN_OR_RETURN(l->objective_, GrpoObjective::Create(grpo.objective));
+  if (grpo.logprob_chunk_tokens < 0) {
+    return InvalidArgument("learner: grpo.logprob_chunk_tokens must be >= 0 (0 = full logits)");
+  }
+  l->logprob_options_.chunk_tokens = grpo.logprob_chunk_tokens;
+  StatusOr<std::optional<torch::ScalarType>> autocast = ParseAutocastDtype(grpo.autocast);
+  if (!autocast.ok()) return autocast.status().WithContext("learner: grpo.autocast");
+  l->logprob_options_.autocast = *autocast;
+  if (*autocast) {
+    // Mixed precision keeps float32 master weights; casting bf16 weights to
+    // bf16 would only hide that the update itself runs in bf16.
+    for (const auto& p : l->policy_->named_parameters()) {
+      if (p.value().scalar_type() != torch::kFloat32) {
+        return InvalidArgument("learner: grpo.autocast: " + grpo.autocast +
+                               " needs float32 parameters (model.dtype: float32); " + p.key() +
+                               " is " + std::string(c10::toString(p.value().scalar_type())));
+      }
+    }
+  }
   if (l->reference_) {
     for (auto& p : l->reference_->parameters()) p.set_requires_grad(false);
     l->reference_->eval();
@@ -165,7 +194,8 @@ Status Learner::LogProbsInto(CausalLM& model, std::vector<TrainSample>* samples,
     for (const auto& mb : MicroBatchesOf(*samples, local, grpo_.micro_batch_tokens)) {
       RLZ_ASSIGN_OR_RETURN(CollatedBatch c, CollateSamples(*samples, mb, device));
       torch::Tensor logp =
-          ForwardLogProbs(model, c.input_ids, c.targets, EntropyMode::kNone).first.to(torch::kCPU);
+          ForwardLogProbs(model, c.input_ids, c.targets, EntropyMode::kNone, logprob_options_)
+              .first.to(torch::kCPU);
       auto a = logp.accessor<float, 2>();
       for (size_t b = 0; b < mb.size(); ++b) {
         TrainSample& s = (*samples)[mb[b]];
@@ -291,7 +321,8 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
         if (experts != nullptr) experts->ResetExpertLoads();
         double step_loss = 0.0;
         for (const CollatedBatch& c : micro) {
-          auto [logp, entropy] = ForwardLogProbs(*policy_, c.input_ids, c.targets, entropy_mode);
+          auto [logp, entropy] =
+              ForwardLogProbs(*policy_, c.input_ids, c.targets, entropy_mode, logprob_options_);
           ObjectiveInputs in;
           in.logprobs = logp;
           in.entropy = entropy;

@@ -30,6 +30,11 @@
 // training, unchanged.
 // State for exact resume: SaveState / LoadState write the AdamW moments and
 // step counts (optimizer.pt); the model weights are saved by the caller.
+// Precision and memory (GrpoConfig): grpo.autocast = bfloat16 runs every
+// policy forward (old log-probs, reference, training) under autocast with
+// float32 master weights (parameters, gradients, AdamW moments); the
+// policy's parameters must be float32. grpo.logprob_chunk_tokens > 0 turns
+// hidden states into log-probs chunk by chunk (policy/linear_logprobs.h).
 // Errors: Status; LibTorch exceptions are caught at this boundary.
 // Thread safety: not thread-safe; one trainer thread drives it.
 #pragma once
@@ -101,6 +106,7 @@ class Learner {
 
   bool needs_reference() const { return grpo_.objective.beta > 0.0; }
   const GrpoConfig& grpo() const { return grpo_; }
+  const LogProbOptions& logprob_options() const { return logprob_options_; }
 
  private:
   Learner() = default;
@@ -118,6 +124,7 @@ class Learner {
   MoeBalanceConfig moe_;
   int64_t max_response_len_ = 1;
   std::unique_ptr<GrpoObjective> objective_;
+  LogProbOptions logprob_options_;  // from grpo.logprob_chunk_tokens / grpo.autocast
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   DataParallelGroup* group_ = nullptr;  // not owned; null = single process
 };
@@ -139,10 +146,16 @@ struct CollatedBatch {
 StatusOr<CollatedBatch> CollateSamples(const std::vector<TrainSample>& samples,
                                        const std::vector<int>& indices, torch::Device device);
 
-// Forward pass: logits of targets -> (logprobs [B, L-1], entropy or undefined).
+// Forward pass: logits of targets -> (logprobs [B, L-1] float32, entropy or
+// undefined). options.autocast: the model's forward (and the lm_head
+// projection) run under autocast to that dtype on the model's device;
+// log-softmax stays float32. options.chunk_tokens > 0: the fused chunked
+// lm_head + log-softmax instead of full [B, L-1, V] logits. Default options
+// are the plain float32 path, bit for bit.
 std::pair<torch::Tensor, torch::Tensor> ForwardLogProbs(CausalLM& model,
                                                         const torch::Tensor& input_ids,
                                                         const torch::Tensor& targets,
-                                                        EntropyMode entropy_mode);
+                                                        EntropyMode entropy_mode,
+                                                        const LogProbOptions& options = {});
 
 }  // namespace rlzero

@@ -5,6 +5,17 @@
 
 namespace rlzero {
 
+StatusOr<std::optional<torch::ScalarType>> ParseAutocastDtype(const std::string& name) {
+  if (name == "off") return std::optional<torch::ScalarType>();
+  if (name == "bfloat16") return std::optional<torch::ScalarType>(torch::kBFloat16);
+  if (name == "float16") {
+    return InvalidArgument(
+        "float16 autocast needs loss scaling, which is not implemented; use "
+        "bfloat16 or off");
+  }
+  return InvalidArgument("unknown autocast dtype '" + name + "' (expected off or bfloat16)");
+}
+
 StatusOr<GrpoConfig> GrpoConfig::FromConfig(ConfigReader& r) {
   GrpoConfig c;
   ObjectiveOptions& o = c.objective;
@@ -26,6 +37,8 @@ StatusOr<GrpoConfig> GrpoConfig::FromConfig(ConfigReader& r) {
   r.Get("micro_batch_tokens", &c.micro_batch_tokens);
   r.Get("max_response_len", &c.max_response_len);
   r.Get("overlong_filter", &c.overlong_filter);
+  r.Get("logprob_chunk_tokens", &c.logprob_chunk_tokens);
+  r.Get("autocast", &c.autocast);
 
   auto check = [&](const Status& s, const char* key) {
     if (!s.ok()) r.RecordError(key, s.message());
@@ -42,6 +55,10 @@ StatusOr<GrpoConfig> GrpoConfig::FromConfig(ConfigReader& r) {
   if (c.mini_batches < 1) r.RecordError("mini_batches", "must be >= 1");
   if (c.micro_batch_tokens < 0) r.RecordError("micro_batch_tokens", "must be >= 0");
   if (c.max_response_len < 0) r.RecordError("max_response_len", "must be >= 0");
+  if (c.logprob_chunk_tokens < 0) {
+    r.RecordError("logprob_chunk_tokens", "must be >= 0 (0 = full logits)");
+  }
+  check(ParseAutocastDtype(c.autocast).status(), "autocast");
   if (!(c.advantage_options.eps > 0)) r.RecordError("adv_eps", "must be > 0");
   return c;
 }

@@ -2,7 +2,7 @@
 // per component with defaults, FromConfig(ConfigReader&) and validation:
 //   grpo:  advantage estimator, objective (clip, KL, entropy, TIS,
 //          aggregation), epochs (mu), mini-batches, micro-batch token budget,
-//          overlong filtering
+//          overlong filtering, log-prob chunking and bf16 autocast
 //   optim: AdamW, gradient clipping, learning-rate schedule
 //   moe:   auxiliary-loss-free expert balancing (MoE policies only)
 // Unknown keys are reported by ConfigReader::Finish() naming the key.
@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "base/config.h"
@@ -33,9 +34,21 @@ struct GrpoConfig {
   int64_t micro_batch_tokens = 0;  // padded tokens per micro-batch; 0 = whole mini-batch
   int64_t max_response_len = 0;    // Dr. GRPO constant; 0 = the sampler's max_tokens
   bool overlong_filter = false;    // mask truncated completions out of the loss
+  // Execution (not the algorithm): how the learner computes log-probs.
+  // Tokens per chunk of the fused lm_head + log-softmax with recomputing
+  // backward (policy/linear_logprobs.h); 0 = full [B, T, V] float32 logits.
+  int64_t logprob_chunk_tokens = 0;
+  // "off" | "bfloat16": the policy's forward passes (old log-probs, reference
+  // and training) run under LibTorch autocast to this dtype while parameters,
+  // gradients and AdamW moments stay float32; log-softmax stays float32.
+  std::string autocast = "off";
 
   static StatusOr<GrpoConfig> FromConfig(ConfigReader& r);
 };
+
+// grpo.autocast -> the autocast dtype (nullopt for "off"); fails naming the
+// accepted values for anything else (float16 would need loss scaling).
+StatusOr<std::optional<torch::ScalarType>> ParseAutocastDtype(const std::string& name);
 
 struct OptimConfig {
   double lr = 1e-6;

@@ -1,6 +1,9 @@
 // learner/token_logprobs.cc: log_softmax + gather, entropy from the same
-// normalised log-probs.
+// normalised log-probs; the chunked variant delegates to the policy
+// library's fused lm_head + log-softmax.
 #include "learner/token_logprobs.h"
+
+#include "policy/logprobs.h"
 
 namespace rlzero {
 
@@ -17,6 +20,20 @@ std::pair<torch::Tensor, torch::Tensor> TokenLogProbsAndEntropy(const torch::Ten
     torch::Tensor d = logp_all.detach();
     entropy = -(d.exp() * d).sum(-1);
   }
+  return {logp, entropy};
+}
+
+std::pair<torch::Tensor, torch::Tensor> ChunkedTokenLogProbsAndEntropy(CausalLM& model,
+                                                                       const torch::Tensor& hidden,
+                                                                       const torch::Tensor& targets,
+                                                                       EntropyMode entropy_mode,
+                                                                       int64_t chunk_tokens) {
+  // A detached entropy is still computed inside the fused pass (it costs one
+  // reduction per chunk); its backward term is skipped because nothing
+  // differentiates it.
+  auto [logp, entropy] =
+      LogProbsFromHidden(model, hidden, targets, chunk_tokens, entropy_mode != EntropyMode::kNone);
+  if (entropy_mode == EntropyMode::kDetached) entropy = entropy.detach();
   return {logp, entropy};
 }
 
