@@ -24,6 +24,7 @@
 
 #include "cli/app.h"
 #include "cli/bench_registry.h"
+#include "cli/process_memory.h"
 #include "policy/logprobs.h"
 #include "policy/model_io.h"
 
@@ -31,15 +32,6 @@ namespace rlzero::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// kB of a /proc/self/status field (VmRSS, VmHWM).
-int64_t ProcStatusKb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
-  return -1;
-}
 
 template <typename F>
 double SecondsPerRun(int reps, F f) {
@@ -92,13 +84,13 @@ int RunBenchLogprobs(int argc, char** argv) {
       chunk_fwd = SecondsPerRun(reps, [&] { chunked(false); });
     }
     chunk_bwd = SecondsPerRun(reps, [&] { chunked(true); });
-    const int64_t hwm_chunked = ProcStatusKb("VmHWM");
+    const int64_t hwm_chunked = ProcSelfStatusKb("VmHWM");
     {
       torch::NoGradGuard ng;
       full_fwd = SecondsPerRun(reps, [&] { full(false); });
     }
     full_bwd = SecondsPerRun(reps, [&] { full(true); });
-    const int64_t hwm_full = ProcStatusKb("VmHWM");
+    const int64_t hwm_full = ProcSelfStatusKb("VmHWM");
     Json out = {{"bench", "logprobs"},
                 {"vocab", vocab},
                 {"batch", batch},
@@ -131,13 +123,13 @@ int RunBenchModelLoad(int argc, char** argv) {
     auto dtype = ParseDtype(dtype_name);
     if (!dtype.ok()) return ReportError(cmd, dtype.status());
     if (!child_dir.empty()) {
-      const int64_t before = ProcStatusKb("VmRSS");
+      const int64_t before = ProcSelfStatusKb("VmRSS");
       auto t0 = Clock::now();
       auto lm = LoadModel(child_dir, torch::kCPU, *dtype);
       const double s = std::chrono::duration<double>(Clock::now() - t0).count();
       if (!lm.ok()) return ReportError(cmd, lm.status());
       std::printf("%lld %lld %.6f\n", static_cast<long long>(before),
-                  static_cast<long long>(ProcStatusKb("VmHWM")), s);
+                  static_cast<long long>(ProcSelfStatusKb("VmHWM")), s);
       return 0;
     }
     ModelConfig c;
