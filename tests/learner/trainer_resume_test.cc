@@ -68,9 +68,16 @@ struct Run {
   std::unique_ptr<Trainer> trainer;
 };
 
+// The learner's execution options (grpo.logprob_chunk_tokens, grpo.autocast).
+struct ExecOptions {
+  int64_t logprob_chunk_tokens = 0;
+  std::string autocast = "off";
+};
+
 std::unique_ptr<Run> MakeRun(
     const std::string& run_dir, int64_t max_steps, const std::atomic<bool>* stop = nullptr,
-    std::function<void(int64_t, const std::map<std::string, double>&)> on_step = nullptr) {
+    std::function<void(int64_t, const std::map<std::string, double>&)> on_step = nullptr,
+    const ExecOptions& exec = {}) {
   auto r = std::make_unique<Run>();
   ModelConfig config = TinyConfig();
   auto policy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
@@ -84,6 +91,8 @@ std::unique_ptr<Run> MakeRun(
   grpo.mini_batches = 2;
   grpo.micro_batch_tokens = 24;
   grpo.overlong_filter = true;
+  grpo.logprob_chunk_tokens = exec.logprob_chunk_tokens;
+  grpo.autocast = exec.autocast;
   OptimConfig optim;
   optim.lr = 2e-2;
   optim.weight_decay = 0.01;
@@ -139,20 +148,20 @@ std::string TempDir(const std::string& name) {
   return p.string();
 }
 
-TEST(TrainerResumeTest, StoppedAndResumedRunIsBitwiseIdentical) {
+void ExpectStoppedAndResumedRunIsBitwiseIdentical(const ExecOptions& exec) {
   const std::string a_dir = TempDir("a"), b_dir = TempDir("b");
-  auto a = MakeRun(a_dir, 4);
+  auto a = MakeRun(a_dir, 4, nullptr, nullptr, exec);
   auto a_out = a->trainer->Run();
   ASSERT_TRUE(a_out.ok()) << a_out.status().ToString();
   EXPECT_EQ(a_out->steps_done, 4);
 
   {
-    auto b1 = MakeRun(b_dir, 2);
+    auto b1 = MakeRun(b_dir, 2, nullptr, nullptr, exec);
     auto out = b1->trainer->Run();
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     EXPECT_EQ(out->steps_done, 2);
   }
-  auto b2 = MakeRun(b_dir, 4);
+  auto b2 = MakeRun(b_dir, 4, nullptr, nullptr, exec);
   // A fresh model with other weights: everything must come from the checkpoint.
   {
     torch::NoGradGuard ng;
@@ -185,6 +194,16 @@ TEST(TrainerResumeTest, StoppedAndResumedRunIsBitwiseIdentical) {
   }
   fs::remove_all(a_dir);
   fs::remove_all(b_dir);
+}
+
+TEST(TrainerResumeTest, StoppedAndResumedRunIsBitwiseIdentical) {
+  ExpectStoppedAndResumedRunIsBitwiseIdentical(ExecOptions{});
+}
+
+// Chunked log-probs and bf16 autocast are deterministic too (the autocast
+// weight cache is cleared after every forward, so resumed weights are used).
+TEST(TrainerResumeTest, ChunkedBf16AutocastRunResumesBitwise) {
+  ExpectStoppedAndResumedRunIsBitwiseIdentical(ExecOptions{5, "bfloat16"});
 }
 
 // The rollout store records, for every trained group, the advantages the
