@@ -14,11 +14,19 @@
 // measured device copy bandwidth / weight bytes read per decode step.
 // --config takes a Hugging Face config.json (the format `rlzero init` reads);
 // with neither flag a built-in tiny Llama (~1.2M parameters) is used. Weights
-// are random (speed only).
+// are random (speed only). --profile FILE writes a chrome://tracing file of
+// one more engine run at the last batch size (LibTorch 1.x's op profiler);
+// docs/rollout.md shows how to sum it per op.
 #include <ATen/Parallel.h>
+#if RLZ_HAS_LEGACY_RECORD_PROFILE
+#include <torch/csrc/autograd/profiler_legacy.h>
+#endif
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -28,6 +36,8 @@
 #include "cli/bench_registry.h"
 #include "policy/model_config.h"
 #include "policy/model_io.h"
+#include "policy/torch_compat.h"
+#include "policy/transformer_blocks.h"
 #include "rollout/rollout_engine.h"
 
 namespace rlzero::cli {
@@ -88,10 +98,13 @@ double RecomputeSeconds(CausalLM& model, const torch::Tensor& prompts, int64_t n
   return RolloutBenchClockS() - t0;
 }
 
-// The decode step's matmuls and attention products alone, at the mean
-// visible length, times the number of decode steps.
-double GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_len, int64_t steps,
-                           torch::Dtype dtype, const torch::Device& device) {
+// The decode step's matmuls and its attention alone, at the mean visible
+// length, times the number of decode steps.
+struct StepEstimate {
+  double matmul_s = 0, attention_s = 0;
+};
+StepEstimate GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_len, int64_t steps,
+                                 torch::Dtype dtype, const torch::Device& device) {
   torch::NoGradGuard g;
   auto o = torch::TensorOptions().dtype(dtype).device(device);
   const int64_t C = c.hidden_size, H = c.num_attention_heads, Hkv = c.num_key_value_heads;
@@ -101,15 +114,18 @@ double GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_len, in
   auto wv = torch::randn({Hkv * D, C}, o), wo = torch::randn({C, H * D}, o);
   auto wg = torch::randn({I, C}, o), wu = torch::randn({I, C}, o), wd = torch::randn({C, I}, o);
   auto wl = torch::randn({V, C}, o);
-  auto q = torch::randn({B, H, 1, D}, o), k = torch::randn({B, H, mean_len, D}, o);
-  auto p = torch::randn({B, H, 1, mean_len}, o);
-  auto step = [&] {
+  // Attention as the model runs it (policy/transformer_blocks.h's
+  // GroupedQueryAttention: scores, mask, softmax, weighted values) over a
+  // cache-shaped K/V, all keys visible.
+  auto q = torch::randn({B, H, 1, D}, o), k = torch::randn({B, Hkv, mean_len, D}, o);
+  auto v = torch::randn({B, Hkv, mean_len, D}, o);
+  auto mask = torch::ones({B, 1, 1, mean_len}, o.dtype(torch::kBool));
+  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+  auto matmuls = [&] {
     for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
       torch::matmul(x, wq.t());
       torch::matmul(x, wk.t());
       torch::matmul(x, wv.t());
-      torch::matmul(q, k.transpose(2, 3));
-      torch::matmul(p, k);
       torch::matmul(xa, wo.t());
       torch::matmul(x, wg.t());
       torch::matmul(x, wu.t());
@@ -117,13 +133,28 @@ double GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_len, in
     }
     torch::matmul(x, wl.t());
   };
-  step();  // warm-up
-  const int reps = 20;
-  Sync(device);
-  const double t0 = RolloutBenchClockS();
-  for (int r = 0; r < reps; ++r) step();
-  Sync(device);
-  return (RolloutBenchClockS() - t0) / reps * static_cast<double>(steps);
+  auto attention = [&] {
+    for (int64_t l = 0; l < c.num_hidden_layers; ++l) GroupedQueryAttention(q, k, v, mask, scale);
+  };
+  auto per_step = [&](const std::function<void()>& f) {
+    f();  // warm-up
+    // The median of 31 timed repetitions: one descheduled thread in one
+    // repetition must not move the estimate.
+    std::vector<double> times;
+    for (int r = 0; r < 31; ++r) {
+      Sync(device);
+      const double t0 = RolloutBenchClockS();
+      f();
+      Sync(device);
+      times.push_back(RolloutBenchClockS() - t0);
+    }
+    std::nth_element(times.begin(), times.begin() + 15, times.end());
+    return times[15] * static_cast<double>(steps);
+  };
+  StepEstimate e;
+  e.matmul_s = per_step(matmuls);
+  e.attention_s = per_step(attention);
+  return e;
 }
 
 // Device copy bandwidth (bytes/s): read + write of a 256 MiB buffer.
@@ -147,6 +178,7 @@ int RunBenchRollout(int argc, char** argv) {
                                       dtype_name = "float32";
   int64_t prompt_len = 32, new_tokens = 128;
   uint64_t seed = 0;
+  std::string profile_path;
   auto* m = app.add_option("--model", model_dir, "model dir (HF layout)");
   app.add_option("--config", config_path, "HF config.json for a random-weight model")->excludes(m);
   app.add_option("--batch-sizes", sizes_text, "comma-separated")->capture_default_str();
@@ -155,6 +187,8 @@ int RunBenchRollout(int argc, char** argv) {
   app.add_option("--device", device_name)->capture_default_str();
   app.add_option("--dtype", dtype_name)->capture_default_str();
   app.add_option("--seed", seed, "prompt ids and random weights")->capture_default_str();
+  app.add_option("--profile", profile_path,
+                 "write a chrome://tracing op profile of one more run at the last batch size");
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
     if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
@@ -162,6 +196,11 @@ int RunBenchRollout(int argc, char** argv) {
     if (!device.ok()) return ReportError(kRolloutBenchCmd, device.status());
     auto dtype = ParseDtype(dtype_name);
     if (!dtype.ok()) return ReportError(kRolloutBenchCmd, dtype.status());
+#if !RLZ_HAS_LEGACY_RECORD_PROFILE
+    if (!profile_path.empty())
+      return ReportError(kRolloutBenchCmd,
+                         Unimplemented("--profile needs LibTorch 1.x's legacy op profiler"));
+#endif
 
     ModelConfig config;
     std::shared_ptr<CausalLM> model;
@@ -231,8 +270,9 @@ int RunBenchRollout(int argc, char** argv) {
             RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
         const double total_tokens = static_cast<double>(B * new_tokens);
         const double engine_s = s.prefill_seconds + s.decode_seconds;
-        const double gemm_s = GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
-                                                  s.decode_steps, *dtype, *device);
+        const StepEstimate est = GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
+                                                     s.decode_steps, *dtype, *device);
+        const double gemm_s = est.matmul_s + est.attention_s;
         nlohmann::ordered_json row;
         row["batch_size"] = B;
         row["prefill_tokens_per_s"] = s.prefill_tokens / s.prefill_seconds;
@@ -246,9 +286,18 @@ int RunBenchRollout(int argc, char** argv) {
             {"decode_seconds", s.decode_seconds},
             {"model_forward_seconds", s.decode_model_seconds},
             {"sampling_and_stops_seconds", s.decode_sampling_seconds},
+            {"matmul_seconds_estimate", est.matmul_s},
+            {"attention_seconds_estimate", est.attention_s},
             {"matmul_attention_seconds_estimate", gemm_s},
             {"outside_matmul_attention_share", std::max(0.0, 1.0 - gemm_s / s.decode_seconds)}};
         rows.push_back(row);
+#if RLZ_HAS_LEGACY_RECORD_PROFILE
+        if (!profile_path.empty() && B == sizes->back()) {
+          torch::autograd::profiler::RecordProfile guard(profile_path);
+          auto again = engine.Generate(prompts, sp);
+          if (!again.ok()) return ReportError(kRolloutBenchCmd, again.status());
+        }
+#endif
         std::fprintf(stderr,
                      "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n",
                      kRolloutBenchCmd, static_cast<long long>(B), total_tokens / engine_s,

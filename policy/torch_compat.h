@@ -13,6 +13,11 @@
 // scaled_dot_product_attention exists from 2.0 on.
 #define RLZ_HAS_SDPA RLZ_TORCH_VERSION_AT_LEAST(2, 0)
 
+// The legacy autograd profiler's RecordProfile (a chrome://tracing file of
+// every op) is used by `rlzero bench rollout --profile`; relied on only for
+// the 1.x API it was written against (2.x moved profiling to Kineto).
+#define RLZ_HAS_LEGACY_RECORD_PROFILE (!RLZ_TORCH_VERSION_AT_LEAST(2, 0))
+
 // c10d (learner/distributed/): from 2.0 on, ProcessGroupGloo / ProcessGroupNCCL
 // derive from c10d::Backend and a c10d::ProcessGroup wraps backends; in 1.13
 // they are ProcessGroups themselves. RLZ_C10D_BACKEND_BASE names the class a

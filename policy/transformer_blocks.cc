@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "policy/cpu_attention.h"
+
 namespace rlzero {
 
 namespace nn = torch::nn;
@@ -54,6 +56,8 @@ torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos,
   return x * c + rotated * s;
 }
 
+constexpr int64_t kCpuAttentionMaxScoresPerHead = 4096;
+
 torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor& k,
                                     const torch::Tensor& v, const torch::Tensor& mask,
                                     double scale) {
@@ -61,6 +65,12 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
   const int64_t t = q.size(2), s = k.size(2);
   TORCH_CHECK(heads % kv_heads == 0, "query heads ", heads, " not a multiple of kv heads ",
               kv_heads);
+  // Inference on CPU with few score entries per head (decode steps, short
+  // prefills): the fused kernel, no K/V copies and no per-head gemm calls.
+  // Past ~4K entries per head BLAS's blocked gemms win (measured with
+  // `rlzero bench rollout`: its recompute loop reaches T = S = 160).
+  if (t * s <= kCpuAttentionMaxScoresPerHead && CpuAttentionApplies(q, k, v, mask))
+    return CpuAttention(q, k, v, mask, scale);
   const int64_t rep = heads / kv_heads;
   auto kk = rep == 1 ? k : k.repeat_interleave(rep, 1);  // [B, H, S, D]
   auto vv = rep == 1 ? v : v.repeat_interleave(rep, 1);

@@ -57,7 +57,10 @@ torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
 // q: [B, H, T, D]; k, v: [B, Hkv, S, D] with H % Hkv == 0 (kv head j serves
 // query heads j*H/Hkv .. (j+1)*H/Hkv-1). mask: bool [B or 1, 1, T, S], true =
 // may attend; undefined = causal with the T queries at the last T of S keys.
-// Returns [B, H, T, D] in q's dtype; scores and softmax in float32.
+// Returns [B, H, T, D] in q's dtype; scores and softmax in float32. Without
+// autograd on CPU and with T * S <= 4096 this is policy/cpu_attention.h's
+// fused kernel (decode steps, short prefills); otherwise
+// LibTorch ops (scaled_dot_product_attention where LibTorch has it).
 torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor& k,
                                     const torch::Tensor& v, const torch::Tensor& mask,
                                     double scale);
