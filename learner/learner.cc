@@ -96,8 +96,12 @@ StatusOr<CollatedBatch> CollateSamples(const std::vector<TrainSample>& samples,
     if (any_ref) RLZ_RETURN_IF_ERROR(FillRow(&ref, b, s, s.ref_logprobs, "ref_logprobs", idx));
     adv[b] = static_cast<float>(s.advantage);
   }
+  torch::Tensor real = torch::zeros({B, L}, torch::TensorOptions().dtype(torch::kBool));
+  for (int64_t b = 0; b < B; ++b)
+    real[b].narrow(0, 0, samples[indices[b]].total_length()).fill_(true);
   CollatedBatch c;
   c.input_ids = ids.to(device);
+  c.real_tokens = real.to(device);
   c.targets = c.input_ids.slice(1, 1, L);
   c.mask = mask.to(device);
   c.behaviour_logprobs = behaviour.to(device);
@@ -266,6 +270,18 @@ Status Learner::SumOverRanks(std::vector<double>* values) const {
   return Status::Ok();
 }
 
+StatusOr<std::vector<torch::Tensor>> Learner::SumLoadsOverRanks(std::vector<torch::Tensor> loads,
+                                                                torch::Device device) const {
+  if (group_ == nullptr) return loads;
+  // float64 is exact for counts below 2^53; the model's device, so NCCL can
+  // reduce them too. One bucketed collective for all layers.
+  for (torch::Tensor& l : loads) l = l.to(device, torch::kFloat64);
+  RLZ_RETURN_IF_ERROR(
+      AllReduceBucketed(*group_, loads, ReduceOp::kSum).WithContext("learner: expert loads"));
+  for (torch::Tensor& l : loads) l = l.to(torch::kCPU, torch::kInt64);
+  return loads;
+}
+
 void Learner::SetLearningRate(double lr) {
   for (auto& group : optimizer_->param_groups()) {
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
@@ -321,8 +337,13 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
         if (experts != nullptr) experts->ResetExpertLoads();
         double step_loss = 0.0;
         for (const CollatedBatch& c : micro) {
-          auto [logp, entropy] =
-              ForwardLogProbs(*policy_, c.input_ids, c.targets, entropy_mode, logprob_options_);
+          torch::Tensor logp, entropy;
+          {
+            // The right padding is routed but not counted in the expert loads.
+            ScopedExpertLoadMask count_real_tokens(experts, c.real_tokens);
+            std::tie(logp, entropy) =
+                ForwardLogProbs(*policy_, c.input_ids, c.targets, entropy_mode, logprob_options_);
+          }
           ObjectiveInputs in;
           in.logprobs = logp;
           in.entropy = entropy;
@@ -352,14 +373,17 @@ StatusOr<UpdateMetrics> Learner::Update(const std::vector<TrainSample>& samples,
         }
         optimizer_->step();
         if (experts != nullptr) {
-          std::vector<torch::Tensor> loads = experts->ExpertLoads();
+          // Data parallel: the GLOBAL mini-batch's loads, so every replica
+          // takes the bias update one process would take on the whole batch.
+          RLZ_ASSIGN_OR_RETURN(std::vector<torch::Tensor> loads,
+                               SumLoadsOverRanks(experts->ExpertLoads(), device));
           if (update_loads.empty()) {
             update_loads = loads;
           } else {
             for (size_t i = 0; i < loads.size(); ++i) update_loads[i] += loads[i];
           }
           if (moe_.bias_update_speed > 0) {
-            experts->UpdateExpertBias(moe_.bias_update_speed);
+            experts->UpdateExpertBiasFrom(loads, moe_.bias_update_speed);
           } else {
             experts->ResetExpertLoads();
           }

@@ -15,7 +15,9 @@
 // MoE policies (policy/expert_balancing.h): after each optimiser step the
 // experts' selection biases move toward uniform load by
 // moe.bias_update_speed, from the tokens routed in that step's forward passes
-// (pad tokens are routed too and counted); Update reports the load statistics.
+// (pad tokens are routed but not counted; data parallel: the loads are summed
+// over ranks first, so every replica keeps the bias one process would have);
+// Update reports the load statistics (of the global batch).
 //
 // Data parallel (optional DataParallelGroup, learner/distributed/): every
 // rank is given the same GLOBAL batch. Each mini-batch of the global batch is
@@ -116,6 +118,10 @@ class Learner {
   std::vector<std::vector<int>> LocalMiniBatches(int n) const;
   // Sums `values` over ranks in place (no-op without a group).
   Status SumOverRanks(std::vector<double>* values) const;
+  // Per-layer expert loads ([E] int64 CPU) summed over ranks (the input
+  // without a group); reduced on `device` (the model's).
+  StatusOr<std::vector<torch::Tensor>> SumLoadsOverRanks(std::vector<torch::Tensor> loads,
+                                                         torch::Device device) const;
 
   std::shared_ptr<CausalLM> policy_;
   std::shared_ptr<CausalLM> reference_;
@@ -139,6 +145,7 @@ struct CollatedBatch {
   torch::Tensor old_logprobs;
   torch::Tensor ref_logprobs;  // undefined if the samples carry none
   torch::Tensor advantages;
+  torch::Tensor real_tokens;  // [B, L] bool: prompt and completion, false on the padding
 };
 
 // Collates samples[indices] (right padding with token 0). Fails naming the

@@ -11,6 +11,15 @@ ExpertBalancing* AsExpertBalancing(CausalLM& model) {
   return b;
 }
 
+ScopedExpertLoadMask::ScopedExpertLoadMask(ExpertBalancing* balancing, const torch::Tensor& counted)
+    : balancing_(balancing) {
+  if (balancing_ != nullptr) balancing_->SetExpertLoadMask(counted);
+}
+
+ScopedExpertLoadMask::~ScopedExpertLoadMask() {
+  if (balancing_ != nullptr) balancing_->SetExpertLoadMask(torch::Tensor());
+}
+
 ExpertLoadStats ComputeExpertLoadStats(const std::vector<torch::Tensor>& loads) {
   ExpertLoadStats s;
   for (const torch::Tensor& l : loads) {

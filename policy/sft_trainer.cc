@@ -9,6 +9,7 @@
 #include <random>
 
 #include "base/progress.h"
+#include "policy/expert_balancing.h"
 #include "policy/logprobs.h"
 #include "policy/model_io.h"
 #include "policy/multi_token_prediction.h"
@@ -85,6 +86,7 @@ SftConfig SftConfig::FromConfig(ConfigReader& r) {
   r.Get("log_every", &c.log_every);
   r.Get("chunk_tokens", &c.chunk_tokens);
   r.Get("mtp_loss_weight", &c.mtp_loss_weight);
+  r.Get("moe_bias_update_speed", &c.moe_bias_update_speed);
   if (c.model.empty()) r.RecordError("model", "is required (a model dir)");
   if (c.data.empty()) r.RecordError("data", "is required (a JSONL file)");
   if (c.run_dir.empty()) r.RecordError("run_dir", "is required");
@@ -107,6 +109,8 @@ SftConfig SftConfig::FromConfig(ConfigReader& r) {
   if (c.log_every < 1) r.RecordError("log_every", "must be >= 1");
   if (c.chunk_tokens < 1) r.RecordError("chunk_tokens", "must be >= 1");
   if (!(c.mtp_loss_weight >= 0)) r.RecordError("mtp_loss_weight", "must be >= 0 (0 = off)");
+  if (!(c.moe_bias_update_speed >= 0))
+    r.RecordError("moe_bias_update_speed", "must be >= 0 (0 = off)");
   return c;
 }
 
@@ -190,6 +194,8 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
     CausalLM& model = *lm.model;
     model.train();
     MultiTokenPredictor* mtp = c.mtp_loss_weight > 0 ? AsMultiTokenPredictor(model) : nullptr;
+    ExpertBalancing* experts = AsExpertBalancing(model);  // null for dense models
+    if (experts != nullptr) experts->ResetExpertLoads();
     std::vector<torch::Tensor> decay, no_decay;
     for (auto& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
     std::vector<torch::optim::OptimizerParamGroup> groups;
@@ -263,8 +269,14 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
           mask[b].narrow(0, 0, n).fill_(1);
           start[b] = e.loss_start;
         }
-        auto r = TokenLogProbs(model, ids.to(device), mask.to(device), start.to(device),
-                               c.chunk_tokens, false);
+        TokenLogProbsResult r;
+        {
+          // Right padding is routed but not counted in the expert loads (the
+          // MTP modules' MoE layers, if any, count every position).
+          ScopedExpertLoadMask count_real_tokens(experts, mask.to(device));
+          r = TokenLogProbs(model, ids.to(device), mask.to(device), start.to(device),
+                            c.chunk_tokens, false);
+        }
         auto loss = -r.logprobs.sum() / static_cast<double>(step_tokens);
         loss_sum += loss.item<double>();
         if (mtp != nullptr) {
@@ -290,6 +302,15 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
         grad_norm = std::sqrt(sq);
       }
       opt.step();
+      ExpertLoadStats load_stats;
+      if (experts != nullptr) {
+        load_stats = ComputeExpertLoadStats(experts->ExpertLoads());
+        if (c.moe_bias_update_speed > 0) {
+          experts->UpdateExpertBias(c.moe_bias_update_speed);
+        } else {
+          experts->ResetExpertLoads();
+        }
+      }
       tokens_seen += step_tokens;
       if (step == 0) summary.first_loss = loss_sum;
       summary.last_loss = loss_sum;
@@ -303,6 +324,11 @@ StatusOr<SftSummary> RunSft(const SftConfig& c, std::FILE* metrics) {
                   {"epoch", std::max<int64_t>(0, epoch)},
                   {"elapsed_s", progress.Elapsed()}};
         if (mtp != nullptr) m["mtp_loss"] = mtp_sum;
+        if (experts != nullptr) {
+          m["moe/load_max_over_mean"] = load_stats.max_over_mean;
+          m["moe/load_cv"] = load_stats.cv;
+          m["moe/load_max_over_mean_worst"] = load_stats.worst_max_over_mean;
+        }
         std::fprintf(metrics, "%s\n", m.dump().c_str());
         std::fflush(metrics);
       }

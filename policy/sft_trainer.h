@@ -11,7 +11,8 @@
 // Training: AdamW (weight decay on matrices only), linear warm-up then cosine
 // decay to lr * min_lr_ratio, gradient accumulation (the loss is the mean over
 // every response token of the optimizer step), gradient-norm clipping; for
-// models with MTP modules, the weighted MTP loss (see mtp_loss_weight).
+// models with MTP modules, the weighted MTP loss (see mtp_loss_weight); for
+// MoE models, optional expert-bias balancing (moe_bias_update_speed).
 // Output: metrics as JSON lines on `metrics` (stdout; "loss" is the main
 // next-token loss, "mtp_loss" the unweighted MTP term when it is on), progress with ETA on
 // stderr, checkpoints in the HF layout under run_dir (checkpoint-<step>/ and
@@ -64,6 +65,13 @@ struct SftConfig {
   // mtp_loss_weight / D * sum over the D depths of the modules' cross-entropy
   // (DeepSeek-V3's lambda, 0.3 early in its pre-training). 0: off.
   double mtp_loss_weight = 0.3;
+  // Auxiliary-loss-free expert balancing (models with routed experts,
+  // policy/expert_balancing.h; ignored otherwise): after every optimizer step
+  // each MoE layer's selection bias moves by this rate toward uniform load,
+  // from the step's real (non-padding) tokens. DeepSeek-V3 pre-trains with
+  // 0.001. 0: off. Either way MoE models log "moe/load_max_over_mean",
+  // "moe/load_cv" and "moe/load_max_over_mean_worst" of the logged step.
+  double moe_bias_update_speed = 0.0;
 
   // Reads the section with defaults; unknown keys and bad values are reported
   // by reader->Finish().

@@ -110,6 +110,18 @@ void DeepseekV3ForCausalLM::UpdateExpertBias(double rate) {
   for (auto* m : MoeLayers()) m->UpdateBias(rate);
 }
 
+void DeepseekV3ForCausalLM::UpdateExpertBiasFrom(const std::vector<torch::Tensor>& loads,
+                                                 double rate) {
+  std::vector<MoeImpl*> layers = MoeLayers();
+  TORCH_CHECK(loads.size() == layers.size(), "expert bias update: ", loads.size(), " loads for ",
+              layers.size(), " MoE layers");
+  for (size_t i = 0; i < layers.size(); ++i) layers[i]->UpdateBiasFrom(loads[i], rate);
+}
+
+void DeepseekV3ForCausalLM::SetExpertLoadMask(const torch::Tensor& counted) {
+  for (auto* m : MoeLayers()) m->set_load_mask(counted);
+}
+
 void DeepseekV3ForCausalLM::InitWeights(uint64_t seed) {
   torch::NoGradGuard no_grad;
   torch::manual_seed(seed);

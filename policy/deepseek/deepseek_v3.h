@@ -92,6 +92,8 @@ class DeepseekV3ForCausalLM : public CausalLM, public ExpertBalancing, public Mu
   std::vector<torch::Tensor> ExpertLoads() override;
   void ResetExpertLoads() override;
   void UpdateExpertBias(double rate) override;
+  void UpdateExpertBiasFrom(const std::vector<torch::Tensor>& loads, double rate) override;
+  void SetExpertLoadMask(const torch::Tensor& counted) override;
   // The MoE blocks in layer order (main layers then MTP), for load metrics and
   // bias balancing.
   std::vector<MoeImpl*> MoeLayers();

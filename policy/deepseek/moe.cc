@@ -84,7 +84,16 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x) {
   auto weight_of = w.reshape({-1});                                      // [N*K]
   auto order = expert_of.argsort();
   auto counts = torch::bincount(expert_of, /*weights=*/{}, num_experts_).to(torch::kCPU);
-  load_ += counts;
+  if (load_mask_.defined()) {
+    TORCH_CHECK(load_mask_.numel() == N, "MoE load mask has ", load_mask_.numel(),
+                " entries for a forward pass of ", N, " tokens");
+    // Only the marked tokens' choices count; every token is still routed.
+    auto counted = load_mask_.to(expert_of.device()).unsqueeze(1).expand({N, K}).reshape({-1});
+    load_ += torch::bincount(expert_of.masked_select(counted), /*weights=*/{}, num_experts_)
+                 .to(torch::kCPU);
+  } else {
+    load_ += counts;
+  }
   auto tokens_sorted = token_of.index_select(0, order);
   auto weights_sorted = weight_of.index_select(0, order);
   auto out = torch::zeros_like(flat);
@@ -105,12 +114,21 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x) {
 
 void MoeImpl::ResetLoad() { load_.zero_(); }
 
-void MoeImpl::UpdateBias(double rate) {
+void MoeImpl::set_load_mask(const torch::Tensor& counted) {
+  load_mask_ = counted.defined() ? counted.reshape({-1}).to(torch::kBool) : counted;
+}
+
+void MoeImpl::UpdateBias(double rate) { UpdateBiasFrom(load_, rate); }
+
+void MoeImpl::UpdateBiasFrom(const torch::Tensor& load_in, double rate) {
+  TORCH_CHECK(load_in.numel() == num_experts_, "MoE bias update: load has ", load_in.numel(),
+              " entries for ", num_experts_, " experts");
   torch::NoGradGuard no_grad;
-  auto load = load_.to(torch::kFloat32);
+  auto load = load_in.to(torch::kCPU, torch::kFloat64).reshape({-1});
   auto mean = load.mean();
-  auto delta = (mean - load).sign() * rate;
-  gate->e_score_correction_bias.add_(delta.to(gate->e_score_correction_bias.device()));
+  auto delta = (mean - load).sign() * rate;  // float64: exact for any count
+  auto& bias = gate->e_score_correction_bias;
+  bias.add_(delta.to(bias.device(), bias.scalar_type()));
   ResetLoad();
 }
 

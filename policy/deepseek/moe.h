@@ -9,9 +9,12 @@
 // norm_topk_prob, times routed_scaling_factor. Shared experts always run.
 // Tokens are grouped by expert for the matmuls (one batched matmul per expert
 // that has tokens), never a per-token loop.
-// Auxiliary-loss-free balancing: Forward counts tokens per expert; the learner
-// calls UpdateBias(rate) after a step to nudge the bias toward uniform load
-// (bias += rate * sign(mean_load - load)), DeepSeek-V3 section 2.1.2.
+// Auxiliary-loss-free balancing: Forward counts tokens per expert (only the
+// tokens set_load_mask marks, when a mask is set: a trainer's right padding is
+// routed but not counted); the learner calls UpdateBias(rate) after a step (or
+// UpdateBiasFrom with loads summed over data-parallel ranks) to nudge the bias
+// toward uniform load (bias += rate * sign(mean_load - load)), DeepSeek-V3
+// section 2.1.2.
 // Weight names: gate.weight [E, C], gate.e_score_correction_bias [E] (a
 // parameter without gradient), experts.E.{gate,up,down}_proj.weight, shared_experts.*.
 #pragma once
@@ -51,8 +54,17 @@ class MoeImpl : public torch::nn::Module {
   // Tokens routed to each expert since the last UpdateBias/ResetLoad, [E] int64.
   torch::Tensor expert_load() const { return load_; }
   void ResetLoad();
+  // counted: [B, T] bool (any dtype; nonzero = counted) over the tokens of the
+  // next forward passes, or undefined to count every token (the default).
+  // A forward whose token count differs from counted.numel() throws
+  // c10::Error naming both counts.
+  void set_load_mask(const torch::Tensor& counted);
   // Nudges e_score_correction_bias toward uniform load, then resets the counts.
   void UpdateBias(double rate);
+  // The same from the given counts ([E], any numeric dtype, any device; e.g.
+  // this layer's load summed over data-parallel ranks) instead of this
+  // replica's own; resets the counts too.
+  void UpdateBiasFrom(const torch::Tensor& load, double rate);
 
   TopkRouter gate{nullptr};
   torch::nn::ModuleList experts{nullptr};
@@ -61,6 +73,7 @@ class MoeImpl : public torch::nn::Module {
  private:
   int64_t num_experts_;
   torch::Tensor load_;
+  torch::Tensor load_mask_;  // [N] bool, or undefined: count every token
 };
 TORCH_MODULE(Moe);
 

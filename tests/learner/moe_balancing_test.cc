@@ -1,39 +1,17 @@
 // tests/learner/moe_balancing_test.cc: the learner's auxiliary-loss-free
 // balancing on a tiny deepseek_v3 MoE policy: load moves toward uniform over
 // GRPO updates, load metrics are reported, speed 0 leaves the bias alone,
-// and a dense policy reports no MoE metrics.
+// pad tokens of a right-padded micro-batch are not counted, and a dense
+// policy reports no MoE metrics.
 #include <gtest/gtest.h>
 
 #include "learner/learner.h"
 #include "policy/deepseek/deepseek_v3.h"
 #include "tests/learner/tiny_causal_lm.h"
+#include "tests/learner/tiny_moe_policy.h"
 
 namespace rlzero {
 namespace {
-
-deepseek::DeepseekV3Config TinyMoeConfig() {
-  deepseek::DeepseekV3Config c;
-  c.vocab_size = 16;
-  c.hidden_size = 16;
-  c.intermediate_size = 24;
-  c.moe_intermediate_size = 8;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.num_key_value_heads = 2;
-  c.n_shared_experts = 1;
-  c.n_routed_experts = 8;
-  c.n_group = 1;
-  c.topk_group = 1;
-  c.num_experts_per_tok = 2;
-  c.first_k_dense_replace = 1;
-  c.kv_lora_rank = 8;
-  c.q_lora_rank = 0;
-  c.qk_rope_head_dim = 4;
-  c.qk_nope_head_dim = 4;
-  c.v_head_dim = 4;
-  c.max_position_embeddings = 64;
-  return c;
-}
 
 // 8 samples of 16 tokens, no padding: 128 tokens, 256 expert choices per layer.
 std::vector<TrainSample> Samples(int seed) {
@@ -55,14 +33,7 @@ struct TrainRun {
 };
 
 TrainRun Train(double speed, int updates) {
-  auto model = std::make_shared<deepseek::DeepseekV3ForCausalLM>(TinyMoeConfig());
-  model->InitWeights(3);
-  {
-    torch::NoGradGuard ng;  // a router skewed to experts 0 and 1
-    auto bias = model->MoeLayers()[0]->gate->e_score_correction_bias;
-    bias[0].fill_(0.15);
-    bias[1].fill_(0.15);
-  }
+  auto model = testing::TinyMoePolicy(/*seed=*/3, /*skew=*/0.15);
   GrpoConfig g;
   g.max_response_len = 12;
   OptimConfig o;
@@ -113,6 +84,43 @@ TEST(MoeBalancingTest, SpeedZeroLogsLoadButKeepsTheBias) {
   EXPECT_GT(r.moe.back().at("moe/load_max_over_mean"), 3.0);
   EXPECT_EQ(r.bias[0].item<double>(), static_cast<float>(0.15));
   EXPECT_EQ(r.bias[5].item<double>(), 0.0);
+}
+
+// Samples of 6 to 16 tokens (85 real tokens): trained as one right-padded
+// micro-batch of 8 x 16, or in micro-batches of at most 16 padded tokens
+// (little padding), the same optimiser step sees the same real tokens, so the
+// load metrics and the bias must be the same. Counting the padding (43 of the
+// 128 positions in the first case) would change both.
+TEST(MoeBalancingTest, PaddingOfMicroBatchesIsNotCounted) {
+  auto run = [](int64_t micro_batch_tokens) {
+    auto model = testing::TinyMoePolicy(/*seed=*/5, /*skew=*/0.0);
+    model->to(torch::kFloat64);  // so the two batchings route identically
+    GrpoConfig g;
+    g.max_response_len = 12;
+    g.micro_batch_tokens = micro_batch_tokens;
+    MoeBalanceConfig moe;
+    moe.bias_update_speed = 0.01;
+    auto learner = Learner::Create(model, nullptr, g, OptimConfig(), 12, moe);
+    EXPECT_TRUE(learner.ok()) << learner.status().ToString();
+    auto samples = Samples(1);
+    for (size_t i = 0; i < samples.size(); ++i) {  // completions of 2..12 tokens
+      const size_t keep = 2 + (i * 10) / 7;
+      samples[i].completion_ids.resize(keep);
+      samples[i].behaviour_logprobs.resize(keep);
+    }
+    EXPECT_TRUE((*learner)->ComputeOldLogProbs(&samples).ok());
+    auto m = (*learner)->Update(samples, 0);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return std::make_pair(m.ok() ? m->moe : std::map<std::string, double>{},
+                          model->MoeLayers()[0]->gate->e_score_correction_bias.clone());
+  };
+  auto [padded, padded_bias] = run(/*micro_batch_tokens=*/0);  // one micro-batch of 8 x 16
+  auto [alone, alone_bias] = run(/*micro_batch_tokens=*/16);   // <= 16 padded tokens each
+  ASSERT_FALSE(padded.empty());
+  for (const char* key : {"moe/load_max_over_mean", "moe/load_cv"})
+    EXPECT_DOUBLE_EQ(padded.at(key), alone.at(key)) << key;
+  EXPECT_TRUE(torch::equal(padded_bias, alone_bias)) << padded_bias << alone_bias;
+  EXPECT_GT(padded_bias.abs().sum().item<double>(), 0.0);  // the step moved it
 }
 
 TEST(MoeBalancingTest, DensePolicyReportsNoMoeMetrics) {

@@ -259,6 +259,88 @@ TEST(DeepseekV3Test, BiasBalancingMovesLoadTowardUniform) {
   EXPECT_LT(after, 1.5);
 }
 
+// A load mask counts only the marked tokens: a right-padded batch under its
+// padding mask counts exactly what its rows count one by one, unpadded (the
+// routing of a real token does not depend on the padding after it).
+TEST(DeepseekV3Test, LoadMaskCountsOnlyRealTokensOfAPaddedBatch) {
+  torch::NoGradGuard ng;
+  DeepseekV3Config c = TinyConfig();
+  c.num_nextn_predict_layers = 0;
+  DeepseekV3ForCausalLM m(c);
+  m.InitWeights(7);
+  m.to(torch::kFloat64);
+  const std::vector<int64_t> lengths = {9, 4, 6};
+  const int64_t B = 3, T = 9, K = c.num_experts_per_tok;
+  auto ids = torch::randint(1, c.vocab_size, {B, T}, torch::kInt64);
+  auto real = torch::zeros({B, T}, torch::kBool);
+  for (int64_t b = 0; b < B; ++b) {
+    real[b].narrow(0, 0, lengths[b]).fill_(true);
+    ids[b].narrow(0, lengths[b], T - lengths[b]).fill_(0);  // right padding
+  }
+  const size_t layers = m.MoeLayers().size();
+  ASSERT_EQ(layers, 2u);
+
+  // Unpadded, one row at a time.
+  m.ResetExpertLoads();
+  for (int64_t b = 0; b < B; ++b) {
+    auto row = ids[b].narrow(0, 0, lengths[b]).unsqueeze(0);
+    m.Forward(row, Positions(1, 0, lengths[b]), torch::Tensor(), nullptr);
+  }
+  std::vector<torch::Tensor> expected = m.ExpertLoads();
+
+  // Padded, masked.
+  m.ResetExpertLoads();
+  {
+    ScopedExpertLoadMask scope(&m, real);
+    m.Forward(ids, Positions(B, 0, T), torch::Tensor(), nullptr);
+  }
+  std::vector<torch::Tensor> masked = m.ExpertLoads();
+  for (size_t l = 0; l < layers; ++l) {
+    EXPECT_TRUE(torch::equal(masked[l], expected[l])) << "layer " << l;
+    EXPECT_EQ(masked[l].sum().item<int64_t>(), (9 + 4 + 6) * K);
+  }
+
+  // The scope cleared the mask: every token counts again, padding included.
+  m.ResetExpertLoads();
+  m.Forward(ids, Positions(B, 0, T), torch::Tensor(), nullptr);
+  EXPECT_EQ(m.ExpertLoads()[0].sum().item<int64_t>(), B * T * K);
+
+  // A mask of the wrong size is a programmer error, reported with both counts.
+  m.SetExpertLoadMask(torch::ones({2, 2}, torch::kBool));
+  try {
+    m.Forward(ids, Positions(B, 0, T), torch::Tensor(), nullptr);
+    ADD_FAILURE() << "a mismatched load mask was accepted";
+  } catch (const c10::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("4 entries for a forward pass of 27 tokens"),
+              std::string::npos)
+        << e.what();
+  }
+  m.SetExpertLoadMask(torch::Tensor());
+}
+
+// UpdateExpertBiasFrom applies the given loads (e.g. summed over ranks), not
+// the replica's own, and clears the replica's counts.
+TEST(DeepseekV3Test, BiasUpdateFromGivenLoads) {
+  torch::NoGradGuard ng;
+  DeepseekV3Config c = TinyConfig();
+  c.num_nextn_predict_layers = 0;
+  DeepseekV3ForCausalLM m(c);
+  m.InitWeights(1);
+  m.Forward(torch::randint(0, c.vocab_size, {2, 5}, torch::kInt64), Positions(2, 0, 5),
+            torch::Tensor(), nullptr);
+  // Layer 1: experts 0-3 below the mean, 4-7 above; layer 2: 3 equals the mean (no move).
+  std::vector<torch::Tensor> loads = {
+      torch::tensor({0, 1, 2, 3, 5, 6, 7, 8}, torch::kInt64),
+      torch::tensor({1.0, 1.0, 1.0, 3.0, 5.0, 5.0, 5.0, 3.0}, torch::kFloat64)};
+  m.UpdateExpertBiasFrom(loads, 0.5);
+  auto b1 = m.MoeLayers()[0]->gate->e_score_correction_bias;
+  auto b2 = m.MoeLayers()[1]->gate->e_score_correction_bias;
+  EXPECT_TRUE(torch::equal(b1, torch::tensor({.5f, .5f, .5f, .5f, -.5f, -.5f, -.5f, -.5f})));
+  EXPECT_TRUE(torch::equal(b2, torch::tensor({.5f, .5f, .5f, 0.f, -.5f, -.5f, -.5f, 0.f})));
+  for (const auto& l : m.ExpertLoads()) EXPECT_EQ(l.sum().item<int64_t>(), 0);
+  EXPECT_THROW(m.UpdateExpertBiasFrom({loads[0]}, 0.5), c10::Error);
+}
+
 // YaRN inverse frequencies, computed here with the formulas of the YaRN paper
 // as transformers implements them, in long double; and DeepSeek's softmax
 // scale (qk_head_dim^-0.5 times yarn_get_mscale(factor, mscale_all_dim)^2).
