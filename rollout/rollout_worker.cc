@@ -21,8 +21,11 @@ StatusOr<WorkerGenerateResult> RolloutWorker::Generate(
   queued_.fetch_sub(1);
   const int64_t have = version_.load();
   if (required_version >= 0) {
+    // A newer version than required is always acceptable (async mode: the
+    // learner published again while this request was on its way); the
+    // response names the version that sampled.
     const int64_t gap = required_version - have;
-    if (gap < 0 || gap > std::max<int64_t>(max_staleness, 0))
+    if (gap > std::max<int64_t>(max_staleness, 0))
       return FailedPrecondition("rollout worker holds weights version " + std::to_string(have) +
                                 ", request needs " + std::to_string(required_version));
   }

@@ -211,6 +211,12 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     to.server = flags.server;
     to.min_workers = flags.min_workers;
     to.wait_workers_ms = flags.wait_workers_ms;
+    to.max_staleness = job.trainer.max_staleness;
+    if (to.max_staleness > 0 && flags.rollout_workers == 0 && !flags.listen_for_workers) {
+      // Async in-process: the sampler gets its own copy of the weights.
+      RLZ_ASSIGN_OR_RETURN(LoadedModel copy, LoadModel(job.model_path, device, dtype));
+      to.sampling_copy = copy.model;
+    }
     RLZ_ASSIGN_OR_RETURN(topology, RolloutTopology::Start(to));
     RLZ_ASSIGN_OR_RETURN(scorer, RewardScorer::Create(job.rewards));
 
