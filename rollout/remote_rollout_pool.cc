@@ -9,6 +9,7 @@
 #include "rollout/rollout_service.h"
 #include "rollout/weight_stream.h"
 #include "rpc/status_mapping.h"
+#include "telemetry/metrics_registry.h"
 
 namespace rlzero {
 
@@ -73,12 +74,19 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
   grpc::ClientContext ctx;
   rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.weights_timeout_ms));
   v1::LoadWeightsResponse resp;
+  const auto rpc_start = std::chrono::steady_clock::now();
   auto writer = w.stub->LoadWeights(&ctx, &resp);
   for (const auto& c : *chunks) {
     if (!writer->Write(c)) break;
   }
   writer->WritesDone();
   grpc::Status st = writer->Finish();
+  telemetry::ProcessMetrics()
+      .GetHistogram("rlzero_rpc_client_latency_seconds",
+                    "client-side RPC latency (learner -> rollout workers)",
+                    telemetry::LatencyBuckets(), {{"method", "LoadWeights"}})
+      ->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
   if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext("push weights to " + w.address);
   w.version = resp.version();
   return Status::Ok();
@@ -209,7 +217,14 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
         in_flight_.push_back(&ctx);
       }
       v1::GenerateResponse resp;
+      const auto rpc_start = std::chrono::steady_clock::now();
       grpc::Status st = w->stub->Generate(&ctx, req, &resp);
+      telemetry::ProcessMetrics()
+          .GetHistogram("rlzero_rpc_client_latency_seconds",
+                        "client-side RPC latency (learner -> rollout workers)",
+                        telemetry::LatencyBuckets(), {{"method", "Generate"}})
+          ->Observe(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
       {
         std::lock_guard<std::mutex> lock(mu_);
         in_flight_.erase(std::remove(in_flight_.begin(), in_flight_.end(), &ctx), in_flight_.end());

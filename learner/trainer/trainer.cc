@@ -10,6 +10,7 @@
 #include "learner/distributed/rank_zero.h"
 #include "learner/distributed/scalar_reduce.h"
 #include "learner/train_sample_codec.h"
+#include "telemetry/metrics_registry.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -304,6 +305,28 @@ Status Trainer::Publish(StepData* d) {
 
 // ---------------------------------------------------------------- run loop
 
+// The process /metrics view of the run (telemetry/metrics_registry.h).
+void Trainer::ExportStepMetrics(const std::map<std::string, double>& m) const {
+  auto& r = telemetry::ProcessMetrics();
+  r.GetCounter("rlzero_trainer_steps_total", "training steps done by this process")->Increment();
+  r.GetGauge("rlzero_trainer_step", "steps done (including resumed ones)")
+      ->Set(static_cast<double>(state_.step));
+  r.GetGauge("rlzero_weights_version", "policy weights version held by this process")
+      ->Set(static_cast<double>(state_.weights_version));
+  r.GetGauge("rlzero_trainer_tokens_per_second", "trained tokens / step wall time, last step")
+      ->Set(m.at("tokens_per_s"));
+  r.GetHistogram("rlzero_trainer_step_seconds", "wall time of a training step",
+                 telemetry::LatencyBuckets())
+      ->Observe(m.at("time/step"));
+  r.GetGauge("rlzero_trainer_staleness_max", "largest staleness trained on, last step")
+      ->Set(m.at("staleness/max"));
+  r.GetCounter("rlzero_trainer_groups_dropped_stale_total", "groups dropped as too stale")
+      ->Increment(m.at("groups_dropped_stale"));
+  r.GetGauge("rlzero_trainer_rollout_queue_depth",
+             "async: batches of groups made ahead and not yet trained on")
+      ->Set(producer_ ? static_cast<double>(producer_->queued()) : 0.0);
+}
+
 Status Trainer::BuildBatch(StepData* d) {
   RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
     RLZ_RETURN_IF_ERROR(CollectGroups(d));
@@ -368,6 +391,7 @@ StatusOr<RunOutcome> Trainer::Run() {
       std::map<std::string, double> metrics = StepMetrics(d, Seconds(start));
       if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Write(state_.step, metrics));
       if (deps_.on_step) deps_.on_step(state_.step, metrics);
+      ExportStepMetrics(metrics);
       outcome.last_metrics = metrics;
     }
     if (config_.save_every > 0 && state_.step % config_.save_every == 0 &&

@@ -159,6 +159,7 @@ class Trainer {
   Status Update(StepData* d);
   Status Publish(StepData* d);
   std::map<std::string, double> StepMetrics(const StepData& d, double step_seconds) const;
+  void ExportStepMetrics(const std::map<std::string, double>& metrics) const;
   uint64_t SampleSeed(int draw) const { return SampleSeedAt(state_.step, draw); }
   uint64_t SampleSeedAt(int64_t step, int draw) const;
 
