@@ -89,7 +89,11 @@ TEST(GroupProducerTest, StaysAtMostAheadBatchesAheadAndKeepsOrder) {
   ConstScorer scorer;
   GroupProducer producer(Options(2), &prompts, &source, &scorer);
   producer.Start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Wait (bounded: the machine may be loaded) for the two allowed batches,
+  // then give a third the chance to (wrongly) start.
+  for (int i = 0; i < 1000 && producer.queued() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(source.calls.load(), 2);
   EXPECT_EQ(producer.queued(), 2);
   for (int64_t i = 5; i < 9; ++i) {
