@@ -18,6 +18,9 @@ void AddServerFlags(CLI::App& app, rpc::ServerOptions* o) {
                  "PEM CA for client certificates (then required)");
   app.add_option("--max-message-bytes", o->max_message_bytes, "largest request/response")
       ->capture_default_str();
+  app.add_option("--metrics-listen", o->metrics_listen,
+                 "also serve Prometheus /metrics over HTTP here: PORT or :PORT (loopback), "
+                 "HOST:PORT; no auth");
 }
 
 void BlockShutdownSignals() {

@@ -1,6 +1,7 @@
 // rollout/remote_rollout_pool.cc
 #include "rollout/remote_rollout_pool.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -8,6 +9,7 @@
 #include "rollout/rollout_service.h"
 #include "rollout/weight_stream.h"
 #include "rpc/status_mapping.h"
+#include "telemetry/metrics_registry.h"
 
 namespace rlzero {
 
@@ -60,26 +62,60 @@ std::vector<std::string> RemoteRolloutPool::live_addresses() const {
 
 Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
-  if (w.version == published_version_) return Status::Ok();
+  std::shared_ptr<const std::vector<v1::WeightChunk>> chunks;
+  int64_t version;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    chunks = chunks_;
+    version = published_version_;
+  }
+  if (w.version >= version) return Status::Ok();
+  if (!chunks) return FailedPrecondition("push weights to " + w.address + ": none published");
   grpc::ClientContext ctx;
   rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.weights_timeout_ms));
   v1::LoadWeightsResponse resp;
+  const auto rpc_start = std::chrono::steady_clock::now();
   auto writer = w.stub->LoadWeights(&ctx, &resp);
-  for (const auto& c : chunks_) {
+  for (const auto& c : *chunks) {
     if (!writer->Write(c)) break;
   }
   writer->WritesDone();
   grpc::Status st = writer->Finish();
+  telemetry::ProcessMetrics()
+      .GetHistogram("rlzero_rpc_client_latency_seconds",
+                    "client-side RPC latency (learner -> rollout workers)",
+                    telemetry::LatencyBuckets(), {{"method", "LoadWeights"}})
+      ->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
   if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext("push weights to " + w.address);
   w.version = resp.version();
   return Status::Ok();
 }
 
+void RemoteRolloutPool::MarkDead(Worker& w) {
+  w.alive = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  int dead = 0;
+  for (auto& x : workers_) dead += x->alive ? 0 : 1;
+  stats_.dead_workers = dead;
+}
+
+PoolStats RemoteRolloutPool::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void RemoteRolloutPool::CancelGeneration() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++cancel_epoch_;
+  for (grpc::ClientContext* ctx : in_flight_) ctx->TryCancel();
+}
+
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
-  std::vector<v1::WeightChunk> chunks;
+  auto chunks = std::make_shared<std::vector<v1::WeightChunk>>();
   RLZ_RETURN_IF_ERROR(
       WriteWeightChunks(model, version, options_.weight_chunk_bytes, [&](const v1::WeightChunk& c) {
-        chunks.push_back(c);
+        chunks->push_back(c);
         return true;
       }));
   std::vector<std::shared_ptr<Worker>> workers;
@@ -98,8 +134,7 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
     Status s = pushes[i].get();
     if (!s.ok()) {
       last_error = s.message();
-      workers[i]->alive = false;
-      ++stats_.dead_workers;
+      MarkDead(*workers[i]);
       std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
     }
   }
@@ -129,7 +164,12 @@ std::shared_ptr<RemoteRolloutPool::Worker> RemoteRolloutPool::PickWorker(
 
 StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
     const std::vector<std::vector<int32_t>>& prompts, const SamplingParams& params, int64_t version,
-    int64_t max_staleness) {
+    int64_t max_staleness, int64_t* used_version) {
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    epoch = cancel_epoch_;
+  }
   const int shards_n = std::max(1, std::min<int>(live_workers(), static_cast<int>(prompts.size())));
   if (live_workers() == 0) return Unavailable("no live rollout worker");
   std::vector<std::pair<size_t, size_t>> shards;  // [begin, end)
@@ -139,6 +179,8 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
   std::vector<StatusOr<std::vector<Completion>>> results(shards.size(),
                                                          Status(StatusCode::kUnknown, "not run"));
   std::vector<int64_t> reassigned(shards.size(), 0);
+  std::vector<int64_t> versions(shards.size(), -1);
+  const Status cancelled(StatusCode::kCancelled, "rollout generation cancelled");
   auto run_shard = [&](size_t s) {
     const auto [begin, end] = shards[s];
     std::vector<std::shared_ptr<Worker>> tried;
@@ -148,10 +190,10 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
       if (!w) break;
       if (attempt > 0) ++reassigned[s];
       tried.push_back(w);
-      if (w->version != version) {
+      if (w->version < version) {
         Status p = PushTo(*w);
         if (!p.ok()) {
-          w->alive = false;
+          MarkDead(*w);
           last = p;
           continue;
         }
@@ -166,13 +208,36 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
         req.add_prompts()->mutable_ids()->Add(prompts[i].begin(), prompts[i].end());
       grpc::ClientContext ctx;
       rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.generate_timeout_ms));
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (cancel_epoch_ != epoch) {
+          results[s] = cancelled;
+          return;
+        }
+        in_flight_.push_back(&ctx);
+      }
       v1::GenerateResponse resp;
+      const auto rpc_start = std::chrono::steady_clock::now();
       grpc::Status st = w->stub->Generate(&ctx, req, &resp);
+      telemetry::ProcessMetrics()
+          .GetHistogram("rlzero_rpc_client_latency_seconds",
+                        "client-side RPC latency (learner -> rollout workers)",
+                        telemetry::LatencyBuckets(), {{"method", "Generate"}})
+          ->Observe(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        in_flight_.erase(std::remove(in_flight_.begin(), in_flight_.end(), &ctx), in_flight_.end());
+        if (cancel_epoch_ != epoch) {
+          results[s] = cancelled;
+          return;
+        }
+      }
       if (!st.ok()) {
         last = rpc::FromGrpcStatus(st).WithContext("rollout worker " + w->address);
         // A refused request (bad input) will fail anywhere: do not kill the worker for it.
         if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) break;
-        if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) w->alive = false;
+        if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) MarkDead(*w);
         std::fprintf(stderr, "[learner] %s; reassigning prompts %zu..%zu\n", last.message().c_str(),
                      begin, end);
         continue;
@@ -182,7 +247,7 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
         last = DataLoss("rollout worker " + w->address + " returned " +
                         std::to_string(resp.completions_size()) + " completions, expected " +
                         std::to_string(expected));
-        w->alive = false;
+        MarkDead(*w);
         continue;
       }
       std::vector<Completion> out;
@@ -197,6 +262,7 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
         x.finish_reason = c.finish_reason();
         out.push_back(std::move(x));
       }
+      versions[s] = resp.weights_version();
       results[s] = std::move(out);
       return;
     }
@@ -205,18 +271,18 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
   std::vector<std::thread> threads;
   for (size_t s = 0; s < shards.size(); ++s) threads.emplace_back(run_shard, s);
   for (auto& t : threads) t.join();
-  std::vector<Completion> all;
-  for (size_t s = 0; s < shards.size(); ++s) {
-    stats_.reassigned_shards += reassigned[s];
-    if (!results[s].ok()) return results[s].status();
-    for (auto& c : *results[s]) all.push_back(std::move(c));
-  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    int dead = 0;
-    for (auto& w : workers_) dead += w->alive ? 0 : 1;
-    stats_.dead_workers = dead;
+    for (int64_t r : reassigned) stats_.reassigned_shards += r;
   }
+  std::vector<Completion> all;
+  int64_t oldest = -1;
+  for (size_t s = 0; s < shards.size(); ++s) {
+    if (!results[s].ok()) return results[s].status();
+    oldest = s == 0 ? versions[s] : std::min(oldest, versions[s]);
+    for (auto& c : *results[s]) all.push_back(std::move(c));
+  }
+  if (used_version != nullptr) *used_version = oldest;
   return all;
 }
 

@@ -14,9 +14,14 @@
 //     (pushing weights v first if it lacks them). Every prompt's completions
 //     come back exactly once, in prompt order; completions are seeded by
 //     global prompt index, so the result does not depend on the split or on
-//     reassignment. It fails only when no live worker is left.
-// Thread safety: AddWorker may be called concurrently with anything;
-// PublishWeights and Generate are called by the learner's one thread.
+//     reassignment. It fails only when no live worker is left. A worker
+//     holding a newer version than asked for serves the request (async
+//     mode); *used_version gets the oldest version that actually sampled.
+//   - CancelGeneration() makes a running Generate return CANCELLED soon (its
+//     RPCs are cancelled; no worker is marked dead for it).
+// Thread safety: AddWorker and CancelGeneration may be called concurrently
+// with anything; one PublishWeights and one Generate may run at the same
+// time (async mode: the trainer publishes while its producer generates).
 #pragma once
 
 #include <chrono>
@@ -59,23 +64,29 @@ class RemoteRolloutPool {
   Status PublishWeights(CausalLM& model, int64_t version);
   StatusOr<std::vector<Completion>> Generate(const std::vector<std::vector<int32_t>>& prompts,
                                              const SamplingParams& params, int64_t version,
-                                             int64_t max_staleness = 0);
-  const PoolStats& stats() const { return stats_; }
+                                             int64_t max_staleness = 0,
+                                             int64_t* used_version = nullptr);
+  void CancelGeneration();
+  PoolStats stats() const;
 
  private:
   struct Worker;
   std::shared_ptr<Worker> PickWorker(size_t preferred,
                                      const std::vector<std::shared_ptr<Worker>>& avoid);
   Status PushTo(Worker& w);
+  void MarkDead(Worker& w);
 
   rpc::TokenAuth auth_;
   RemoteRolloutPoolOptions options_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<Worker>> workers_;
-  // The latest published weights, serialised once.
-  std::vector<v1::WeightChunk> chunks_;
+  // The latest published weights, serialised once (guarded by mu_; a push
+  // holds its own reference, so a newer publish never pulls chunks from under it).
+  std::shared_ptr<const std::vector<v1::WeightChunk>> chunks_;
   int64_t published_version_ = -1;
-  PoolStats stats_;
+  PoolStats stats_;                              // guarded by mu_
+  std::vector<grpc::ClientContext*> in_flight_;  // Generate RPCs, guarded by mu_
+  uint64_t cancel_epoch_ = 0;                    // guarded by mu_
 };
 
 }  // namespace rlzero

@@ -4,8 +4,9 @@
 //
 // Contract: Generate runs one request at a time (requests queue on a mutex,
 // bounded by max_queued: beyond it, RESOURCE_EXHAUSTED). It refuses
-// (FAILED_PRECONDITION) a request for a weights version it does not hold,
-// unless the request accepts that staleness. LoadWeights takes fully
+// (FAILED_PRECONDITION) a request for a weights version newer than the one it
+// holds, unless the request accepts that staleness; holding a newer version
+// than required is fine (the result names the version used). LoadWeights takes fully
 // assembled, checksum-verified tensors and copies them into the model under
 // the same mutex, so no sample ever comes from a half-loaded model.
 // Thread safety: all methods may be called from any thread.

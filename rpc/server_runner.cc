@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "base/file_contents.h"
+#include "rpc/metrics_interceptor.h"
 
 namespace rlzero::rpc {
 std::string NormalizeListenAddress(const std::string& listen) {
@@ -57,6 +58,9 @@ StatusOr<std::string> ServerRunner::Start(const ServerOptions& options,
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   for (auto* s : services) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeMetricsInterceptorFactory(options.role));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (!server_) return Unavailable(options.role + ": cannot listen on " + address);
   std::string bound = address;
@@ -66,6 +70,16 @@ StatusOr<std::string> ServerRunner::Start(const ServerOptions& options,
   std::fprintf(stderr, "[%s] listening on %s (auth: %s, tls: %s)\n", options.role.c_str(),
                bound.c_str(), auth_.enabled() ? "bearer token" : "NONE",
                options.tls_cert_file.empty() ? "off" : "on");
+  if (!options.metrics_listen.empty()) {
+    metrics_ = std::make_unique<telemetry::MetricsHttpServer>();
+    auto metrics_address = metrics_->Start(options.metrics_listen);
+    if (!metrics_address.ok()) {
+      Shutdown();
+      return metrics_address.status().WithContext(options.role);
+    }
+    std::fprintf(stderr, "[%s] metrics on http://%s/metrics\n", options.role.c_str(),
+                 metrics_address->c_str());
+  }
   return bound;
 }
 
@@ -90,6 +104,7 @@ void ServerRunner::Shutdown() {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_.reset();
   }
+  metrics_.reset();
 }
 
 }  // namespace rlzero::rpc

@@ -5,7 +5,9 @@
 // on message sizes, loopback by default (a bare ":PORT" or "PORT" means
 // 127.0.0.1:PORT; any other host must be given explicitly), optional TLS with
 // server certificates and optional client certificates, bearer-token auth
-// (handlers call TokenAuth::Check), and a log line naming role and address.
+// (handlers call TokenAuth::Check), a log line naming role and address,
+// per-method RPC counters and latencies (rpc/metrics_interceptor.h) and, with
+// metrics_listen, an HTTP /metrics endpoint.
 // Thread safety: Start/Shutdown from one thread; Wait from any.
 #pragma once
 
@@ -19,6 +21,7 @@
 
 #include "base/status.h"
 #include "rpc/auth.h"
+#include "telemetry/metrics_http_server.h"
 
 namespace rlzero::rpc {
 
@@ -31,6 +34,9 @@ struct ServerOptions {
   std::string tls_cert_file;  // PEM; with tls_key_file enables TLS
   std::string tls_key_file;
   std::string tls_client_ca_file;  // PEM; if set, client certificates are required
+  // Non-empty: also serve GET /metrics (Prometheus text, no auth) over HTTP
+  // here (telemetry/metrics_http_server.h); "PORT" means loopback.
+  std::string metrics_listen;
 };
 
 // "9000" or ":9000" -> "127.0.0.1:9000"; "unix:/path" and "host:port" unchanged.
@@ -46,6 +52,8 @@ class ServerRunner {
                               const std::vector<grpc::Service*>& services);
   const TokenAuth& auth() const { return auth_; }
   int port() const { return port_; }
+  // The /metrics port (0 without metrics_listen).
+  int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   // Blocks until Shutdown() or SIGINT/SIGTERM (when WaitForSignal is used).
   void Wait();
   // Blocks until SIGINT or SIGTERM arrives, then shuts down gracefully.
@@ -54,6 +62,7 @@ class ServerRunner {
 
  private:
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<telemetry::MetricsHttpServer> metrics_;
   TokenAuth auth_ = TokenAuth::Disabled();
   int port_ = 0;
 };

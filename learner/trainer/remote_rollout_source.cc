@@ -25,9 +25,12 @@ StatusOr<std::vector<SampledCompletion>> RemoteRolloutSource::Generate(
   SamplingParams p = params_;
   p.n = n;
   p.seed = seed;
+  int64_t used = -1;
   RLZ_ASSIGN_OR_RETURN(std::vector<Completion> completions,
-                       pool_->Generate(prompts, p, version_, max_staleness_));
-  return ToSampledCompletions(std::move(completions));
+                       pool_->Generate(prompts, p, version_.load(), max_staleness_, &used));
+  std::vector<SampledCompletion> out = ToSampledCompletions(std::move(completions));
+  for (SampledCompletion& c : out) c.weights_version = used;
+  return out;
 }
 
 }  // namespace rlzero

@@ -8,9 +8,14 @@
 // PublishWeights(v) streams the policy's current weights to every worker; the
 // first Generate publishes the current weights if nothing was published yet
 // (so a resumed run never samples from the workers' start-up weights).
-// Thread safety: the trainer's one thread.
+// Async mode: Generate (producer thread) may run while PublishWeights (trainer
+// thread) pushes a newer version; each completion is stamped with the version
+// the workers actually sampled with; CancelGeneration cancels the pool's RPCs.
+// Thread safety: one Generate and one PublishWeights at a time, possibly
+// concurrently; CancelGeneration from any thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "learner/trainer/trainer_parts.h"
@@ -26,14 +31,15 @@ class RemoteRolloutSource : public RolloutSource {
   StatusOr<std::vector<SampledCompletion>> Generate(
       const std::vector<std::vector<int32_t>>& prompts, int n, uint64_t seed) override;
   Status PublishWeights(int64_t version) override;
+  void CancelGeneration() override { pool_->CancelGeneration(); }
 
  private:
   std::shared_ptr<CausalLM> policy_;
   RemoteRolloutPool* pool_;
   SamplingParams params_;
   int64_t max_staleness_;
-  int64_t version_ = 0;
-  bool published_ = false;
+  std::atomic<int64_t> version_{0};
+  std::atomic<bool> published_{false};
 };
 
 }  // namespace rlzero

@@ -11,6 +11,7 @@
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/remote_rollout_source.h"
 #include "learner/trainer/rollout_worker_processes.h"
+#include "learner/trainer/snapshot_rollout_source.h"
 #include "rollout/learner_service.h"
 #include "rollout/remote_rollout_pool.h"
 
@@ -32,21 +33,33 @@ StatusOr<std::unique_ptr<RolloutTopology>> RolloutTopology::Start(
     RLZ_RETURN_IF_ERROR(t->StartRemote(options));
     return t;
   }
+  const bool async = options.max_staleness > 0;
+  if (async && !options.sampling_copy) {
+    return InvalidArgument("rollout topology: async in-process sampling needs a sampling copy");
+  }
+  // Sync: sample on the trained module itself; async: on the copy.
+  const std::shared_ptr<CausalLM> sampler_model = async ? options.sampling_copy : options.policy;
+  std::unique_ptr<RolloutSource> source;
   if (options.sampler == "naive") {
     NaiveSamplerOptions so;
     so.temperature = options.sampling.temperature;
     so.max_new_tokens = options.sampling.max_new_tokens;
     so.eos_token_ids = options.eos_token_ids;
     so.decode = options.decode;
-    t->source_ = std::make_unique<NaiveRolloutSource>(options.policy, so);
-    return t;
+    source = std::make_unique<NaiveRolloutSource>(sampler_model, so);
+  } else {
+    RolloutEngineOptions eo;
+    eo.max_batch = options.max_batch;
+    eo.eos_token_ids = options.eos_token_ids;
+    RLZ_RETURN_IF_ERROR(eo.Validate());
+    source = std::make_unique<EngineRolloutSource>(
+        std::make_unique<RolloutEngine>(sampler_model, eo, options.decode), options.sampling);
   }
-  RolloutEngineOptions eo;
-  eo.max_batch = options.max_batch;
-  eo.eos_token_ids = options.eos_token_ids;
-  RLZ_RETURN_IF_ERROR(eo.Validate());
-  t->source_ = std::make_unique<EngineRolloutSource>(
-      std::make_unique<RolloutEngine>(options.policy, eo, options.decode), options.sampling);
+  if (async) {
+    source = std::make_unique<SnapshotRolloutSource>(options.policy, options.sampling_copy,
+                                                     std::move(source));
+  }
+  t->source_ = std::move(source);
   return t;
 }
 
@@ -103,7 +116,8 @@ Status RolloutTopology::StartRemote(const RolloutTopologyOptions& options) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::fprintf(stderr, "learner %s: %d rollout workers joined\n", address_.c_str(), want);
-  source_ = std::make_unique<RemoteRolloutSource>(options.policy, pool_.get(), options.sampling);
+  source_ = std::make_unique<RemoteRolloutSource>(options.policy, pool_.get(), options.sampling,
+                                                  options.max_staleness);
   return Status::Ok();
 }
 

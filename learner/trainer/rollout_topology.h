@@ -39,6 +39,12 @@ struct RolloutTopologyOptions {
   DecodeFn decode;
   std::shared_ptr<CausalLM> policy;  // trained in place; remote workers get its weights
   std::string model_type;            // checked against the workers' models
+  // Async training (trainer.max_staleness > 0): remote requests accept this
+  // staleness; in-process sampling runs on `sampling_copy` (same
+  // architecture as `policy`, required then) behind a SnapshotRolloutSource,
+  // never on the module being trained.
+  int64_t max_staleness = 0;
+  std::shared_ptr<CausalLM> sampling_copy;
   // Spawned workers (> 0): how they start.
   int spawn_workers = 0;
   std::string model_path;

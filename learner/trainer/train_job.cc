@@ -26,6 +26,7 @@
 #include "policy/model_io.h"
 #include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
+#include "telemetry/metrics_http_server.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -86,6 +87,14 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
     dist.RecordError("backend", "must be auto, gloo or nccl");
   }
   if (c.distributed.timeout_ms <= 0) dist.RecordError("timeout_ms", "must be > 0");
+  ConfigReader metrics = config.Section("metrics");
+  metrics.Get("listen", &c.metrics_listen);
+  if (!c.metrics_listen.empty()) {
+    std::string host;
+    int port = 0;
+    Status s = telemetry::ParseHttpListenAddress(c.metrics_listen, &host, &port);
+    if (!s.ok()) metrics.RecordError("listen", s.message());
+  }
   ConfigReader moe = config.Section("moe");
   RLZ_ASSIGN_OR_RETURN(c.moe, MoeBalanceConfig::FromConfig(moe));
   return c;
@@ -160,6 +169,11 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
   }
   RLZ_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(job.device));
   RLZ_ASSIGN_OR_RETURN(torch::ScalarType dtype, ParseDtype(job.dtype));
+  std::unique_ptr<telemetry::MetricsHttpServer> metrics_http;
+  if (!job.metrics_listen.empty()) {
+    metrics_http = std::make_unique<telemetry::MetricsHttpServer>();
+    RLZ_RETURN_IF_ERROR(metrics_http->Start(job.metrics_listen).status());
+  }
   RLZ_ASSIGN_OR_RETURN(LoadedModel policy, LoadModel(job.model_path, device, dtype));
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<DataParallelGroup> group,
                        JoinDataParallelGroup(job, device, *policy.model));
@@ -211,6 +225,12 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     to.server = flags.server;
     to.min_workers = flags.min_workers;
     to.wait_workers_ms = flags.wait_workers_ms;
+    to.max_staleness = job.trainer.max_staleness;
+    if (to.max_staleness > 0 && flags.rollout_workers == 0 && !flags.listen_for_workers) {
+      // Async in-process: the sampler gets its own copy of the weights.
+      RLZ_ASSIGN_OR_RETURN(LoadedModel copy, LoadModel(job.model_path, device, dtype));
+      to.sampling_copy = copy.model;
+    }
     RLZ_ASSIGN_OR_RETURN(topology, RolloutTopology::Start(to));
     RLZ_ASSIGN_OR_RETURN(scorer, RewardScorer::Create(job.rewards));
 

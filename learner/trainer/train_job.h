@@ -16,6 +16,8 @@
 //            after training -> RUN_DIR/summary.json {steps, accuracy_before,
 //            accuracy_after, wall_seconds, run_dir} and RUN_DIR/report.html
 //   trainer / grpo / optim: trainer.h, learner_config.h
+//   metrics: listen (optional "PORT" | "HOST:PORT"): serve Prometheus /metrics
+//            over HTTP for the run (telemetry/metrics_http_server.h; no auth)
 //   distributed: backend (auto | gloo | nccl), timeout_ms (rendezvous and
 //            every collective; ranks other than 0 wait in a collective while
 //            rank 0 samples and evaluates, so it bounds a whole step)
@@ -83,7 +85,8 @@ struct TrainJobConfig {
   GrpoConfig grpo;
   OptimConfig optim;
   DataParallelOptions distributed{"auto", 1'800'000, false};
-  MoeBalanceConfig moe;  // section "moe"; MoE policies only
+  MoeBalanceConfig moe;        // section "moe"; MoE policies only
+  std::string metrics_listen;  // section "metrics", key "listen"; empty: no /metrics
 
   // Reads every section; the caller then calls config.Finish() (unknown keys)
   // and saves config.Resolved().

@@ -10,6 +10,7 @@
 #include "learner/distributed/rank_zero.h"
 #include "learner/distributed/scalar_reduce.h"
 #include "learner/train_sample_codec.h"
+#include "telemetry/metrics_registry.h"
 
 namespace rlzero {
 namespace fs = std::filesystem;
@@ -61,12 +62,14 @@ StatusOr<TrainerConfig> TrainerConfig::FromConfig(ConfigReader& r) {
   r.Get("keep_last", &c.keep_last);
   r.Get("seed", &c.seed);
   r.Get("run_id", &c.run_id);
+  r.Get("max_staleness", &c.max_staleness);
   if (c.max_steps < 0) r.RecordError("max_steps", "must be >= 0");
   if (c.prompts_per_step < 1) r.RecordError("prompts_per_step", "must be >= 1");
   if (c.group_size < 2) r.RecordError("group_size", "must be >= 2 (groups are compared)");
   if (c.max_draws < 1) r.RecordError("max_draws", "must be >= 1");
   if (c.save_every < 0) r.RecordError("save_every", "must be >= 0");
   if (c.keep_last < 1) r.RecordError("keep_last", "must be >= 1");
+  if (c.max_staleness < 0) r.RecordError("max_staleness", "must be >= 0 (0 = sync)");
   return c;
 }
 
@@ -81,69 +84,78 @@ Trainer::Trainer(TrainerConfig config, TrainerDeps deps, std::string run_dir)
   }
 }
 
-uint64_t Trainer::SampleSeed(int draw) const {
-  return SplitMix64(SplitMix64(config_.seed) ^ SplitMix64(static_cast<uint64_t>(state_.step) * 64 +
-                                                          static_cast<uint64_t>(draw)));
+Trainer::~Trainer() { producer_.reset(); }
+
+uint64_t Trainer::SampleSeedAt(int64_t step, int draw) const {
+  return SplitMix64(SplitMix64(config_.seed) ^
+                    SplitMix64(static_cast<uint64_t>(step) * 64 + static_cast<uint64_t>(draw)));
 }
 
 // ---------------------------------------------------------------- stages
 
-StatusOr<std::vector<Trainer::Group>> Trainer::Sample(int draw, StepData* d) {
-  StageTimer timer(&d->times, "sample");
-  std::vector<Group> groups(config_.prompts_per_step);
-  std::vector<std::vector<int32_t>> prompt_ids;
-  for (Group& g : groups) {
-    RLZ_ASSIGN_OR_RETURN(g.prompt, deps_.prompts->Next());
-    prompt_ids.push_back(g.prompt.ids);
+void Trainer::Admit(Group&& g, StepData* d) {
+  std::vector<double> rewards;
+  for (const auto& sc : g.scores) rewards.push_back(sc.reward);
+  const bool keep = !config_.dynamic_sampling || !IsDegenerateGroup(rewards);
+  if (keep && static_cast<int>(d->kept.size()) < config_.prompts_per_step) {
+    d->kept.push_back(d->all_scored.size());
+    d->staleness.push_back(std::max<int64_t>(0, state_.weights_version - g.weights_version));
   }
-  RLZ_ASSIGN_OR_RETURN(std::vector<SampledCompletion> completions,
-                       deps_.rollouts->Generate(prompt_ids, config_.group_size, SampleSeed(draw)));
-  const size_t expected = groups.size() * static_cast<size_t>(config_.group_size);
-  if (completions.size() != expected) {
-    return Internal("rollout source returned " + std::to_string(completions.size()) +
-                    " completions, expected " + std::to_string(expected));
-  }
-  for (size_t i = 0; i < completions.size(); ++i) {
-    SampledCompletion& c = completions[i];
-    if (c.logprobs.size() != c.token_ids.size()) {
-      return Internal("rollout source: completion " + std::to_string(i) + " has " +
-                      std::to_string(c.logprobs.size()) + " log-probs for " +
-                      std::to_string(c.token_ids.size()) + " tokens");
-    }
-    groups[i / config_.group_size].completions.push_back(std::move(c));
-  }
-  return groups;
+  d->all_scored.push_back(std::move(g));
 }
 
-Status Trainer::Score(std::vector<Group>* groups, StepData* d) {
-  StageTimer timer(&d->times, "score");
-  for (Group& g : *groups) {
-    for (const SampledCompletion& c : g.completions) {
-      auto score = deps_.scorer->Score(g.prompt, c);
-      if (!score.ok()) return score.status().WithContext("scoring prompt " + g.prompt.id);
-      if (!std::isfinite(score->reward)) {
-        return InvalidArgument("scoring prompt " + g.prompt.id + ": non-finite reward");
-      }
-      g.scores.push_back(std::move(score).value());
+Status Trainer::CollectGroups(StepData* d) {
+  if (producer_) return CollectGroupsAsync(d);
+  for (int draw = 0; draw < (config_.dynamic_sampling ? config_.max_draws : 1); ++draw) {
+    RLZ_ASSIGN_OR_RETURN(std::vector<Group> groups,
+                         SampleGroups(*deps_.prompts, *deps_.rollouts, config_.prompts_per_step,
+                                      config_.group_size, SampleSeed(draw), &d->times));
+    RLZ_RETURN_IF_ERROR(ScoreGroups(*deps_.scorer, &groups, &d->times));
+    for (Group& g : groups) {
+      if (g.weights_version < 0) g.weights_version = state_.weights_version;
+      Admit(std::move(g), d);
     }
+    if (static_cast<int>(d->kept.size()) >= config_.prompts_per_step) break;
   }
   return Status::Ok();
 }
 
-Status Trainer::CollectGroups(StepData* d) {
-  for (int draw = 0; draw < (config_.dynamic_sampling ? config_.max_draws : 1); ++draw) {
-    RLZ_ASSIGN_OR_RETURN(std::vector<Group> groups, Sample(draw, d));
-    RLZ_RETURN_IF_ERROR(Score(&groups, d));
-    for (Group& g : groups) {
-      std::vector<double> rewards;
-      for (const auto& s : g.scores) rewards.push_back(s.reward);
-      const bool keep = !config_.dynamic_sampling || !IsDegenerateGroup(rewards);
-      if (keep && static_cast<int>(d->kept.size()) < config_.prompts_per_step) {
-        d->kept.push_back(d->all_scored.size());
+Status Trainer::CollectGroupsAsync(StepData* d) {
+  // Batches with at least one fresh group count as draws (max_draws bounds
+  // dynamic sampling as in sync mode); stale batches are replaced without
+  // counting, up to a bound that only a source ignoring the published
+  // weights can reach.
+  constexpr int kMaxStaleBatchesPerStep = 64;
+  int draws = 0, stale_batches = 0;
+  const int max_draws = config_.dynamic_sampling ? config_.max_draws : 1;
+  while (static_cast<int>(d->kept.size()) < config_.prompts_per_step && draws < max_draws) {
+    StatusOr<ProducedBatch> batch = [&] {
+      StageTimer timer(&d->times, "wait_rollouts");
+      return producer_->Next();
+    }();
+    if (!batch.ok()) return batch.status();
+    for (const auto& [stage, seconds] : batch->times) d->times[stage] += seconds;
+    d->data_position = batch->data_position;
+    bool any_fresh = false;
+    for (Group& g : batch->groups) {
+      if (g.weights_version < 0) {
+        return Internal("async rollouts: the rollout source does not report weights versions");
       }
-      d->all_scored.push_back(std::move(g));
+      if (state_.weights_version - g.weights_version > config_.max_staleness) {
+        ++d->dropped_stale;
+        continue;
+      }
+      any_fresh = true;
+      Admit(std::move(g), d);
     }
-    if (static_cast<int>(d->kept.size()) >= config_.prompts_per_step) break;
+    if (any_fresh) {
+      ++draws;
+    } else if (++stale_batches > kMaxStaleBatchesPerStep) {
+      return FailedPrecondition("async rollouts: " + std::to_string(stale_batches) +
+                                " batches in a row were more than max_staleness " +
+                                std::to_string(config_.max_staleness) +
+                                " versions old; the rollout source is not taking new weights");
+    }
   }
   return Status::Ok();
 }
@@ -238,9 +250,18 @@ std::map<std::string, double> Trainer::StepMetrics(const StepData& d, double ste
   m["loss"] = d.update.loss;
   for (const auto& [name, value] : d.update.moe) m[name] = value;
   m["groups"] = static_cast<double>(d.kept.size());
+  double stale_sum = 0, stale_max = 0;
+  for (int64_t v : d.staleness) {
+    stale_sum += static_cast<double>(v);
+    stale_max = std::max(stale_max, static_cast<double>(v));
+  }
+  m["staleness/mean"] = d.staleness.empty() ? 0.0 : stale_sum / d.staleness.size();
+  m["staleness/max"] = stale_max;
+  m["groups_dropped_stale"] = static_cast<double>(d.dropped_stale);
   m["samples"] = static_cast<double>(d.samples.size());
   m["tokens_per_s"] = step_seconds > 0 ? trained_tokens / step_seconds : 0.0;
-  for (const char* stage : {"sample", "score", "advantages", "reference", "update", "publish"}) {
+  for (const char* stage :
+       {"sample", "score", "advantages", "reference", "update", "publish", "wait_rollouts"}) {
     auto it = d.times.find(stage);
     m[std::string("time/") + stage] = it == d.times.end() ? 0.0 : it->second;
   }
@@ -259,7 +280,7 @@ Status Trainer::Publish(StepData* d) {
         inspect::RolloutRecord r;
         r.run_id = config_.run_id;
         r.step = state_.step + 1;
-        r.weights_version = state_.weights_version - 1;
+        r.weights_version = g.weights_version;
         r.prompt_id = g.prompt.id;
         r.prompt = g.prompt.text;
         r.sample_index = static_cast<int32_t>(i);
@@ -283,6 +304,28 @@ Status Trainer::Publish(StepData* d) {
 }
 
 // ---------------------------------------------------------------- run loop
+
+// The process /metrics view of the run (telemetry/metrics_registry.h).
+void Trainer::ExportStepMetrics(const std::map<std::string, double>& m) const {
+  auto& r = telemetry::ProcessMetrics();
+  r.GetCounter("rlzero_trainer_steps_total", "training steps done by this process")->Increment();
+  r.GetGauge("rlzero_trainer_step", "steps done (including resumed ones)")
+      ->Set(static_cast<double>(state_.step));
+  r.GetGauge("rlzero_weights_version", "policy weights version held by this process")
+      ->Set(static_cast<double>(state_.weights_version));
+  r.GetGauge("rlzero_trainer_tokens_per_second", "trained tokens / step wall time, last step")
+      ->Set(m.at("tokens_per_s"));
+  r.GetHistogram("rlzero_trainer_step_seconds", "wall time of a training step",
+                 telemetry::LatencyBuckets())
+      ->Observe(m.at("time/step"));
+  r.GetGauge("rlzero_trainer_staleness_max", "largest staleness trained on, last step")
+      ->Set(m.at("staleness/max"));
+  r.GetCounter("rlzero_trainer_groups_dropped_stale_total", "groups dropped as too stale")
+      ->Increment(m.at("groups_dropped_stale"));
+  r.GetGauge("rlzero_trainer_rollout_queue_depth",
+             "async: batches of groups made ahead and not yet trained on")
+      ->Set(producer_ ? static_cast<double>(producer_->queued()) : 0.0);
+}
 
 Status Trainer::BuildBatch(StepData* d) {
   RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
@@ -315,6 +358,20 @@ StatusOr<RunOutcome> Trainer::Run() {
   }
   RunOutcome outcome;
   bool stop = false;
+  // The producer never outlives Run (nor its parts), whatever path Run leaves by.
+  struct StopProducer {
+    std::unique_ptr<GroupProducer>* producer;
+    ~StopProducer() { producer->reset(); }
+  } stop_producer{&producer_};
+  if (config_.max_staleness > 0 && state_.step < config_.max_steps) {
+    RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
+      // The sampler must start from the current weights (a fresh copy or a
+      // worker may hold other ones).
+      RLZ_RETURN_IF_ERROR(deps_.rollouts->PublishWeights(state_.weights_version));
+      StartProducer();
+      return Status::Ok();
+    }));
+  }
   while (state_.step < config_.max_steps) {
     RLZ_ASSIGN_OR_RETURN(stop, StopAgreed());
     if (stop) break;
@@ -324,12 +381,17 @@ StatusOr<RunOutcome> Trainer::Run() {
     RLZ_RETURN_IF_ERROR(Reference(&d));
     RLZ_RETURN_IF_ERROR(Update(&d));
     RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&] { return Publish(&d); }));
-    if (deps_.prompts != nullptr) state_.data_position = deps_.prompts->position();
+    if (d.data_position >= 0) {
+      state_.data_position = d.data_position;  // async: what was consumed, not drawn
+    } else if (deps_.prompts != nullptr) {
+      state_.data_position = deps_.prompts->position();
+    }
     ++state_.step;
     if (is_rank_zero()) {
       std::map<std::string, double> metrics = StepMetrics(d, Seconds(start));
       if (deps_.metrics != nullptr) RLZ_RETURN_IF_ERROR(deps_.metrics->Write(state_.step, metrics));
       if (deps_.on_step) deps_.on_step(state_.step, metrics);
+      ExportStepMetrics(metrics);
       outcome.last_metrics = metrics;
     }
     if (config_.save_every > 0 && state_.step % config_.save_every == 0 &&
@@ -337,6 +399,7 @@ StatusOr<RunOutcome> Trainer::Run() {
       RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&] { return SaveCheckpoint(); }));
     }
   }
+  producer_.reset();  // stop generating before the final checkpoint
   outcome.interrupted = stop && state_.step < config_.max_steps;
   RLZ_RETURN_IF_ERROR(RunOnRankZero(*group_, [&]() -> Status {
     if (!LatestCheckpoint(run_dir_).has_value() || *LatestCheckpoint(run_dir_) != state_.step) {
@@ -348,6 +411,17 @@ StatusOr<RunOutcome> Trainer::Run() {
   }));
   outcome.steps_done = state_.step;
   return outcome;
+}
+
+void Trainer::StartProducer() {
+  GroupProducerOptions o;
+  o.ahead = config_.max_staleness;
+  o.groups_per_batch = config_.prompts_per_step;
+  o.group_size = config_.group_size;
+  o.first_index = state_.step;
+  o.seed_of = [this](int64_t index) { return SampleSeedAt(index, 0); };
+  producer_ = std::make_unique<GroupProducer>(o, deps_.prompts, deps_.rollouts, deps_.scorer);
+  producer_->Start();
 }
 
 Status Trainer::SaveCheckpoint() {

@@ -20,6 +20,19 @@
 // Determinism: sampling seeds are a function of (seed, step, draw), prompts of
 // the data position, so a resumed run replays exactly what an uninterrupted
 // one would do (bitwise on CPU).
+// Async mode (max_staleness = k > 0, rank 0): a GroupProducer thread samples
+// and scores batches of prompts_per_step groups up to k batches ahead while
+// this thread trains (group_producer.h); batch i uses the seed of (step i,
+// draw 0). CollectGroups then takes batches from it, drops (and counts, as
+// groups_dropped_stale) groups sampled more than k versions before the
+// current weights, and takes further batches until prompts_per_step groups are
+// kept, so no step trains on staleness > k. The behaviour log-probs recorded
+// by the sampler (older weights) are corrected by the objective's truncated
+// importance weight against the learner's recomputed pi_old
+// (grpo_objective.h). The checkpointed data position is that of the last
+// batch consumed, so a resume regenerates the batches that were in flight.
+// The rollout source must allow Generate and PublishWeights on two threads
+// (trainer_parts.h). max_staleness 0 is the sync loop, unchanged.
 // Metrics (RUN_DIR/metrics.jsonl through the MetricsSink; names are a
 // contract): see docs/learner.md.
 // Data parallel (TrainerDeps::group with world size > 1; docs/distributed.md):
@@ -49,6 +62,8 @@
 #include "learner/checkpoint.h"
 #include "learner/distributed/data_parallel_group.h"
 #include "learner/learner.h"
+#include "learner/trainer/group_producer.h"
+#include "learner/trainer/scored_group.h"
 #include "learner/trainer/trainer_parts.h"
 
 namespace rlzero {
@@ -62,6 +77,9 @@ struct TrainerConfig {
   int64_t save_every = 0;  // steps between checkpoints; 0 = only at the end / on stop
   int keep_last = 2;       // checkpoints kept
   uint64_t seed = 0;
+  // 0: sync (step t trains only on rollouts of weights t); k > 0: async,
+  // generation runs up to k steps ahead and trains on staleness <= k.
+  int max_staleness = 0;
   std::string run_id;  // stored with rollouts; default: the run dir's name
 
   static StatusOr<TrainerConfig> FromConfig(ConfigReader& r);
@@ -107,15 +125,12 @@ class Trainer {
   // Writes a checkpoint of the current step (the caller decides which rank).
   Status SaveCheckpoint();
 
+  ~Trainer();
+
   int64_t step() const { return state_.step; }
 
  private:
-  struct Group {
-    TaskPrompt prompt;
-    std::vector<SampledCompletion> completions;
-    std::vector<CompletionScore> scores;
-    std::vector<double> advantages;
-  };
+  using Group = ScoredGroup;
   struct StepData {
     std::vector<Group> all_scored;  // every scored group (reward metrics, rollout store)
     std::vector<size_t> kept;       // indices into all_scored of the groups trained on
@@ -123,6 +138,9 @@ class Trainer {
     std::map<std::string, double> times;  // stage -> seconds
     double mismatch_kl = 0.0;
     UpdateMetrics update;
+    std::vector<int64_t> staleness;  // per kept group: current version - sampled version
+    int64_t dropped_stale = 0;       // groups too stale to train on (async)
+    int64_t data_position = -1;      // async: prompts position after the last batch taken
   };
 
   // Rank 0 collects and scores the batch; every rank ends up with d->samples.
@@ -131,14 +149,19 @@ class Trainer {
   StatusOr<bool> StopAgreed();
   bool is_rank_zero() const { return group_->is_rank_zero(); }
   Status CollectGroups(StepData* d);
-  StatusOr<std::vector<Group>> Sample(int draw, StepData* d);
-  Status Score(std::vector<Group>* groups, StepData* d);
+  Status CollectGroupsAsync(StepData* d);
+  // Keeps g for training if there is room and (with dynamic sampling) its
+  // rewards differ; always records it in d->all_scored.
+  void Admit(Group&& g, StepData* d);
+  void StartProducer();
   void Advantages(StepData* d);
   Status Reference(StepData* d);
   Status Update(StepData* d);
   Status Publish(StepData* d);
   std::map<std::string, double> StepMetrics(const StepData& d, double step_seconds) const;
-  uint64_t SampleSeed(int draw) const;
+  void ExportStepMetrics(const std::map<std::string, double>& metrics) const;
+  uint64_t SampleSeed(int draw) const { return SampleSeedAt(state_.step, draw); }
+  uint64_t SampleSeedAt(int64_t step, int draw) const;
 
   TrainerConfig config_;
   TrainerDeps deps_;
@@ -146,6 +169,7 @@ class Trainer {
   DataParallelGroup* group_ = nullptr;                 // never null
   std::string run_dir_;
   TrainerState state_;
+  std::unique_ptr<GroupProducer> producer_;  // async mode, during Run()
 };
 
 }  // namespace rlzero

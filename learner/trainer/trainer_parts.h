@@ -5,7 +5,12 @@
 //   PromptSource     the task's prompts, in a resumable order
 //   RolloutSource    prompts -> n sampled completions each, with behaviour log-probs
 //   CompletionScorer one completion -> total reward, per-component scores, correctness
-// Thread safety: the trainer calls every part from its one thread.
+// Thread safety: the sync trainer calls every part from its one thread. In
+// async mode (trainer.max_staleness > 0) the GroupProducer's thread calls
+// PromptSource, CompletionScorer and RolloutSource::Generate while the
+// trainer's thread calls RolloutSource::PublishWeights: an async-capable
+// RolloutSource must allow exactly that overlap (RemoteRolloutSource,
+// SnapshotRolloutSource do; EngineRolloutSource on the trained module does not).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +46,9 @@ struct SampledCompletion {
   std::vector<float> logprobs;  // behaviour log-prob of each token
   std::string text;
   std::string finish_reason;  // "stop" | "length"
+  // The policy version that sampled it; -1 when the source does not know
+  // (in-process samplers on the trained module: the trainer's current one).
+  int64_t weights_version = -1;
 };
 
 class RolloutSource {
@@ -53,6 +61,10 @@ class RolloutSource {
   // Called after each policy update (in-process engines share the weights
   // and need nothing; remote workers get the new version).
   virtual Status PublishWeights(int64_t /*version*/) { return Status::Ok(); }
+  // Asks a Generate running on another thread to return early (CANCELLED);
+  // may be called from any thread, any number of times. Sources that cannot
+  // stop mid-way let the running Generate finish (bounded by max_new_tokens).
+  virtual void CancelGeneration() {}
 };
 
 struct CompletionScore {

@@ -2,7 +2,9 @@
 // as a user runs it: the learner starts two `rlzero rollout-worker` processes
 // that talk gRPC with a per-run token; one worker is killed with kill -9 after
 // step 2; every step still trains on its full planned `groups`, the run exits
-// 0, and no worker process survives it.
+// 0, and no worker process survives it. Async (trainer.max_staleness 2) on
+// two workers: full groups every step, never staler than 2; Ctrl-C mid-run
+// stops learner, producer and workers (exit 130, nothing left).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -105,6 +107,63 @@ TEST_F(TrainRolloutWorkersTest, KilledWorkerLosesNoGroupsAndNothingSurvives) {
     EXPECT_EQ(j["samples"].get<double>(), 12) << line;
   }
   EXPECT_EQ(steps, 8);
+}
+
+// train.yaml with trainer.max_staleness set.
+std::string AsyncConfig(const fs::path& root, int k) {
+  std::ifstream in(root / "train.yaml");
+  std::string cfg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "group_size: 3}";
+  cfg.replace(cfg.find(from), from.size(),
+              "group_size: 3, max_staleness: " + std::to_string(k) + "}");
+  const fs::path out = root / "train_async.yaml";
+  std::ofstream(out) << cfg;
+  return out.string();
+}
+
+TEST_F(TrainRolloutWorkersTest, AsyncRunTrainsFullGroupsWithinStaleness) {
+  const std::string run = (root_ / "run_async").string();
+  auto r = RunCommand(BinPath("rlzero") + " train --config " + AsyncConfig(root_, 2) +
+                      " --run-dir " + run + " --rollout-workers 2 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream metrics(fs::path(run) / "metrics.jsonl");
+  std::string line;
+  int steps = 0;
+  double max_staleness_seen = 0;
+  while (std::getline(metrics, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    ++steps;
+    EXPECT_EQ(j["groups"].get<double>(), 4) << line;
+    EXPECT_EQ(j["samples"].get<double>(), 12) << line;
+    EXPECT_LE(j["staleness/max"].get<double>(), 2) << line;
+    max_staleness_seen = std::max(max_staleness_seen, j["staleness/max"].get<double>());
+  }
+  EXPECT_EQ(steps, 8);
+  EXPECT_GE(max_staleness_seen, 1) << "generation never ran ahead";
+}
+
+TEST_F(TrainRolloutWorkersTest, AsyncRunStopsCleanlyOnSigint) {
+  const std::string run = (root_ / "run_stop").string();
+  const std::string workers = "pgrep -f '[r]ollout-worker .*" + run + "/auth_token'";
+  const std::string script =
+      "R=" + run + "; " + BinPath("rlzero") + " train --config " + AsyncConfig(root_, 2) +
+      " --run-dir $R --rollout-workers 2 --max-steps 1000 2> " + root_.string() +
+      "/stop.err & P=$!; "
+      "for i in $(seq 1500); do "
+      "  [ -f $R/metrics.jsonl ] && [ $(wc -l < $R/metrics.jsonl) -ge 2 ] && break; sleep 0.1; "
+      "done; kill -INT $P; "
+      "for i in $(seq 600); do kill -0 $P 2>/dev/null || break; sleep 0.1; done; "
+      "kill -0 $P 2>/dev/null && echo hung && kill -9 $P; "
+      "wait $P; echo exit=$?; sleep 0.5; echo survivors=$(" +
+      workers + " | wc -l)";
+  auto r = RunCommand(script);
+  std::ifstream err_in(root_ / "stop.err");
+  std::string err((std::istreambuf_iterator<char>(err_in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.out.find("hung"), std::string::npos) << r.out << err;
+  EXPECT_NE(r.out.find("exit=130"), std::string::npos) << r.out << err;
+  EXPECT_NE(r.out.find("survivors=0"), std::string::npos) << r.out;
+  EXPECT_NE(err.find("stopped after"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // tiny qwen2 policy: a run of 4 steps and a run stopped after 2 steps and
 // resumed to 4 end with bitwise-identical weights; a requested stop saves a
 // checkpoint; metrics.jsonl carries the contract's names; checkpoints are in
-// the HF layout and pruned to keep_last.
+// the HF layout and pruned to keep_last. Async mode (max_staleness k > 0):
+// every step trains on its full groups with staleness <= k, the first step
+// equals the sync one, a stop or a producer error ends the run without a hang.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include "inspect/rollout_writer.h"
 #include "learner/trainer/naive_rollout_source.h"
 #include "learner/trainer/policy_checkpoint_io.h"
+#include "learner/trainer/snapshot_rollout_source.h"
 #include "learner/trainer/trainer.h"
 #include "policy/model_io.h"
 
@@ -58,11 +61,30 @@ std::vector<TaskPrompt> Prompts() {
   return p;
 }
 
+// Fails every call after the first `ok_calls`.
+class FailingAfterScorer : public ThreesScorer {
+ public:
+  explicit FailingAfterScorer(int ok_calls) : left_(ok_calls) {}
+  StatusOr<CompletionScore> Score(const TaskPrompt& p, const SampledCompletion& c) override {
+    if (left_-- <= 0) return Unavailable("verifier gone");
+    return ThreesScorer::Score(p, c);
+  }
+
+ private:
+  std::atomic<int> left_;
+};
+
+struct AsyncOptions {
+  int max_staleness = 0;
+  bool dynamic_sampling = true;
+  int scorer_ok_calls = -1;  // >= 0: the scorer fails after this many calls
+};
+
 struct Run {
   std::shared_ptr<CausalLM> policy;
   std::unique_ptr<ListPromptSource> prompts;
-  std::unique_ptr<NaiveRolloutSource> rollouts;
-  ThreesScorer scorer;
+  std::unique_ptr<RolloutSource> rollouts;
+  std::unique_ptr<ThreesScorer> scorer = std::make_unique<ThreesScorer>();
   std::unique_ptr<inspect::RunMetricsSink> metrics;
   std::unique_ptr<inspect::RolloutWriter> store;
   std::unique_ptr<Trainer> trainer;
@@ -77,8 +99,10 @@ struct ExecOptions {
 std::unique_ptr<Run> MakeRun(
     const std::string& run_dir, int64_t max_steps, const std::atomic<bool>* stop = nullptr,
     std::function<void(int64_t, const std::map<std::string, double>&)> on_step = nullptr,
-    const ExecOptions& exec = {}) {
+    AsyncOptions async = {}, const ExecOptions& exec = {}) {
   auto r = std::make_unique<Run>();
+  if (async.scorer_ok_calls >= 0)
+    r->scorer = std::make_unique<FailingAfterScorer>(async.scorer_ok_calls);
   ModelConfig config = TinyConfig();
   auto policy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
   auto reference = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
@@ -104,7 +128,14 @@ std::unique_ptr<Run> MakeRun(
   NaiveSamplerOptions so;
   so.max_new_tokens = 6;
   so.eos_token_ids = {0};
-  r->rollouts = std::make_unique<NaiveRolloutSource>(r->policy, so);
+  if (async.max_staleness > 0) {
+    auto copy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
+    EXPECT_TRUE(copy.ok());
+    r->rollouts = std::make_unique<SnapshotRolloutSource>(
+        r->policy, *copy, std::make_unique<NaiveRolloutSource>(*copy, so));
+  } else {
+    r->rollouts = std::make_unique<NaiveRolloutSource>(r->policy, so);
+  }
   auto sink = inspect::RunMetricsSink::Open(run_dir);
   EXPECT_TRUE(sink.ok()) << sink.status().ToString();
   r->metrics = std::move(sink).value();
@@ -115,7 +146,8 @@ std::unique_ptr<Run> MakeRun(
   tc.max_steps = max_steps;
   tc.prompts_per_step = 2;
   tc.group_size = 4;
-  tc.dynamic_sampling = true;
+  tc.dynamic_sampling = async.dynamic_sampling;
+  tc.max_staleness = async.max_staleness;
   tc.max_draws = 2;
   tc.save_every = 1;
   tc.keep_last = 2;
@@ -125,7 +157,7 @@ std::unique_ptr<Run> MakeRun(
   deps.learner = std::move(learner).value();
   deps.prompts = r->prompts.get();
   deps.rollouts = r->rollouts.get();
-  deps.scorer = &r->scorer;
+  deps.scorer = r->scorer.get();
   CausalLM* model = r->policy.get();
   deps.save_model = [model, config](const std::string& dir) {
     return SavePolicyCheckpoint(dir, config, *model, "");
@@ -150,18 +182,18 @@ std::string TempDir(const std::string& name) {
 
 void ExpectStoppedAndResumedRunIsBitwiseIdentical(const ExecOptions& exec) {
   const std::string a_dir = TempDir("a"), b_dir = TempDir("b");
-  auto a = MakeRun(a_dir, 4, nullptr, nullptr, exec);
+  auto a = MakeRun(a_dir, 4, nullptr, nullptr, {}, exec);
   auto a_out = a->trainer->Run();
   ASSERT_TRUE(a_out.ok()) << a_out.status().ToString();
   EXPECT_EQ(a_out->steps_done, 4);
 
   {
-    auto b1 = MakeRun(b_dir, 2, nullptr, nullptr, exec);
+    auto b1 = MakeRun(b_dir, 2, nullptr, nullptr, {}, exec);
     auto out = b1->trainer->Run();
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     EXPECT_EQ(out->steps_done, 2);
   }
-  auto b2 = MakeRun(b_dir, 4, nullptr, nullptr, exec);
+  auto b2 = MakeRun(b_dir, 4, nullptr, nullptr, {}, exec);
   // A fresh model with other weights: everything must come from the checkpoint.
   {
     torch::NoGradGuard ng;
@@ -294,6 +326,79 @@ TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
   EXPECT_LT(m["mismatch_kl"].get<double>(), 1e-6);
   EXPECT_GT(m["entropy"].get<double>(), 0.0);
   EXPECT_NEAR(m["lr"].get<double>(), 1e-2, 1e-12);  // warm-up step 0 of 2
+  fs::remove_all(dir);
+}
+
+// k = 1 and 2: every step trains on exactly prompts_per_step groups, none
+// staler than k; k = 1 trains step t >= 2 on rollouts of weights t - 1; the
+// first step (weights 0 everywhere) equals the sync run's first step.
+TEST(TrainerAsyncTest, TrainsFullGroupsWithinMaxStaleness) {
+  const std::string sync_dir = TempDir("sync");
+  std::map<int64_t, std::map<std::string, double>> sync_steps;
+  auto sync = MakeRun(
+      sync_dir, 1, nullptr,
+      [&](int64_t step, const std::map<std::string, double>& m) { sync_steps[step] = m; },
+      AsyncOptions{0, false});
+  ASSERT_TRUE(sync->trainer->Run().ok());
+  for (int k : {1, 2}) {
+    const std::string dir = TempDir("async" + std::to_string(k));
+    std::map<int64_t, std::map<std::string, double>> steps;
+    auto r = MakeRun(
+        dir, 6, nullptr,
+        [&](int64_t step, const std::map<std::string, double>& m) { steps[step] = m; },
+        AsyncOptions{k, false});
+    auto out = r->trainer->Run();
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ(out->steps_done, 6);
+    ASSERT_EQ(steps.size(), 6u);
+    for (const auto& [step, m] : steps) {
+      EXPECT_EQ(m.at("groups"), 2) << "k " << k << " step " << step;
+      EXPECT_EQ(m.at("samples"), 8) << "k " << k << " step " << step;
+      EXPECT_LE(m.at("staleness/max"), k) << "k " << k << " step " << step;
+      EXPECT_GE(m.at("groups_dropped_stale"), 0);
+      EXPECT_TRUE(std::isfinite(m.at("loss")));
+      if (k == 1 && step >= 2) EXPECT_EQ(m.at("staleness/max"), 1) << "step " << step;
+    }
+    EXPECT_EQ(steps[1].at("staleness/max"), 0);
+    EXPECT_EQ(steps[1].at("loss"), sync_steps[1].at("loss")) << "k " << k;
+    EXPECT_EQ(steps[1].at("reward/mean"), sync_steps[1].at("reward/mean")) << "k " << k;
+    // The checkpoint's data position counts consumed prompts only (2 per step).
+    auto state = ReadTrainerState(CheckpointDir(dir, 6));
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    EXPECT_EQ(state->data_position, 12);
+    EXPECT_EQ(state->weights_version, 6);
+    fs::remove_all(dir);
+  }
+  fs::remove_all(sync_dir);
+}
+
+TEST(TrainerAsyncTest, StopRequestEndsTheRunAndTheProducer) {
+  const std::string dir = TempDir("async_stop");
+  std::atomic<bool> stop{false};
+  auto r = MakeRun(
+      dir, 50, &stop,
+      [&](int64_t step, const std::map<std::string, double>&) {
+        if (step == 2) stop = true;
+      },
+      AsyncOptions{2, true});
+  auto out = r->trainer->Run();
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_TRUE(out->interrupted);
+  EXPECT_EQ(out->steps_done, 2);
+  EXPECT_EQ(LatestCheckpoint(dir), std::optional<int64_t>(2));
+  fs::remove_all(dir);
+}
+
+TEST(TrainerAsyncTest, ProducerErrorFailsTheRunNamingIt) {
+  const std::string dir = TempDir("async_error");
+  // 2 groups x 4 completions per batch: the third batch's scoring fails.
+  auto r = MakeRun(dir, 10, nullptr, nullptr, AsyncOptions{1, false, 17});
+  auto out = r->trainer->Run();
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(out.status().message().find("async rollouts, batch 2"), std::string::npos)
+      << out.status().ToString();
+  EXPECT_NE(out.status().message().find("verifier gone"), std::string::npos);
   fs::remove_all(dir);
 }
 
