@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "rollout/rollout_service.h"
+#include "rollout/weight_push.h"
 #include "rollout/weight_stream.h"
 #include "rpc/status_mapping.h"
 
@@ -13,6 +14,7 @@ namespace rlzero {
 
 struct RemoteRolloutPool::Worker {
   std::string address;
+  std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::RolloutService::Stub> stub;
   std::atomic<bool> alive{true};
   std::atomic<int64_t> version{-1};
@@ -28,6 +30,7 @@ Status RemoteRolloutPool::AddWorker(const std::string& address) {
   RLZ_ASSIGN_OR_RETURN(auto channel, rpc::MakeChannel(address, options_.client));
   auto w = std::make_shared<Worker>();
   w->address = address;
+  w->channel = channel;
   w->stub = v1::RolloutService::NewStub(channel);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& existing : workers_) {
@@ -60,32 +63,28 @@ std::vector<std::string> RemoteRolloutPool::live_addresses() const {
 
 Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
-  if (w.version == published_version_) return Status::Ok();
-  grpc::ClientContext ctx;
-  rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.weights_timeout_ms));
-  v1::LoadWeightsResponse resp;
-  auto writer = w.stub->LoadWeights(&ctx, &resp);
-  for (const auto& c : chunks_) {
-    if (!writer->Write(c)) break;
+  std::vector<grpc::ByteBuffer> frames;
+  int64_t version;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    frames = frames_;  // shares the slices
+    version = published_version_;
   }
-  writer->WritesDone();
-  grpc::Status st = writer->Finish();
-  if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext("push weights to " + w.address);
-  w.version = resp.version();
+  if (w.version == version) return Status::Ok();
+  auto resp = PushWeightFrames(w.channel, auth_,
+                               std::chrono::milliseconds(options_.weights_timeout_ms), frames);
+  if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
+  w.version = resp->version();
   return Status::Ok();
 }
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
-  std::vector<v1::WeightChunk> chunks;
-  RLZ_RETURN_IF_ERROR(
-      WriteWeightChunks(model, version, options_.weight_chunk_bytes, [&](const v1::WeightChunk& c) {
-        chunks.push_back(c);
-        return true;
-      }));
+  RLZ_ASSIGN_OR_RETURN(auto snapshot, SnapshotWeights(model, version));
+  RLZ_ASSIGN_OR_RETURN(auto frames, EncodeWeightFrames(snapshot, options_.weight_chunk_bytes));
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    chunks_ = std::move(chunks);
+    frames_ = std::move(frames);
     published_version_ = version;
     for (auto& w : workers_)
       if (w->alive) workers.push_back(w);

@@ -72,8 +72,9 @@ class RemoteRolloutPool {
   RemoteRolloutPoolOptions options_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<Worker>> workers_;
-  // The latest published weights, serialised once.
-  std::vector<v1::WeightChunk> chunks_;
+  // The latest published weights: a snapshot, and its frames, whose data
+  // alias the snapshot (so every push sends the same bytes without copies).
+  std::vector<grpc::ByteBuffer> frames_;
   int64_t published_version_ = -1;
   PoolStats stats_;
 };

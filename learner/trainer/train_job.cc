@@ -209,6 +209,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     to.run_dir = flags.run_dir;
     to.listen = flags.listen_for_workers;
     to.server = flags.server;
+    to.client = flags.client;
     to.min_workers = flags.min_workers;
     to.wait_workers_ms = flags.wait_workers_ms;
     RLZ_ASSIGN_OR_RETURN(topology, RolloutTopology::Start(to));
