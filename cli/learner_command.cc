@@ -38,11 +38,13 @@ int RunLearner(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   AddServerFlags(app, &flags.server);
+  AddClientTlsFlags(app, &flags.client);
   return RunApp(app, argc, argv, [&]() -> int {
     flags.wait_workers_ms = static_cast<int64_t>(wait_s * 1000);
     // Fail before loading the model when the token is missing or unreadable.
     auto auth = rpc::LoadServerAuth(flags.server);
     if (!auth.ok()) return ReportError("learner", auth.status());
+    if (Status s = flags.client.Validate(); !s.ok()) return ReportError("learner", s);
     return RunTrainJobCommand("learner", config_flags, flags);
   });
 }

@@ -33,9 +33,12 @@ int RunRolloutWorker(int argc, char** argv) {
                  "how long to keep trying to reach the learner")
       ->capture_default_str();
   AddServerFlags(app, &server);
+  rpc::ClientOptions client;  // dialling the learner
+  AddClientTlsFlags(app, &client);
   return RunApp(app, argc, argv, [&]() -> int {
     const std::string cmd = "rlzero rollout-worker";
     BlockShutdownSignals();
+    if (Status s = client.Validate(); !s.ok()) return ReportError(cmd, s);
     auto dev = ParseDevice(device);
     if (!dev.ok()) return ReportError(cmd, dev.status());
     auto dt = ParseDtype(dtype);
@@ -60,7 +63,7 @@ int RunRolloutWorker(int argc, char** argv) {
     std::printf("{\"role\": \"rollout-worker\", \"address\": \"%s\"}\n", bound->c_str());
     std::fflush(stdout);
     if (!learner.empty()) {
-      Status s = RegisterWithLearner(learner, *bound, name, *auth, {}, register_timeout_ms);
+      Status s = RegisterWithLearner(learner, *bound, name, *auth, client, register_timeout_ms);
       if (!s.ok()) return ReportError(cmd, s);
       std::fprintf(stderr, "[rollout-worker] registered with learner %s\n", learner.c_str());
     }

@@ -23,6 +23,14 @@ void AddServerFlags(CLI::App& app, rpc::ServerOptions* o) {
                  "HOST:PORT; no auth");
 }
 
+void AddClientTlsFlags(CLI::App& app, rpc::ClientOptions* o) {
+  app.add_option("--client-tls-ca", o->tls_ca_file,
+                 "PEM CA that signed the servers this process dials (enables client TLS)");
+  app.add_option("--client-tls-cert", o->tls_cert_file,
+                 "PEM client certificate, for servers started with --tls-client-ca");
+  app.add_option("--client-tls-key", o->tls_key_file, "PEM private key of --client-tls-cert");
+}
+
 void BlockShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "rollout/rollout_service.h"
+#include "rollout/weight_push.h"
 #include "rollout/weight_stream.h"
 #include "rpc/status_mapping.h"
 #include "telemetry/metrics_registry.h"
@@ -15,6 +16,7 @@ namespace rlzero {
 
 struct RemoteRolloutPool::Worker {
   std::string address;
+  std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::RolloutService::Stub> stub;
   std::atomic<bool> alive{true};
   std::atomic<int64_t> version{-1};
@@ -30,6 +32,7 @@ Status RemoteRolloutPool::AddWorker(const std::string& address) {
   RLZ_ASSIGN_OR_RETURN(auto channel, rpc::MakeChannel(address, options_.client));
   auto w = std::make_shared<Worker>();
   w->address = address;
+  w->channel = channel;
   w->stub = v1::RolloutService::NewStub(channel);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& existing : workers_) {
@@ -62,33 +65,26 @@ std::vector<std::string> RemoteRolloutPool::live_addresses() const {
 
 Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
-  std::shared_ptr<const std::vector<v1::WeightChunk>> chunks;
+  std::vector<grpc::ByteBuffer> frames;
   int64_t version;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    chunks = chunks_;
+    frames = frames_;  // shares the slices: a newer publish never pulls them from under us
     version = published_version_;
   }
   if (w.version >= version) return Status::Ok();
-  if (!chunks) return FailedPrecondition("push weights to " + w.address + ": none published");
-  grpc::ClientContext ctx;
-  rpc::PrepareContext(&ctx, auth_, std::chrono::milliseconds(options_.weights_timeout_ms));
-  v1::LoadWeightsResponse resp;
+  if (frames.empty()) return FailedPrecondition("push weights to " + w.address + ": none published");
   const auto rpc_start = std::chrono::steady_clock::now();
-  auto writer = w.stub->LoadWeights(&ctx, &resp);
-  for (const auto& c : *chunks) {
-    if (!writer->Write(c)) break;
-  }
-  writer->WritesDone();
-  grpc::Status st = writer->Finish();
+  auto resp = PushWeightFrames(w.channel, auth_,
+                               std::chrono::milliseconds(options_.weights_timeout_ms), frames);
   telemetry::ProcessMetrics()
       .GetHistogram("rlzero_rpc_client_latency_seconds",
                     "client-side RPC latency (learner -> rollout workers)",
                     telemetry::LatencyBuckets(), {{"method", "LoadWeights"}})
       ->Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
-  if (!st.ok()) return rpc::FromGrpcStatus(st).WithContext("push weights to " + w.address);
-  w.version = resp.version();
+  if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
+  w.version = resp->version();
   return Status::Ok();
 }
 
@@ -112,16 +108,12 @@ void RemoteRolloutPool::CancelGeneration() {
 }
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
-  auto chunks = std::make_shared<std::vector<v1::WeightChunk>>();
-  RLZ_RETURN_IF_ERROR(
-      WriteWeightChunks(model, version, options_.weight_chunk_bytes, [&](const v1::WeightChunk& c) {
-        chunks->push_back(c);
-        return true;
-      }));
+  RLZ_ASSIGN_OR_RETURN(auto snapshot, SnapshotWeights(model, version));
+  RLZ_ASSIGN_OR_RETURN(auto frames, EncodeWeightFrames(snapshot, options_.weight_chunk_bytes));
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    chunks_ = std::move(chunks);
+    frames_ = std::move(frames);
     published_version_ = version;
     for (auto& w : workers_)
       if (w->alive) workers.push_back(w);

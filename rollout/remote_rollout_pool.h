@@ -80,9 +80,10 @@ class RemoteRolloutPool {
   RemoteRolloutPoolOptions options_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<Worker>> workers_;
-  // The latest published weights, serialised once (guarded by mu_; a push
-  // holds its own reference, so a newer publish never pulls chunks from under it).
-  std::shared_ptr<const std::vector<v1::WeightChunk>> chunks_;
+  // The latest published weights: a snapshot, and its frames, whose data
+  // alias the snapshot (so every push sends the same bytes without copies; a
+  // push copies the vector, which shares the slices, under mu_).
+  std::vector<grpc::ByteBuffer> frames_;
   int64_t published_version_ = -1;
   PoolStats stats_;                              // guarded by mu_
   std::vector<grpc::ClientContext*> in_flight_;  // Generate RPCs, guarded by mu_

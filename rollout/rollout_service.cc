@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "rollout/load_weights_reactor.h"
 #include "rpc/status_mapping.h"
 
 namespace rlzero {
@@ -82,25 +83,9 @@ grpc::Status RolloutServiceImpl::Generate(grpc::ServerContext* ctx, const v1::Ge
   return grpc::Status::OK;
 }
 
-grpc::Status RolloutServiceImpl::LoadWeights(grpc::ServerContext* ctx,
-                                             grpc::ServerReader<v1::WeightChunk>* reader,
-                                             v1::LoadWeightsResponse* resp) {
-  if (auto st = auth_.Check(*ctx); !st.ok()) return st;
-  auto start = std::chrono::steady_clock::now();
-  WeightAssembler assembler(limits_.max_weight_bytes);
-  v1::WeightChunk chunk;
-  while (reader->Read(&chunk)) {
-    if (Status s = assembler.Add(chunk); !s.ok()) return rpc::ToGrpcStatus(s);
-  }
-  auto tensors = assembler.Finish();
-  if (!tensors.ok()) return rpc::ToGrpcStatus(tensors.status());
-  if (Status s = worker_->LoadWeights(assembler.version(), *tensors); !s.ok())
-    return rpc::ToGrpcStatus(s);
-  resp->set_version(assembler.version());
-  resp->set_bytes(assembler.total_bytes());
-  resp->set_seconds(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  return grpc::Status::OK;
+grpc::ServerReadReactor<grpc::ByteBuffer>* RolloutServiceImpl::LoadWeights(
+    grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) {
+  return new LoadWeightsReactor(ctx, auth_, worker_, limits_.max_weight_bytes, resp);
 }
 
 grpc::Status RolloutServiceImpl::GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest*,

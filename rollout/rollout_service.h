@@ -1,7 +1,9 @@
 // rollout/rollout_service.h: the gRPC adapter of the rollout worker role
 // (rlzero.v1.RolloutService): checks the bearer token, bounds and validates
 // requests (INVALID_ARGUMENT naming the field), translates protos and calls
-// RolloutWorker. No logic of its own beyond translation.
+// RolloutWorker. No logic of its own beyond translation. LoadWeights is
+// served as a raw callback method (rollout/load_weights_reactor.h) so weight
+// chunks are copied once; clients still send ordinary WeightChunk messages.
 #pragma once
 
 #include "rlzero/v1/rollout.grpc.pb.h"
@@ -18,15 +20,16 @@ struct RolloutServiceLimits {
   uint64_t max_weight_bytes = 64ull << 30;
 };
 
-class RolloutServiceImpl final : public v1::RolloutService::Service {
+class RolloutServiceImpl final
+    : public v1::RolloutService::WithRawCallbackMethod_LoadWeights<v1::RolloutService::Service> {
  public:
   RolloutServiceImpl(RolloutWorker* worker, rpc::TokenAuth auth, RolloutServiceLimits limits = {},
                      std::string model_type = "");
 
   grpc::Status Generate(grpc::ServerContext* ctx, const v1::GenerateRequest* req,
                         v1::GenerateResponse* resp) override;
-  grpc::Status LoadWeights(grpc::ServerContext* ctx, grpc::ServerReader<v1::WeightChunk>* reader,
-                           v1::LoadWeightsResponse* resp) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* LoadWeights(grpc::CallbackServerContext* ctx,
+                                                         grpc::ByteBuffer* resp) override;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest* req,
                          v1::WorkerStatusResponse* resp) override;
 

@@ -23,6 +23,10 @@ class StreamChecksum {
   StreamChecksum();
   // Appends `size` bytes; Update(a) then Update(b) equals Update(a + b).
   void Update(const void* data, size_t size);
+  // memcpy(dst, src, size) and Update(src, size) in one pass: tile by tile,
+  // so each tile is checksummed while it is still in cache. Same digest as
+  // Update; the ranges must not overlap.
+  void CopyAndUpdate(void* dst, const void* src, size_t size);
   // The digest of every byte appended so far (the object stays usable).
   uint64_t Digest() const;
 

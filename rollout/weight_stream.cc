@@ -29,41 +29,87 @@ StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
 
 }  // namespace
 
+StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model, int64_t version) {
+  auto snap = std::make_shared<WeightSnapshot>();
+  snap->version = version;
+  StreamChecksum checksum;
+  try {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, t] : ModelTensors(model)) {
+      torch::Tensor src = t.detach();
+      torch::Tensor dst;
+      if (src.device().is_cpu() && src.is_contiguous()) {
+        dst = torch::empty(src.sizes(), src.options());
+        checksum.CopyAndUpdate(dst.data_ptr(), src.data_ptr(), src.numel() * src.element_size());
+      } else {
+        dst = src.to(torch::kCPU, src.scalar_type(), /*non_blocking=*/false, /*copy=*/true)
+                  .contiguous();
+        checksum.Update(dst.data_ptr(), dst.numel() * dst.element_size());
+      }
+      snap->total_bytes += dst.numel() * dst.element_size();
+      snap->tensors.push_back({name, dst});
+    }
+  } catch (const c10::Error& e) {
+    return Internal(std::string("weight snapshot: ") + e.what_without_backtrace());
+  }
+  snap->checksum = checksum.Digest();
+  return std::shared_ptr<const WeightSnapshot>(std::move(snap));
+}
+
+namespace {
+
+// Calls emit(header, data, size) for every chunk of the snapshot in order.
+template <typename Emit>
+Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit) {
+  if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
+  const auto& tensors = snap.tensors;
+  for (size_t ti = 0; ti < tensors.size(); ++ti) {
+    const auto& [name, t] = tensors[ti];
+    const auto* bytes = static_cast<const char*>(t.data_ptr());
+    const size_t n = t.numel() * t.element_size();
+    size_t offset = 0;
+    do {
+      const size_t len = std::min(chunk_bytes, n - offset);
+      v1::WeightChunk c;
+      c.set_version(snap.version);
+      c.set_name(name);
+      c.set_dtype(DtypeName(t.scalar_type()));
+      for (int64_t d : t.sizes()) c.add_shape(d);
+      c.set_offset(offset);
+      offset += len;
+      if (ti + 1 == tensors.size() && offset == n) {
+        c.set_last(true);
+        c.set_checksum(snap.checksum);
+        c.set_tensor_count(static_cast<int32_t>(tensors.size()));
+      }
+      if (!emit(std::move(c), bytes + offset - len, len))
+        return Unavailable("weight stream: the receiver closed the stream");
+    } while (offset < n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes) {
+  std::vector<grpc::ByteBuffer> frames;
+  RLZ_RETURN_IF_ERROR(
+      ForEachChunk(*snapshot, chunk_bytes, [&](v1::WeightChunk header, const char* data, size_t n) {
+        frames.push_back(EncodeWeightChunk(header, data, n, snapshot));
+        return true;
+      }));
+  return frames;
+}
+
 Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
                          const std::function<bool(const v1::WeightChunk&)>& write) {
   if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
-  StreamChecksum checksum;
-  auto tensors = ModelTensors(model);
-  try {
-    for (size_t ti = 0; ti < tensors.size(); ++ti) {
-      const auto& [name, t] = tensors[ti];
-      torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
-      const auto* bytes = static_cast<const char*>(cpu.data_ptr());
-      const size_t n = cpu.numel() * cpu.element_size();
-      checksum.Update(bytes, n);
-      size_t offset = 0;
-      do {
-        size_t len = std::min(chunk_bytes, n - offset);
-        v1::WeightChunk c;
-        c.set_version(version);
-        c.set_name(name);
-        c.set_dtype(DtypeName(cpu.scalar_type()));
-        for (int64_t d : cpu.sizes()) c.add_shape(d);
-        c.set_offset(offset);
-        c.set_data(bytes + offset, len);
-        offset += len;
-        if (ti + 1 == tensors.size() && offset == n) {
-          c.set_last(true);
-          c.set_checksum(checksum.Digest());
-          c.set_tensor_count(static_cast<int32_t>(tensors.size()));
-        }
-        if (!write(c)) return Unavailable("weight stream: the receiver closed the stream");
-      } while (offset < n);
-    }
-  } catch (const c10::Error& e) {
-    return Internal(std::string("weight stream: ") + e.what_without_backtrace());
-  }
-  return Status::Ok();
+  RLZ_ASSIGN_OR_RETURN(auto snap, SnapshotWeights(model, version));
+  return ForEachChunk(*snap, chunk_bytes, [&](v1::WeightChunk c, const char* data, size_t n) {
+    c.set_data(data, n);
+    return write(c);
+  });
 }
 
 Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
@@ -89,6 +135,12 @@ Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
 }
 
 Status WeightAssembler::Add(const v1::WeightChunk& c) {
+  return Add(c, {{c.data().data(), c.data().size()}});
+}
+
+Status WeightAssembler::Add(const v1::WeightChunk& c, const std::vector<DataPiece>& pieces) {
+  uint64_t data_size = 0;
+  for (const auto& p : pieces) data_size += p.size;
   if (done_) return InvalidArgument("weight stream: chunk after the final chunk");
   if (version_ == -1) version_ = c.version();
   if (c.version() != version_)
@@ -110,15 +162,15 @@ Status WeightAssembler::Add(const v1::WeightChunk& c) {
   }
   auto& cur = tensors_.back();
   const uint64_t size = cur.tensor.numel() * cur.tensor.element_size();
-  if (c.offset() != filled_ || c.data().size() > size - filled_)
+  if (c.offset() != filled_ || data_size > size - filled_)
     return InvalidArgument("weight stream: " + c.name() + ": chunk at offset " +
-                           std::to_string(c.offset()) + " of " + std::to_string(c.data().size()) +
+                           std::to_string(c.offset()) + " of " + std::to_string(data_size) +
                            " bytes does not continue the tensor (" + std::to_string(filled_) + "/" +
                            std::to_string(size) + ")");
-  std::memcpy(static_cast<char*>(cur.tensor.data_ptr()) + filled_, c.data().data(),
-              c.data().size());
-  checksum_.Update(c.data().data(), c.data().size());
-  filled_ += c.data().size();
+  for (const auto& p : pieces) {
+    checksum_.CopyAndUpdate(static_cast<char*>(cur.tensor.data_ptr()) + filled_, p.data, p.size);
+    filled_ += p.size;
+  }
   if (c.last()) {
     if (filled_ != size) return DataLoss("weight stream: last tensor " + cur.name + " incomplete");
     if (c.tensor_count() != static_cast<int32_t>(tensors_.size()))

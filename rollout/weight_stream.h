@@ -9,12 +9,15 @@
 // StreamChecksum digest (rollout/stream_checksum.h) over all bytes in order. WeightAssembler
 // rebuilds the tensors and checks names, shapes, sizes, order and checksum; anything off is
 // INVALID_ARGUMENT / DATA_LOSS naming the tensor, never a crash (the stream comes from the
-// network). ApplyWeights copies assembled tensors into a model whose names and shapes must match
-// exactly. Thread safety: a WeightAssembler is used by one thread.
+// network). A chunk's data may also come as pieces of a received gRPC frame
+// (DecodeWeightChunk), copied once into place. ApplyWeights copies assembled tensors into a model
+// whose names and shapes must match exactly. Thread safety: a WeightAssembler is used by one
+// thread.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,23 +25,48 @@
 #include "policy/causal_lm.h"
 #include "rlzero/v1/rollout.pb.h"
 #include "rollout/stream_checksum.h"
+#include "rollout/weight_chunk_wire.h"
 
 namespace rlzero {
-
-// Calls `write` for each chunk in order; stops with UNAVAILABLE if it returns false.
-Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
-                         const std::function<bool(const v1::WeightChunk&)>& write);
 
 struct NamedTensor {
   std::string name;
   torch::Tensor tensor;  // CPU, contiguous
 };
 
+// One published version of the weights: CPU copies of every model tensor
+// (so training may go on while workers are still being sent this version)
+// and the StreamChecksum of their bytes, computed during the copy.
+// Immutable once built; share it through shared_ptr<const WeightSnapshot>.
+struct WeightSnapshot {
+  int64_t version = -1;
+  std::vector<NamedTensor> tensors;  // model order, CPU, contiguous
+  uint64_t checksum = 0;
+  uint64_t total_bytes = 0;
+};
+
+StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model, int64_t version);
+
+// The snapshot as WeightChunk frames of at most chunk_bytes of data each,
+// whose data aliases the snapshot's memory (rollout/weight_chunk_wire.h);
+// each frame keeps the snapshot alive.
+StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes);
+
+// Calls `write` for each chunk in order (as protobuf messages, data copied:
+// for tests and small models); stops with UNAVAILABLE if it returns false.
+Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
+                         const std::function<bool(const v1::WeightChunk&)>& write);
+
 class WeightAssembler {
  public:
   // max_total_bytes bounds what a (hostile) stream may make us allocate.
   explicit WeightAssembler(uint64_t max_total_bytes) : max_total_bytes_(max_total_bytes) {}
   Status Add(const v1::WeightChunk& chunk);
+  // The same for a chunk whose data arrives as pieces (header.data() is
+  // ignored): each byte is copied once, straight into the tensor being
+  // rebuilt, and checksummed in the same pass.
+  Status Add(const v1::WeightChunk& header, const std::vector<DataPiece>& pieces);
   bool done() const { return done_; }
   int64_t version() const { return version_; }
   uint64_t total_bytes() const { return total_bytes_; }

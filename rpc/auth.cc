@@ -60,7 +60,7 @@ StatusOr<std::string> TokenAuth::GenerateToken() {
   return out;
 }
 
-grpc::Status TokenAuth::Check(const grpc::ServerContext& context) const {
+grpc::Status TokenAuth::Check(const grpc::ServerContextBase& context) const {
   if (!enabled()) return grpc::Status::OK;
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");

@@ -29,7 +29,7 @@ class TokenAuth {
   static StatusOr<std::string> GenerateToken();
 
   bool enabled() const { return !token_.empty(); }
-  grpc::Status Check(const grpc::ServerContext& context) const;
+  grpc::Status Check(const grpc::ServerContextBase& context) const;  // sync or callback
   // Adds the authorization metadata to an outgoing call.
   void Attach(grpc::ClientContext* context) const;
 

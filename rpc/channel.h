@@ -14,11 +14,20 @@
 
 namespace rlzero::rpc {
 
+// How this process connects to rlzero servers. TLS is on when tls_ca_file is
+// set: the server's certificate must chain to that CA and name the host
+// dialled. tls_cert_file + tls_key_file (both or neither) add a client
+// certificate for servers that require one (mutual TLS, --tls-client-ca).
 struct ClientOptions {
   std::string tls_ca_file;    // PEM roots; enables TLS when set
   std::string tls_cert_file;  // client certificate (optional)
   std::string tls_key_file;
   int64_t max_message_bytes = 64 << 20;
+
+  bool tls() const { return !tls_ca_file.empty(); }
+  // INVALID_ARGUMENT naming the flag: a cert without its key (or the
+  // reverse), or a client certificate without a CA.
+  Status Validate() const;
 };
 
 StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,

@@ -84,7 +84,11 @@ Status RolloutTopology::StartRemote(const RolloutTopologyOptions& options) {
   }
   if (want < 1) return InvalidArgument("rollout topology: min_workers must be >= 1");
   RLZ_ASSIGN_OR_RETURN(rpc::TokenAuth auth, rpc::LoadServerAuth(so));
-  pool_ = std::make_unique<RemoteRolloutPool>(auth, RemoteRolloutPoolOptions{});
+  RemoteRolloutPoolOptions po;
+  // Spawned workers are loopback children without certificates: plain.
+  if (options.spawn_workers == 0) po.client = options.client;
+  RLZ_RETURN_IF_ERROR(po.client.Validate());
+  pool_ = std::make_unique<RemoteRolloutPool>(auth, po);
   service_ = std::make_unique<LearnerServiceImpl>(pool_.get(), auth, options.model_type);
   server_ = std::make_unique<rpc::ServerRunner>();
   RLZ_ASSIGN_OR_RETURN(address_, server_->Start(so, {service_.get()}));

@@ -26,6 +26,7 @@
 #include "policy/causal_lm.h"
 #include "rollout/rollout_engine.h"
 #include "rollout/sampling_params.h"
+#include "rpc/channel.h"
 #include "rpc/server_runner.h"
 
 namespace rlzero {
@@ -55,6 +56,7 @@ struct RolloutTopologyOptions {
   // address, token file or allow_no_auth, TLS) and wait for min_workers.
   bool listen = false;
   rpc::ServerOptions server;
+  rpc::ClientOptions client;  // how the pool dials its workers (TLS)
   int min_workers = 1;
   int64_t wait_workers_ms = 600'000;
 };

@@ -223,6 +223,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     to.run_dir = flags.run_dir;
     to.listen = flags.listen_for_workers;
     to.server = flags.server;
+    to.client = flags.client;
     to.min_workers = flags.min_workers;
     to.wait_workers_ms = flags.wait_workers_ms;
     to.max_staleness = job.trainer.max_staleness;

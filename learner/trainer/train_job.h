@@ -42,6 +42,7 @@
 #include "learner/trainer/trainer.h"
 #include "rewards/reward_function.h"
 #include "rollout/sampling_params.h"
+#include "rpc/channel.h"
 #include "rpc/server_runner.h"
 
 namespace rlzero {
@@ -60,6 +61,7 @@ struct TrainJobFlags {
   // min_workers joined, or fails after wait_workers_ms.
   bool listen_for_workers = false;
   rpc::ServerOptions server;
+  rpc::ClientOptions client;  // dialling the workers (TLS roots, client cert)
   int min_workers = 1;
   int64_t wait_workers_ms = 600'000;
 };

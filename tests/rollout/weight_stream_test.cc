@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "policy/model_io.h"
+#include "rollout/weight_chunk_wire.h"
 
 namespace rlzero {
 namespace {
@@ -113,6 +114,75 @@ TEST(WeightStreamTest, ApplyRefusesMismatchedModels) {
   EXPECT_NE(s.message().find("wrong shape"), std::string::npos) << s.message();
   t.pop_back();
   EXPECT_FALSE(ApplyWeights(**a, t).ok());
+}
+
+std::string Flatten(const grpc::ByteBuffer& b) {
+  std::vector<grpc::Slice> slices;
+  EXPECT_TRUE(b.Dump(&slices).ok());
+  std::string out;
+  for (const auto& x : slices) out.append(reinterpret_cast<const char*>(x.begin()), x.size());
+  return out;
+}
+
+grpc::ByteBuffer Buffer(const std::string& bytes) {
+  grpc::Slice s(bytes);
+  return grpc::ByteBuffer(&s, 1);
+}
+
+TEST(WeightChunkWireTest, ZeroCopyFramesRoundTripAndParseAsWeightChunks) {
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto snap = SnapshotWeights(**a, 3);
+  ASSERT_TRUE(snap.ok());
+  auto frames = EncodeWeightFrames(*snap, 100);
+  ASSERT_TRUE(frames.ok());
+  auto chunks = Chunks(**a, 3, 100);  // the protobuf path: same stream
+  ASSERT_EQ(frames->size(), chunks.size());
+  WeightAssembler assembler(1 << 30);
+  for (size_t i = 0; i < frames->size(); ++i) {
+    v1::WeightChunk parsed;  // a generated parser reads the frame as a WeightChunk
+    ASSERT_TRUE(parsed.ParseFromString(Flatten((*frames)[i])));
+    EXPECT_EQ(parsed.SerializeAsString(), chunks[i].SerializeAsString()) << i;
+    DecodedWeightChunk d;
+    ASSERT_TRUE(DecodeWeightChunk((*frames)[i], &d).ok());
+    ASSERT_TRUE(assembler.Add(d.header, d.pieces).ok());
+  }
+  auto tensors = assembler.Finish();
+  ASSERT_TRUE(tensors.ok());
+  ASSERT_TRUE(ApplyWeights(**b, *tensors).ok());
+  auto pa = (*a)->named_parameters(), pb = (*b)->named_parameters();
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+TEST(WeightChunkWireTest, DecodesGeneratedEncodingsAndRefusesMalformedFrames) {
+  v1::WeightChunk c;
+  c.set_version(4);
+  c.set_name("w");
+  c.set_dtype("float32");
+  c.add_shape(2);
+  c.set_data(std::string(8, 'z'));
+  c.set_last(true);
+  DecodedWeightChunk d;
+  ASSERT_TRUE(DecodeWeightChunk(Buffer(c.SerializeAsString()), &d).ok());
+  EXPECT_EQ(d.header.name(), "w");
+  EXPECT_TRUE(d.header.last());
+  EXPECT_TRUE(d.header.data().empty());
+  ASSERT_EQ(d.data_size, 8u);
+  std::string data;
+  for (const auto& p : d.pieces) data.append(p.data, p.size);
+  EXPECT_EQ(data, std::string(8, 'z'));
+
+  const std::string good = c.SerializeAsString();
+  Status truncated = DecodeWeightChunk(Buffer(good.substr(0, good.size() - 3)), &d);
+  EXPECT_EQ(truncated.code(), StatusCode::kInvalidArgument) << truncated.ToString();
+  v1::WeightChunk second_data;
+  second_data.set_data("yy");
+  Status twice = DecodeWeightChunk(Buffer(good + second_data.SerializeAsString()), &d);
+  EXPECT_EQ(twice.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(twice.message().find("more than one data"), std::string::npos) << twice.message();
+  Status garbage = DecodeWeightChunk(Buffer(std::string("\xff\xff\xff", 3)), &d);
+  EXPECT_EQ(garbage.code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
