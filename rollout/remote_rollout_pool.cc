@@ -13,6 +13,18 @@
 #include "telemetry/metrics_registry.h"
 
 namespace rlzero {
+namespace {
+
+// The pool's side of an RPC to a worker, for /metrics.
+void ObserveClientLatency(const char* method, std::chrono::steady_clock::time_point start) {
+  telemetry::ProcessMetrics()
+      .GetHistogram("rlzero_rpc_client_latency_seconds",
+                    "client-side RPC latency (learner -> rollout workers)",
+                    telemetry::LatencyBuckets(), {{"method", method}})
+      ->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+}  // namespace
 
 struct RemoteRolloutPool::Worker {
   std::string address;
@@ -73,16 +85,12 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
     version = published_version_;
   }
   if (w.version >= version) return Status::Ok();
-  if (frames.empty()) return FailedPrecondition("push weights to " + w.address + ": none published");
+  if (frames.empty())
+    return FailedPrecondition("push weights to " + w.address + ": none published");
   const auto rpc_start = std::chrono::steady_clock::now();
   auto resp = PushWeightFrames(w.channel, auth_,
                                std::chrono::milliseconds(options_.weights_timeout_ms), frames);
-  telemetry::ProcessMetrics()
-      .GetHistogram("rlzero_rpc_client_latency_seconds",
-                    "client-side RPC latency (learner -> rollout workers)",
-                    telemetry::LatencyBuckets(), {{"method", "LoadWeights"}})
-      ->Observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
+  ObserveClientLatency("LoadWeights", rpc_start);
   if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
   w.version = resp->version();
   return Status::Ok();
@@ -211,12 +219,7 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
       v1::GenerateResponse resp;
       const auto rpc_start = std::chrono::steady_clock::now();
       grpc::Status st = w->stub->Generate(&ctx, req, &resp);
-      telemetry::ProcessMetrics()
-          .GetHistogram("rlzero_rpc_client_latency_seconds",
-                        "client-side RPC latency (learner -> rollout workers)",
-                        telemetry::LatencyBuckets(), {{"method", "Generate"}})
-          ->Observe(
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - rpc_start).count());
+      ObserveClientLatency("Generate", rpc_start);
       {
         std::lock_guard<std::mutex> lock(mu_);
         in_flight_.erase(std::remove(in_flight_.begin(), in_flight_.end(), &ctx), in_flight_.end());
