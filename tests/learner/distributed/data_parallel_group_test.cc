@@ -13,33 +13,14 @@
 #include "learner/distributed/model_sync.h"
 #include "learner/distributed/rank_zero.h"
 #include "learner/distributed/scalar_reduce.h"
-#include "tests/learner/distributed/free_port.h"
+#include "tests/learner/distributed/two_gloo_ranks.h"
 
 namespace rlzero {
 namespace {
 
-// Runs body(group) on ranks 0 and 1 concurrently; failures inside body are
-// gtest failures (EXPECT_* is thread-safe).
+// Runs body(group) on ranks 0 and 1 of a Gloo group concurrently.
 void RunTwoRanks(const std::function<void(DataParallelGroup&)>& body) {
-  const int port = testing::FreeLoopbackPort();
-  ASSERT_GT(port, 0);
-  auto rank_main = [&](int rank) {
-    DistributedContext ctx;
-    ctx.rank = rank;
-    ctx.world_size = 2;
-    ctx.master_addr = "127.0.0.1";
-    ctx.master_port = port;
-    ctx.source = "test";
-    DataParallelOptions opts;
-    opts.timeout_ms = 20'000;
-    auto group = DataParallelGroup::Create(ctx, opts);
-    ASSERT_TRUE(group.ok()) << group.status().ToString();
-    EXPECT_EQ((*group)->backend_name(), "gloo");
-    body(**group);
-  };
-  std::thread r1(rank_main, 1);
-  rank_main(0);
-  r1.join();
+  testing::RunTwoGlooRanks([&](int, DataParallelGroup& g) { body(g); });
 }
 
 TEST(DataParallelGroupTest, SingleProcessOpsAreNoOps) {

@@ -12,7 +12,7 @@
 
 #include "learner/distributed/data_parallel_group.h"
 #include "learner/learner.h"
-#include "tests/learner/distributed/free_port.h"
+#include "tests/learner/distributed/two_gloo_ranks.h"
 #include "tests/learner/tiny_moe_policy.h"
 
 namespace rlzero {
@@ -70,25 +70,9 @@ TEST(MoeBalancingDataParallelTest, RanksSumLoadsAndMatchOneProcessOnTheGlobalBat
   ASSERT_TRUE(one.bias.defined());
   EXPECT_GT(one.bias.abs().sum().item<double>(), 0.0);
 
-  const int port = testing::FreeLoopbackPort();
-  ASSERT_GT(port, 0);
   Result ranks[2];
-  auto rank_main = [&](int rank) {
-    DistributedContext ctx;
-    ctx.rank = rank;
-    ctx.world_size = 2;
-    ctx.master_addr = "127.0.0.1";
-    ctx.master_port = port;
-    ctx.source = "test";
-    DataParallelOptions opts;
-    opts.timeout_ms = 20'000;
-    auto group = DataParallelGroup::Create(ctx, opts);
-    ASSERT_TRUE(group.ok()) << group.status().ToString();
-    ranks[rank] = Train(group->get(), GlobalBatch);
-  };
-  std::thread r1(rank_main, 1);
-  rank_main(0);
-  r1.join();
+  testing::RunTwoGlooRanks(
+      [&](int rank, DataParallelGroup& group) { ranks[rank] = Train(&group, GlobalBatch); });
   ASSERT_TRUE(ranks[0].bias.defined() && ranks[1].bias.defined());
   EXPECT_TRUE(torch::equal(ranks[0].bias, ranks[1].bias)) << ranks[0].bias << ranks[1].bias;
   EXPECT_TRUE(torch::equal(ranks[0].bias, one.bias)) << ranks[0].bias << one.bias;
