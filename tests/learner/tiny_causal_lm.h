@@ -15,15 +15,18 @@ class TinyCausalLM : public CausalLM {
   // Parameters are drawn from a private generator seeded with `seed`.
   TinyCausalLM(int64_t vocab, int64_t hidden, int64_t max_positions, uint64_t seed)
       : vocab_(vocab), hidden_(hidden) {
-    torch::manual_seed(seed);
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    auto randn = [&](std::initializer_list<int64_t> shape) {
+      return torch::empty(shape, torch::kFloat32).normal_(0.0, 1.0, gen);
+    };
     const double s = 0.3;
-    tok_ = register_parameter("tok", torch::randn({vocab, hidden}) * s);
-    pos_ = register_parameter("pos", torch::randn({max_positions, hidden}) * s);
-    wqkv_ = register_parameter("wqkv", torch::randn({hidden, 3 * hidden}) * s);
-    wo_ = register_parameter("wo", torch::randn({hidden, hidden}) * s);
-    w1_ = register_parameter("w1", torch::randn({hidden, 2 * hidden}) * s);
-    w2_ = register_parameter("w2", torch::randn({2 * hidden, hidden}) * s);
-    head_ = register_parameter("head", torch::randn({hidden, vocab}) * s);
+    tok_ = register_parameter("tok", randn({vocab, hidden}) * s);
+    pos_ = register_parameter("pos", randn({max_positions, hidden}) * s);
+    wqkv_ = register_parameter("wqkv", randn({hidden, 3 * hidden}) * s);
+    wo_ = register_parameter("wo", randn({hidden, hidden}) * s);
+    w1_ = register_parameter("w1", randn({hidden, 2 * hidden}) * s);
+    w2_ = register_parameter("w2", randn({2 * hidden, hidden}) * s);
+    head_ = register_parameter("head", randn({hidden, vocab}) * s);
   }
 
   torch::Tensor Forward(const torch::Tensor& input_ids, const torch::Tensor& positions,

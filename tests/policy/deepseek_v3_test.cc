@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 #include "policy/model_io.h"
@@ -118,6 +120,44 @@ TEST(DeepseekV3Test, WeightNamesAndShapesMatchTransformers) {
   EXPECT_EQ(shape("lm_head.weight"), (V{50, 32}));
   EXPECT_EQ(shape("model.layers.1.mlp.gate.e_score_correction_bias"), (V{8}));
   EXPECT_FALSE(params["model.layers.1.mlp.gate.e_score_correction_bias"].requires_grad());
+}
+
+// InitWeights draws from a generator of its own: it neither reads nor moves
+// the global one, so models initialised on several threads at once (data-
+// parallel ranks in one process) each get exactly their seed's weights.
+TEST(DeepseekV3Test, InitWeightsLeavesTheGlobalGeneratorAloneAndIsThreadSafe) {
+  DeepseekV3Config c = TinyConfig();
+  auto weights_of = [](DeepseekV3ForCausalLM& m) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : m.parameters()) out.push_back(p.detach().clone());
+    return out;
+  };
+  auto weights = [&](uint64_t seed) {
+    DeepseekV3ForCausalLM m(c);  // the modules' own constructors draw globally
+    m.InitWeights(seed);
+    return weights_of(m);
+  };
+  DeepseekV3ForCausalLM first(c);
+  torch::manual_seed(5);
+  const auto want_next = torch::rand({4});
+  torch::manual_seed(5);
+  first.InitWeights(3);
+  EXPECT_TRUE(torch::equal(torch::rand({4}), want_next))
+      << "InitWeights moved the global generator";
+  const auto reference = weights_of(first);
+
+  std::atomic<int> mismatches{0};
+  auto init_many = [&] {
+    for (int i = 0; i < 40; ++i) {
+      const auto w = weights(3);
+      for (size_t j = 0; j < w.size(); ++j)
+        if (!torch::equal(w[j], reference[j])) ++mismatches;
+    }
+  };
+  std::thread other(init_many);
+  init_many();
+  other.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(DeepseekV3Test, NaiveAndAbsorbedAttentionAgree) {
