@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "policy/cpu_attention.h"
+#include "policy/cpu_rms_norm.h"
+#include "policy/cpu_rope.h"
 
 namespace rlzero {
 
@@ -21,6 +23,8 @@ torch::ScalarType AtLeastFloat32(torch::ScalarType t) {
 // ------------------------------------------------------------ functional forms
 
 torch::Tensor RmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+  // Inference on CPU: one fused pass (policy/cpu_rms_norm.h), same numerics.
+  if (CpuRmsNormApplies(x, weight)) return CpuRmsNorm(x, weight, eps);
   auto dtype = x.scalar_type();
   auto h = x.to(AtLeastFloat32(dtype));
   auto var = h.pow(2).mean(-1, /*keepdim=*/true);
@@ -48,6 +52,8 @@ std::pair<torch::Tensor, torch::Tensor> RopeCosSin(const torch::Tensor& inv_freq
 
 torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos,
                         const torch::Tensor& sin) {
+  // Inference on CPU: one fused pass (policy/cpu_rope.h), same numerics.
+  if (CpuRopeApplies(x, cos, sin)) return CpuRope(x, cos, sin);
   const int64_t half = x.size(-1) / 2;
   auto x1 = x.narrow(-1, 0, half);
   auto x2 = x.narrow(-1, half, half);

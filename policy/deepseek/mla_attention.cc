@@ -4,28 +4,18 @@
 #include <cmath>
 #include <limits>
 
+#include "policy/transformer_blocks.h"
+
 namespace rlzero::deepseek {
-namespace {
-
-torch::Tensor RotateHalf(const torch::Tensor& x) {
-  int64_t half = x.size(-1) / 2;
-  auto x1 = x.narrow(-1, 0, half);
-  auto x2 = x.narrow(-1, half, half);
-  return torch::cat({-x2, x1}, -1);
-}
-
-}  // namespace
 
 RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
-  // At least float32 (bf16/f16 upcast; float64 kept for exact tests).
-  auto xf = x.scalar_type() == torch::kFloat64 ? x : x.to(torch::kFloat32);
-  auto var = xf.pow(2).mean(-1, /*keepdim=*/true);
-  xf = xf * torch::rsqrt(var + eps_);
-  return weight * xf.to(x.scalar_type());
+  // The shared form: at least float32 (float64 kept for exact tests), the
+  // fused CPU kernel for inference.
+  return rlzero::RmsNorm(x, weight, eps_);
 }
 
 MlaRotary MlaRotary::Make(const DeepseekV3Config& c) {
@@ -55,9 +45,8 @@ torch::Tensor ApplyMlaRope(const torch::Tensor& x, const torch::Tensor& cos,
     auto v = x.reshape({s[0], s[1], s[2], d / 2, 2}).transpose(3, 4);
     y = v.reshape({s[0], s[1], s[2], d});
   }
-  auto c = cos.unsqueeze(1).to(x.scalar_type());  // [B,1,T,P]
-  auto sn = sin.unsqueeze(1).to(x.scalar_type());
-  return y * c + RotateHalf(y) * sn;
+  // rotate_half on the (de-interleaved) rope dims, as the dense families.
+  return rlzero::ApplyRope(y, cos.to(x.scalar_type()), sin.to(x.scalar_type()));
 }
 
 MlaAttentionImpl::MlaAttentionImpl(const DeepseekV3Config& c)
