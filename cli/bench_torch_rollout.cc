@@ -16,7 +16,9 @@
 // with neither flag a built-in tiny Llama (~1.2M parameters) is used. Weights
 // are random (speed only). --profile FILE writes a chrome://tracing file of
 // one more engine run at the last batch size (LibTorch 1.x's op profiler);
-// docs/rollout.md shows how to sum it per op.
+// docs/rollout.md shows how to sum it per op. --repeats N times the engine N
+// times and reports the run with the median decode time (noisy machines);
+// --skip-recompute leaves out the recompute loop and its ratio (profiling).
 #include <ATen/Parallel.h>
 #if RLZ_HAS_LEGACY_RECORD_PROFILE
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -179,6 +181,8 @@ int RunBenchRollout(int argc, char** argv) {
   int64_t prompt_len = 32, new_tokens = 128;
   uint64_t seed = 0;
   std::string profile_path;
+  int repeats = 1;
+  bool skip_recompute = false;
   auto* m = app.add_option("--model", model_dir, "model dir (HF layout)");
   app.add_option("--config", config_path, "HF config.json for a random-weight model")->excludes(m);
   app.add_option("--batch-sizes", sizes_text, "comma-separated")->capture_default_str();
@@ -189,6 +193,11 @@ int RunBenchRollout(int argc, char** argv) {
   app.add_option("--seed", seed, "prompt ids and random weights")->capture_default_str();
   app.add_option("--profile", profile_path,
                  "write a chrome://tracing op profile of one more run at the last batch size");
+  app.add_option("--repeats", repeats, "engine runs per batch size; the median decode is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--skip-recompute", skip_recompute,
+               "leave out the recompute loop (no recompute_* or ratio fields)");
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
     if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
@@ -262,12 +271,20 @@ int RunBenchRollout(int argc, char** argv) {
         warm.max_new_tokens = 2;
         auto w = engine.Generate(prompts, warm);  // allocates the cache, warms kernels
         if (!w.ok()) return ReportError(kRolloutBenchCmd, w.status());
-        auto r = engine.Generate(prompts, sp);
-        if (!r.ok()) return ReportError(kRolloutBenchCmd, r.status());
-        const RolloutStats s = engine.last_stats();
+        std::vector<RolloutStats> runs;
+        for (int i = 0; i < repeats; ++i) {
+          auto r = engine.Generate(prompts, sp);
+          if (!r.ok()) return ReportError(kRolloutBenchCmd, r.status());
+          runs.push_back(engine.last_stats());
+        }
+        std::sort(runs.begin(), runs.end(), [](const RolloutStats& a, const RolloutStats& b) {
+          return a.decode_seconds < b.decode_seconds;
+        });
+        const RolloutStats s = runs[runs.size() / 2];
 
         const double recompute_s =
-            RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
+            skip_recompute ? 0.0
+                           : RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
         const double total_tokens = static_cast<double>(B * new_tokens);
         const double engine_s = s.prefill_seconds + s.decode_seconds;
         const StepEstimate est = GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
@@ -278,10 +295,13 @@ int RunBenchRollout(int argc, char** argv) {
         row["prefill_tokens_per_s"] = s.prefill_tokens / s.prefill_seconds;
         row["decode_tokens_per_s"] = s.decode_tokens / s.decode_seconds;
         row["engine_tokens_per_s"] = total_tokens / engine_s;
-        row["recompute_tokens_per_s"] = total_tokens / recompute_s;
-        row["ratio"] = recompute_s / engine_s;
         row["engine_seconds"] = engine_s;
-        row["recompute_seconds"] = recompute_s;
+        row["engine_runs"] = repeats;
+        if (!skip_recompute) {
+          row["recompute_tokens_per_s"] = total_tokens / recompute_s;
+          row["ratio"] = recompute_s / engine_s;
+          row["recompute_seconds"] = recompute_s;
+        }
         row["decode_breakdown"] = {
             {"decode_seconds", s.decode_seconds},
             {"model_forward_seconds", s.decode_model_seconds},
@@ -298,10 +318,15 @@ int RunBenchRollout(int argc, char** argv) {
           if (!again.ok()) return ReportError(kRolloutBenchCmd, again.status());
         }
 #endif
-        std::fprintf(stderr,
-                     "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n",
-                     kRolloutBenchCmd, static_cast<long long>(B), total_tokens / engine_s,
-                     total_tokens / recompute_s, recompute_s / engine_s);
+        if (skip_recompute) {
+          std::fprintf(stderr, "%s: batch %lld: engine %.1f tok/s\n", kRolloutBenchCmd,
+                       static_cast<long long>(B), total_tokens / engine_s);
+        } else {
+          std::fprintf(stderr,
+                       "%s: batch %lld: engine %.1f tok/s, recompute %.1f tok/s, ratio %.2f\n",
+                       kRolloutBenchCmd, static_cast<long long>(B), total_tokens / engine_s,
+                       total_tokens / recompute_s, recompute_s / engine_s);
+        }
       }
       out["results"] = rows;
       if (device->is_cuda()) {
