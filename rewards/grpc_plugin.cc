@@ -47,6 +47,23 @@ GrpcPlugin::GrpcPlugin(const std::string& address, std::string task, rpc::TokenA
       grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
 }
 
+GrpcPlugin::GrpcPlugin(std::unique_ptr<Impl> impl, const std::string& address, std::string task,
+                       rpc::TokenAuth auth)
+    : impl_(std::move(impl)), address_(address), task_(std::move(task)), auth_(std::move(auth)) {}
+
+StatusOr<std::unique_ptr<GrpcPlugin>> GrpcPlugin::Connect(const std::string& address,
+                                                          std::string task, rpc::TokenAuth auth,
+                                                          const rpc::ClientOptions& client) {
+  rpc::ClientOptions options = client;
+  options.max_message_bytes = kMaxMessageBytes;
+  auto channel = rpc::MakeChannel(address, options);
+  if (!channel.ok()) return channel.status().WithContext("gRPC plugin " + address);
+  auto impl = std::make_unique<Impl>();
+  impl->stub = rlzero::v1::VerifierService::NewStub(*channel);
+  return std::unique_ptr<GrpcPlugin>(
+      new GrpcPlugin(std::move(impl), address, std::move(task), std::move(auth)));
+}
+
 GrpcPlugin::~GrpcPlugin() = default;
 
 StatusOr<VerifyResult> GrpcPlugin::Verify(const Json& sample, const Deadline& deadline) const {

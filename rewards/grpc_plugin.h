@@ -9,7 +9,9 @@
 // sample of the call with the mapped Status (UNAVAILABLE when the server is
 // down, DEADLINE_EXCEEDED, ...); a response with `error` set fails that
 // sample. Every call carries the bearer token when one is given (rpc/auth.h).
-// Messages up to 64 MiB.
+// Messages up to 64 MiB. Connect dials with rpc::ClientOptions: TLS with a CA
+// (tls_ca_file) and optionally a client certificate (mutual TLS); the plain
+// constructor dials without TLS.
 // Thread safety: thread-safe (gRPC stubs are).
 #pragma once
 
@@ -17,7 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "rpc/auth.h"
+#include "rpc/channel.h"
 #include "verifiers/verifier.h"
 
 namespace rlzero::rewards {
@@ -27,6 +31,12 @@ class GrpcPlugin : public verifiers::Verifier {
   // address: "host:port" or "unix:/path"; task: the verifier name on the server.
   GrpcPlugin(const std::string& address, std::string task,
              rpc::TokenAuth auth = rpc::TokenAuth::Disabled());
+  // As above over a channel made by rpc::MakeChannel(address, client):
+  // INVALID_ARGUMENT for inconsistent options, NOT_FOUND/... naming an
+  // unreadable certificate file. Nothing is dialled until the first call.
+  static StatusOr<std::unique_ptr<GrpcPlugin>> Connect(const std::string& address, std::string task,
+                                                       rpc::TokenAuth auth,
+                                                       const rpc::ClientOptions& client);
   ~GrpcPlugin() override;
 
   StatusOr<verifiers::VerifyResult> Verify(const Json& sample,
@@ -36,6 +46,8 @@ class GrpcPlugin : public verifiers::Verifier {
 
  private:
   struct Impl;
+  GrpcPlugin(std::unique_ptr<Impl> impl, const std::string& address, std::string task,
+             rpc::TokenAuth auth);
   std::unique_ptr<Impl> impl_;
   std::string address_;
   std::string task_;

@@ -14,6 +14,9 @@ VerifierSpec VerifierSpec::FromConfig(ConfigReader& r) {
   r.Get("grpc", &s.grpc);
   r.Get("task", &s.task);
   r.Get("auth_token_file", &s.auth_token_file);
+  r.Get("tls_ca_file", &s.tls_ca_file);
+  r.Get("tls_cert_file", &s.tls_cert_file);
+  r.Get("tls_key_file", &s.tls_key_file);
   r.Get("timeout_ms", &s.timeout_ms);
   s.options = r.GetJson("options");
   if (!r.Get("name", &s.name)) s.name = s.verifier;
@@ -29,6 +32,14 @@ Status VerifierSpec::Validate(const std::string& where) const {
   if (timeout_ms <= 0) return InvalidArgument(where + ": timeout_ms must be > 0");
   if (!options.is_null() && !options.is_object())
     return InvalidArgument(where + ": options must be a mapping");
+  const bool any_tls = !tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty();
+  if (any_tls && grpc.empty())
+    return InvalidArgument(where +
+                           ": tls_ca_file/tls_cert_file/tls_key_file are for 'grpc' plugins");
+  if (tls_cert_file.empty() != tls_key_file.empty())
+    return InvalidArgument(where + ": give both tls_cert_file and tls_key_file, or neither");
+  if (!tls_cert_file.empty() && tls_ca_file.empty())
+    return InvalidArgument(where + ": tls_cert_file needs tls_ca_file (the CA of the server)");
   return Status::Ok();
 }
 
@@ -45,7 +56,13 @@ StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec&
       if (!a.ok()) return a.status().WithContext(where);
       auth = *a;
     }
-    return std::shared_ptr<verifiers::Verifier>(new GrpcPlugin(spec.grpc, spec.task, auth));
+    rpc::ClientOptions client;
+    client.tls_ca_file = spec.tls_ca_file;
+    client.tls_cert_file = spec.tls_cert_file;
+    client.tls_key_file = spec.tls_key_file;
+    auto plugin = GrpcPlugin::Connect(spec.grpc, spec.task, auth, client);
+    if (!plugin.ok()) return plugin.status().WithContext(where);
+    return std::shared_ptr<verifiers::Verifier>(std::move(plugin).value());
   }
   ConfigReader options(spec.options, where + ".options");
   verifiers::VerifierEnv with_judge = env;

@@ -7,11 +7,16 @@
 //   {name: correctness, verifier: countdown, options: {...}, timeout_ms: 10000}
 //   {name: judge, exec: "python3 my_plugin.py", options: {...}}
 //   {name: style, grpc: "127.0.0.1:50070", task: style}
+//   {name: style, grpc: "verifiers.internal:50070", tls_ca_file: ca.pem,
+//    tls_cert_file: client.pem, tls_key_file: client.key, auth_token_file: token}
 // name defaults to the verifier's name; task (the name sent to a plugin)
 // defaults to name. timeout_ms is the deadline of one call: one sample for a
 // built-in verifier, one batch for a plugin. Built-in options are checked
 // against the verifier (unknown keys are errors); plugin options are sent
-// as they are.
+// as they are. tls_ca_file turns TLS on for a gRPC plugin (the server's
+// certificate must chain to it and name the host dialled); tls_cert_file and
+// tls_key_file (both or neither, and only with a CA) present a client
+// certificate to servers that require one.
 // Thread safety: plain values; BuildVerifier is reentrant.
 #pragma once
 
@@ -31,6 +36,9 @@ struct VerifierSpec {
   std::string grpc;             // gRPC plugin address
   std::string task;             // plugin task name (default: name)
   std::string auth_token_file;  // gRPC plugin: bearer token sent with every call
+  std::string tls_ca_file;      // gRPC plugin: PEM roots; TLS when set
+  std::string tls_cert_file;    // gRPC plugin: client certificate (mutual TLS)
+  std::string tls_key_file;     // its private key
   Json options;                 // null or a mapping
   int64_t timeout_ms = 10000;
 

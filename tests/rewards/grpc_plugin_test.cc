@@ -8,9 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "rewards/reward_function.h"
 #include "rewards/verifier_service.h"
+#include "rewards/verifier_spec.h"
 #include "rpc/server_runner.h"
+#include "tests/support/tls_certificates.h"
 
 namespace rlzero::rewards {
 namespace {
@@ -19,7 +23,11 @@ using verifiers::Deadline;
 
 class InProcessServer {
  public:
-  explicit InProcessServer(rpc::TokenAuth auth = rpc::TokenAuth::Disabled())
+  // tls_cert/tls_key: serve TLS with that certificate; tls_client_ca: also
+  // require client certificates signed by it.
+  explicit InProcessServer(rpc::TokenAuth auth = rpc::TokenAuth::Disabled(),
+                           const std::string& tls_cert = "", const std::string& tls_key = "",
+                           const std::string& tls_client_ca = "")
       : service_(&host_, std::move(auth)) {
     auto v = verifiers::MakeVerifier("countdown", Json(nullptr), verifiers::VerifierEnv{});
     host_.Add("countdown", std::shared_ptr<verifiers::Verifier>(std::move(v).value()));
@@ -27,6 +35,9 @@ class InProcessServer {
     o.role = "test-verifier-server";
     o.allow_no_auth = true;  // the service itself checks `auth`
     o.max_message_bytes = 1 << 20;
+    o.tls_cert_file = tls_cert;
+    o.tls_key_file = tls_key;
+    o.tls_client_ca_file = tls_client_ca;
     auto s = runner_.Start(o, {&service_});
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (s.ok()) address_ = *s;
@@ -103,6 +114,85 @@ TEST(GrpcPluginTest, ServiceErrorsMapToStatusCodes) {
   GrpcPlugin down("127.0.0.1:1", "countdown");
   r = down.Verify(Sample("1"), Deadline::In(2000));
   EXPECT_FALSE(r.ok());
+}
+
+// A gRPC plugin configured with tls_ca_file scores through a TLS verifier
+// server; without the CA (plain, or another CA) it cannot reach it; with a
+// server that requires client certificates, only a plugin holding one gets in.
+TEST(GrpcPluginTest, TlsFromConfigWithCaAndClientCertificate) {
+  testing::TlsCertificates certs;
+  if (!certs.ok()) GTEST_SKIP() << "openssl CLI not available";
+  InProcessServer server(rpc::TokenAuth::FromToken("tok"), certs("server.pem"),
+                         certs("server.key"));
+  const std::string token_file = certs("token");
+  { std::ofstream(token_file) << "tok\n"; }
+  auto build = [&](Json spec) {
+    spec["name"] = "cd";
+    spec["grpc"] = server.address();
+    spec["task"] = "countdown";
+    spec["auth_token_file"] = token_file;
+    ConfigReader r(spec, "rewards[0]");
+    VerifierSpec vs = VerifierSpec::FromConfig(r);
+    EXPECT_TRUE(r.Finish().ok());
+    return BuildVerifier(vs, verifiers::VerifierEnv{}, "rewards[0]");
+  };
+  auto tls = build(Json{{"tls_ca_file", certs("ca.pem")}});
+  ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+  auto r = (*tls)->Verify(Sample("(1+2)*3"), Deadline::In(10000));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->correct);
+
+  for (Json wrong : {Json::object(), Json{{"tls_ca_file", certs("other_ca.pem")}}}) {
+    auto v = build(wrong);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    auto refused = (*v)->Verify(Sample("(1+2)*3"), Deadline::In(3000));
+    EXPECT_FALSE(refused.ok()) << wrong.dump();
+  }
+
+  InProcessServer mtls(rpc::TokenAuth::FromToken("tok"), certs("server.pem"), certs("server.key"),
+                       certs("ca.pem"));
+  auto with_cert = [&](bool cert) {
+    Json spec{{"name", "cd"},
+              {"grpc", mtls.address()},
+              {"task", "countdown"},
+              {"auth_token_file", token_file},
+              {"tls_ca_file", certs("ca.pem")}};
+    if (cert) {
+      spec["tls_cert_file"] = certs("client.pem");
+      spec["tls_key_file"] = certs("client.key");
+    }
+    ConfigReader rd(spec, "rewards[0]");
+    VerifierSpec vs = VerifierSpec::FromConfig(rd);
+    auto v = BuildVerifier(vs, verifiers::VerifierEnv{}, "rewards[0]");
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return (*v)->Verify(Sample("(1+2)*3"), Deadline::In(3000));
+  };
+  EXPECT_FALSE(with_cert(false).ok());
+  auto in = with_cert(true);
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  EXPECT_TRUE(in->correct);
+}
+
+TEST(GrpcPluginTest, TlsConfigMistakesAreNamed) {
+  auto error = [](Json spec) {
+    spec["name"] = "cd";
+    ConfigReader r(spec, "rewards[2]");
+    VerifierSpec vs = VerifierSpec::FromConfig(r);
+    auto v = BuildVerifier(vs, verifiers::VerifierEnv{}, "rewards[2]");
+    EXPECT_FALSE(v.ok()) << spec.dump();
+    return v.ok() ? std::string() : v.status().ToString();
+  };
+  auto has = [](const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  };
+  std::string e = error(Json{{"verifier", "countdown"}, {"tls_ca_file", "ca.pem"}});
+  EXPECT_TRUE(has(e, "rewards[2]") && has(e, "for 'grpc' plugins")) << e;
+  e = error(Json{{"grpc", "127.0.0.1:1"}, {"tls_ca_file", "ca.pem"}, {"tls_cert_file", "c.pem"}});
+  EXPECT_TRUE(has(e, "tls_key_file")) << e;
+  e = error(Json{{"grpc", "127.0.0.1:1"}, {"tls_cert_file", "c.pem"}, {"tls_key_file", "c.key"}});
+  EXPECT_TRUE(has(e, "needs tls_ca_file")) << e;
+  e = error(Json{{"grpc", "127.0.0.1:1"}, {"tls_ca_file", "/nonexistent/ca.pem"}});
+  EXPECT_TRUE(has(e, "rewards[2]") && has(e, "/nonexistent/ca.pem")) << e;
 }
 
 TEST(GrpcPluginTest, MalformedJsonIsInvalidArgument) {

@@ -16,48 +16,13 @@
 #include "rlzero/v1/verifier.grpc.pb.h"
 #include "rpc/channel.h"
 #include "rpc/server_runner.h"
+#include "tests/support/tls_certificates.h"
 
 namespace rlzero::rpc {
 namespace {
 namespace fs = std::filesystem;
 
-// CA, a server certificate for 127.0.0.1/localhost and a client certificate,
-// all signed by the CA; plus a second, unrelated CA.
-class TlsCertificates {
- public:
-  TlsCertificates() {
-    dir_ = fs::temp_directory_path() / ("rlzero_tls_test_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-    const std::string d = dir_.string();
-    const std::string q = " >/dev/null 2>&1";
-    auto ca = [&](const std::string& name) {
-      return "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + name + " -keyout " +
-             d + "/" + name + ".key -out " + d + "/" + name + ".pem" + q;
-    };
-    auto leaf = [&](const std::string& name, const std::string& ext) {
-      return "openssl req -newkey rsa:2048 -nodes -subj /CN=" + name + " -keyout " + d + "/" +
-             name + ".key -out " + d + "/" + name + ".csr" + q + " && printf '" + ext + "' > " + d +
-             "/" + name + ".ext && openssl x509 -req -days 1 -in " + d + "/" + name + ".csr -CA " +
-             d + "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -extfile " + d + "/" + name +
-             ".ext -out " + d + "/" + name + ".pem" + q;
-    };
-    ok_ =
-        std::system("command -v openssl >/dev/null 2>&1") == 0 &&
-        std::system(ca("ca").c_str()) == 0 && std::system(ca("other_ca").c_str()) == 0 &&
-        std::system(leaf("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\\n").c_str()) == 0 &&
-        std::system(leaf("client", "extendedKeyUsage=clientAuth\\n").c_str()) == 0;
-  }
-  ~TlsCertificates() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  bool ok() const { return ok_; }
-  std::string operator()(const std::string& file) const { return (dir_ / file).string(); }
-
- private:
-  fs::path dir_;
-  bool ok_ = false;
-};
+using testing::TlsCertificates;
 
 bool Connects(const std::string& address, const ClientOptions& options) {
   auto channel = MakeChannel(address, options);
