@@ -27,6 +27,9 @@ StatusOr<CompletionScore> RewardScorer::Score(const TaskPrompt& prompt,
                                               const SampledCompletion& completion) {
   Json sample = prompt.meta.is_object() ? prompt.meta : Json::object();
   sample["response"] = completion.text;
+  // The generated token count (length-based components such as DAPO's soft
+  // overlong penalty read it); the sampler's own count, never the dataset's.
+  sample["response_tokens"] = static_cast<int64_t>(completion.token_ids.size());
   const std::string task = sample.contains("task") && sample["task"].is_string()
                                ? sample["task"].get<std::string>()
                                : "*";

@@ -1,7 +1,9 @@
 // learner/trainer/reward_scorer.h: the CompletionScorer adapter over the
 // reward composition (rewards/reward_function.h). The sample a verifier sees
 // is the prompt's JSON record (its task fields: answer, numbers, target, ...)
-// plus "response" = the completion text; the components list is chosen by the
+// plus "response" = the completion text and "response_tokens" = its number
+// of generated tokens (overriding any such field of the record: the length
+// verifier's default field); the components list is chosen by the
 // record's "task" field (else the "*" list).
 // Reported: total = weighted sum; components[name] = the component's
 // (unweighted) score; correct = the "correctness" component's verdict if
