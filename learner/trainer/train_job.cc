@@ -158,10 +158,14 @@ Status WriteSummaryAndReport(const TrainJobFlags& flags, int64_t steps, double a
 
 StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& flags) {
   TrainJobConfig job = job_in;
-  if (flags.max_steps >= 0) job.trainer.max_steps = flags.max_steps;
+  // The cosine horizon is the config's trainer.max_steps (or its own
+  // total_steps), fixed before --max-steps: the flag only says where this
+  // invocation stops, so a run stopped at N/2 and resumed to N follows the
+  // same learning-rate curve as one run to N (bitwise-identical weights).
   if (job.optim.schedule.kind == "cosine" && job.optim.schedule.total_steps == 0) {
     job.optim.schedule.total_steps = job.trainer.max_steps;
   }
+  if (flags.max_steps >= 0) job.trainer.max_steps = flags.max_steps;
   RLZ_RETURN_IF_ERROR(ValidateLrSchedule(job.optim.schedule));
   if (!flags.resume && LatestCheckpoint(flags.run_dir).has_value()) {
     return FailedPrecondition(flags.run_dir +
