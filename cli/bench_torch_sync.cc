@@ -94,6 +94,7 @@ int RunBenchSync(int argc, char** argv) {
         {"memcpy_seconds", best_copy},
         {"memcpy_gb_per_s", bytes / best_copy / 1e9},
         {"ratio_grpc_over_memcpy", best_copy / best},
+        {"snapshots_reused", pool.stats().snapshots_reused},
         {"note", "best of repeats; serialise + stream + checksum + copy into the worker model"}};
     std::printf("%s\n", out.dump().c_str());
     runner.Shutdown();

@@ -2,6 +2,7 @@
 #include "rollout/remote_rollout_pool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -116,13 +117,32 @@ void RemoteRolloutPool::CancelGeneration() {
 }
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
-  RLZ_ASSIGN_OR_RETURN(auto snapshot, SnapshotWeights(model, version));
+  std::shared_ptr<WeightSnapshot> snapshot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Frames of the spare's version were dropped when snapshot_ was
+    // published; a push still sending it holds a copy of its slices, whose
+    // release drops the last extra reference. Once that count is 1 nobody
+    // can take a new one (only the pool hands out frames), so refilling it is
+    // safe; the acquire fence orders our writes after the pushes' reads.
+    if (spare_ && spare_.use_count() == 1) {
+      snapshot = std::move(spare_);
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
+    spare_.reset();
+  }
+  const bool reused = snapshot != nullptr;
+  if (!reused) snapshot = std::make_shared<WeightSnapshot>();
+  RLZ_RETURN_IF_ERROR(FillSnapshot(model, version, snapshot.get()));
   RLZ_ASSIGN_OR_RETURN(auto frames, EncodeWeightFrames(snapshot, options_.weight_chunk_bytes));
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
     frames_ = std::move(frames);
     published_version_ = version;
+    spare_ = std::move(snapshot_);
+    snapshot_ = std::move(snapshot);
+    if (reused) ++stats_.snapshots_reused;
     for (auto& w : workers_)
       if (w->alive) workers.push_back(w);
   }
