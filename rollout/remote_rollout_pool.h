@@ -7,7 +7,11 @@
 //     LearnerService.RegisterWorker call) and may rejoin after a restart.
 //   - PublishWeights(model, v) serialises the weights once (kept until the
 //     next version) and streams them to every live worker in parallel, with a
-//     deadline; a worker that fails is marked dead. The snapshot of the
+//     deadline; a worker that fails is marked dead. The pushes start at
+//     once and send each tensor as soon as the snapshot has copied it (the
+//     worker still applies only the whole, checksummed version); if the
+//     snapshot fails, the pushes are cancelled, no worker is marked dead and
+//     the previous version stays published. The snapshot of the
 //     version before is kept as a spare and refilled in place by the next
 //     publish once no push still sends it (same names and shapes: no fresh
 //     allocation to page in every version); this holds up to two snapshots
@@ -36,6 +40,7 @@
 
 #include "rlzero/v1/rollout.grpc.pb.h"
 #include "rollout/rollout_engine.h"
+#include "rollout/weight_frame_queue.h"
 #include "rollout/weight_stream.h"
 #include "rpc/auth.h"
 #include "rpc/channel.h"
@@ -88,8 +93,9 @@ class RemoteRolloutPool {
   std::vector<std::shared_ptr<Worker>> workers_;
   // The latest published weights: a snapshot, and its frames, whose data
   // alias the snapshot (so every push sends the same bytes without copies; a
-  // push copies the vector, which shares the slices, under mu_).
-  std::vector<grpc::ByteBuffer> frames_;
+  // push shares the queue, and its frames share the slices). While a publish
+  // is still copying the snapshot, the queue is still being appended to.
+  std::shared_ptr<const WeightFrameQueue> frames_;  // guarded by mu_
   int64_t published_version_ = -1;
   std::shared_ptr<WeightSnapshot> snapshot_;  // what frames_ alias, guarded by mu_
   // The snapshot published before snapshot_: refilled by the next publish

@@ -35,7 +35,8 @@ bool SameLayout(const torch::Tensor& t, torch::ScalarType dtype, c10::IntArrayRe
 
 }  // namespace
 
-Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap) {
+Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
+                    const std::function<void(size_t)>& tensor_done) {
   std::vector<NamedTensor> reusable = std::move(snap->tensors);
   snap->tensors.clear();
   snap->version = version;
@@ -63,6 +64,7 @@ Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap) {
       }
       snap->total_bytes += dst.numel() * dst.element_size();
       snap->tensors.push_back({name, dst});
+      if (tensor_done) tensor_done(snap->tensors.size() - 1);
     }
   } catch (const c10::Error& e) {
     return Internal(std::string("weight snapshot: ") + e.what_without_backtrace());
@@ -79,12 +81,14 @@ StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model,
 
 namespace {
 
-// Calls emit(header, data, size) for every chunk of the snapshot in order.
+// Calls emit(header, data, size) for every chunk of tensors [begin, end) of
+// the snapshot in order.
 template <typename Emit>
-Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit) {
+Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit, size_t begin = 0,
+                    size_t end = SIZE_MAX) {
   if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
   const auto& tensors = snap.tensors;
-  for (size_t ti = 0; ti < tensors.size(); ++ti) {
+  for (size_t ti = begin; ti < std::min(end, tensors.size()); ++ti) {
     const auto& [name, t] = tensors[ti];
     const auto* bytes = static_cast<const char*>(t.data_ptr());
     const size_t n = t.numel() * t.element_size();
@@ -113,13 +117,16 @@ Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit)
 }  // namespace
 
 StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
-    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes) {
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes, size_t begin,
+    size_t end) {
   std::vector<grpc::ByteBuffer> frames;
-  RLZ_RETURN_IF_ERROR(
-      ForEachChunk(*snapshot, chunk_bytes, [&](v1::WeightChunk header, const char* data, size_t n) {
+  RLZ_RETURN_IF_ERROR(ForEachChunk(
+      *snapshot, chunk_bytes,
+      [&](v1::WeightChunk header, const char* data, size_t n) {
         frames.push_back(EncodeWeightChunk(header, data, n, snapshot));
         return true;
-      }));
+      },
+      begin, end));
   return frames;
 }
 

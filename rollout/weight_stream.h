@@ -61,14 +61,22 @@ StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model,
 // the model's name, dtype and shape at the same position (other tensors are
 // allocated afresh, extra ones dropped). The caller must hold the only
 // reference to `snap` and to its tensors' memory (no frame of an earlier
-// encoding alive). On error `snap` is left partly overwritten: discard it.
-Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap);
+// encoding alive). `tensor_done(i)`, if set, is called once tensor i is
+// copied (its bytes are then final; snap->tensors has i + 1 entries), so the
+// caller may encode and send it while the rest is copied. On error `snap` is
+// left partly overwritten: discard it.
+Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
+                    const std::function<void(size_t)>& tensor_done = nullptr);
 
-// The snapshot as WeightChunk frames of at most chunk_bytes of data each,
-// whose data aliases the snapshot's memory (rollout/weight_chunk_wire.h);
-// each frame keeps the snapshot alive.
+// The snapshot's tensors [begin, end) as WeightChunk frames of at most
+// chunk_bytes of data each, whose data aliases the snapshot's memory
+// (rollout/weight_chunk_wire.h); each frame keeps the snapshot alive. The
+// frames of the whole range [0, n) are the whole stream; the final frame
+// (of tensor n - 1) carries the snapshot's checksum, so encode the last
+// tensor only once the snapshot is complete.
 StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
-    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes);
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes, size_t begin = 0,
+    size_t end = SIZE_MAX);
 
 // Calls `write` for each chunk in order (as protobuf messages, data copied:
 // for tests and small models); stops with UNAVAILABLE if it returns false.

@@ -7,6 +7,9 @@
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "policy/model_io.h"
 #include "rollout/learner_service.h"
 #include "rollout/rollout_service.h"
@@ -216,6 +219,47 @@ TEST(RemoteRolloutPoolTest, RepeatedPublishesReuseBuffersAndLoadEveryVersion) {
   auto other = *BuildModel(wide, torch::kCPU, torch::kFloat32, 7);
   EXPECT_FALSE(pool.PublishWeights(*other, 5).ok());
   EXPECT_EQ(w->worker->weights_version(), 4);
+  ExpectWorkerHolds(*learner, *w->model);
+}
+
+// A publisher that fails halfway (the snapshot could not be copied): the
+// push is cancelled, returns the publisher's error, and the worker, which got
+// part of the stream, keeps the version and the weights it had.
+TEST(RemoteRolloutPoolTest, PublisherFailingMidStreamLeavesTheWorkerAsItWas) {
+  auto auth = rpc::TokenAuth::FromToken("tok");
+  auto w = StartWorker(auth, 5);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
+  RemoteRolloutPool pool(auth, {});
+  ASSERT_TRUE(pool.AddWorker(w->address).ok());
+  ASSERT_TRUE(pool.PublishWeights(*learner, 1).ok());
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : learner->parameters()) p.add_(1.0f);
+  }
+  auto snap = SnapshotWeights(*learner, 2);
+  ASSERT_TRUE(snap.ok());
+  auto frames = EncodeWeightFrames(*snap, 1000);
+  ASSERT_TRUE(frames.ok());
+  ASSERT_GT(frames->size(), 4u);
+  WeightFrameQueue queue;
+  for (size_t i = 0; i < frames->size() / 2; ++i) queue.Append((*frames)[i]);
+  auto channel = rpc::MakeChannel(w->address, {});
+  ASSERT_TRUE(channel.ok());
+  auto push = std::async(std::launch::async, [&] {
+    return PushWeightFrames(*channel, auth, std::chrono::seconds(10), queue);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // half the stream is sent
+  queue.Close(Internal("snapshot failed"));
+  auto resp = push.get();
+  EXPECT_EQ(resp.status().code(), StatusCode::kInternal) << resp.status().ToString();
+  EXPECT_EQ(w->worker->weights_version(), 1);
+  // The worker's model still differs from the learner's (which moved on by 1.0).
+  auto pl = learner->named_parameters();
+  for (const auto& p : w->model->named_parameters())
+    EXPECT_FALSE(torch::equal(p.value(), pl[p.key()])) << p.key();
+  // And it takes the next complete version.
+  ASSERT_TRUE(pool.PublishWeights(*learner, 2).ok());
+  EXPECT_EQ(w->worker->weights_version(), 2);
   ExpectWorkerHolds(*learner, *w->model);
 }
 
