@@ -146,6 +146,17 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   if (!reused) snapshot = std::make_shared<WeightSnapshot>();
   // The pushes start now and send each tensor as soon as it is copied.
   std::vector<std::future<Status>> pushes;
+  bool closed = false;
+  // Declared after `pushes`, so destroyed before them: if anything below
+  // throws, the pushes are released instead of waiting out their deadline
+  // (a std::async future's destructor waits for its push).
+  struct CloseOnUnwind {
+    WeightFrameQueue* queue;
+    const bool* closed;
+    ~CloseOnUnwind() {
+      if (!*closed) queue->Close(Internal("weight publish aborted"));
+    }
+  } close_on_unwind{queue.get(), &closed};
   for (auto& w : workers)
     pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
   // Tensor i is encoded once tensor i + 1 is done: only the last tensor's
@@ -163,6 +174,7 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
     encoded = append(snapshot->tensors.size() - 1, snapshot->tensors.size());
   const Status published = snapped.ok() ? encoded : snapped;
   queue->Close(published);
+  closed = true;
 
   std::string last_error;
   for (size_t i = 0; i < pushes.size(); ++i) {
