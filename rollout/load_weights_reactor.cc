@@ -10,8 +10,10 @@ namespace rlzero {
 
 LoadWeightsReactor::LoadWeightsReactor(grpc::CallbackServerContext* context,
                                        const rpc::TokenAuth& auth, RolloutWorker* worker,
-                                       uint64_t max_weight_bytes, grpc::ByteBuffer* response)
+                                       WeightStagingCache* staging, uint64_t max_weight_bytes,
+                                       grpc::ByteBuffer* response)
     : worker_(worker),
+      staging_(staging),
       response_(response),
       assembler_(max_weight_bytes),
       start_(std::chrono::steady_clock::now()) {
@@ -19,6 +21,7 @@ LoadWeightsReactor::LoadWeightsReactor(grpc::CallbackServerContext* context,
     Finish(st);
     return;
   }
+  assembler_.Recycle(staging_->Take());
   StartRead(&frame_);
 }
 
@@ -42,8 +45,10 @@ void LoadWeightsReactor::OnReadDone(bool ok) {
 void LoadWeightsReactor::ApplyAndFinish() {
   auto tensors = assembler_.Finish();
   if (!tensors.ok()) return Finish(rpc::ToGrpcStatus(tensors.status()));
-  if (Status s = worker_->LoadWeights(assembler_.version(), *tensors); !s.ok())
-    return Finish(rpc::ToGrpcStatus(s));
+  Status loaded = worker_->LoadWeights(assembler_.version(), *tensors);
+  // Copied into the model (or refused): the tensors are scratch again.
+  staging_->Put(std::move(tensors).value());
+  if (!loaded.ok()) return Finish(rpc::ToGrpcStatus(loaded));
   v1::LoadWeightsResponse resp;
   resp.set_version(assembler_.version());
   resp.set_bytes(assembler_.total_bytes());

@@ -11,9 +11,11 @@
 // RolloutWorker::LoadWeights on a thread of its own (it waits for any running
 // generation, which must not block gRPC's callback threads), and the call
 // answers LoadWeightsResponse. The worker never sees a partial version.
+// The assembly tensors come from `staging` (those of an earlier call, reused
+// where names, dtypes and shapes match) and go back to it once applied.
 // Ownership: created by the service per call; deletes itself in OnDone. The
-// server must be shut down before the worker is destroyed (shutdown waits for
-// every call to finish).
+// server must be shut down before the worker and `staging` are destroyed
+// (shutdown waits for every call to finish).
 #pragma once
 
 #include <grpcpp/support/byte_buffer.h>
@@ -31,7 +33,8 @@ class LoadWeightsReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer
  public:
   // Starts reading, or finishes at once with the auth error.
   LoadWeightsReactor(grpc::CallbackServerContext* context, const rpc::TokenAuth& auth,
-                     RolloutWorker* worker, uint64_t max_weight_bytes, grpc::ByteBuffer* response);
+                     RolloutWorker* worker, WeightStagingCache* staging, uint64_t max_weight_bytes,
+                     grpc::ByteBuffer* response);
 
   void OnReadDone(bool ok) override;
   void OnDone() override { delete this; }
@@ -40,6 +43,7 @@ class LoadWeightsReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer
   void ApplyAndFinish();
 
   RolloutWorker* worker_;
+  WeightStagingCache* staging_;
   grpc::ByteBuffer* response_;
   WeightAssembler assembler_;
   grpc::ByteBuffer frame_;

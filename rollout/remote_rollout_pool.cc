@@ -2,6 +2,7 @@
 #include "rollout/remote_rollout_pool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -77,7 +78,7 @@ std::vector<std::string> RemoteRolloutPool::live_addresses() const {
 
 Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
-  std::vector<grpc::ByteBuffer> frames;
+  std::shared_ptr<const WeightFrameQueue> frames;
   int64_t version;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -85,11 +86,10 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
     version = published_version_;
   }
   if (w.version >= version) return Status::Ok();
-  if (frames.empty())
-    return FailedPrecondition("push weights to " + w.address + ": none published");
+  if (!frames) return FailedPrecondition("push weights to " + w.address + ": none published");
   const auto rpc_start = std::chrono::steady_clock::now();
   auto resp = PushWeightFrames(w.channel, auth_,
-                               std::chrono::milliseconds(options_.weights_timeout_ms), frames);
+                               std::chrono::milliseconds(options_.weights_timeout_ms), *frames);
   ObserveClientLatency("LoadWeights", rpc_start);
   if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
   w.version = resp->version();
@@ -116,28 +116,93 @@ void RemoteRolloutPool::CancelGeneration() {
 }
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
-  RLZ_ASSIGN_OR_RETURN(auto snapshot, SnapshotWeights(model, version));
-  RLZ_ASSIGN_OR_RETURN(auto frames, EncodeWeightFrames(snapshot, options_.weight_chunk_bytes));
+  const size_t chunk_bytes = options_.weight_chunk_bytes;
+  if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
+  std::shared_ptr<WeightSnapshot> snapshot;
+  auto queue = std::make_shared<WeightFrameQueue>();
+  std::shared_ptr<const WeightFrameQueue> previous_frames;
+  int64_t previous_version;
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    frames_ = std::move(frames);
+    // Frames of the spare's version were dropped when snapshot_ was
+    // published; a push still sending it holds a copy of its slices, whose
+    // release drops the last extra reference. Once that count is 1 nobody
+    // can take a new one (only the pool hands out frames), so refilling it is
+    // safe; the acquire fence orders our writes after the pushes' reads.
+    if (spare_ && spare_.use_count() == 1) {
+      snapshot = std::move(spare_);
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
+    spare_.reset();
+    previous_frames = std::move(frames_);
+    previous_version = published_version_;
+    frames_ = queue;
     published_version_ = version;
     for (auto& w : workers_)
       if (w->alive) workers.push_back(w);
   }
+  const bool reused = snapshot != nullptr;
+  if (!reused) snapshot = std::make_shared<WeightSnapshot>();
+  // The pushes start now and send each tensor as soon as it is copied.
   std::vector<std::future<Status>> pushes;
+  bool closed = false;
+  // Declared after `pushes`, so destroyed before them: if anything below
+  // throws, the pushes are released instead of waiting out their deadline
+  // (a std::async future's destructor waits for its push).
+  struct CloseOnUnwind {
+    WeightFrameQueue* queue;
+    const bool* closed;
+    ~CloseOnUnwind() {
+      if (!*closed) queue->Close(Internal("weight publish aborted"));
+    }
+  } close_on_unwind{queue.get(), &closed};
   for (auto& w : workers)
     pushes.push_back(std::async(std::launch::async, [&, w] { return PushTo(*w); }));
+  // Tensor i is encoded once tensor i + 1 is done: only the last tensor's
+  // final frame carries the checksum, known when the snapshot is complete.
+  auto append = [&](size_t begin, size_t end) -> Status {
+    RLZ_ASSIGN_OR_RETURN(auto frames, EncodeWeightFrames(snapshot, chunk_bytes, begin, end));
+    for (auto& f : frames) queue->Append(std::move(f));
+    return Status::Ok();
+  };
+  Status encoded = Status::Ok();
+  Status snapped = FillSnapshot(model, version, snapshot.get(), [&](size_t i) {
+    if (i > 0 && encoded.ok()) encoded = append(i - 1, i);
+  });
+  if (snapped.ok() && encoded.ok() && !snapshot->tensors.empty())
+    encoded = append(snapshot->tensors.size() - 1, snapshot->tensors.size());
+  const Status published = snapped.ok() ? encoded : snapped;
+  queue->Close(published);
+  closed = true;
+
   std::string last_error;
   for (size_t i = 0; i < pushes.size(); ++i) {
     Status s = pushes[i].get();
-    if (!s.ok()) {
+    // A push abandoned because the snapshot failed is not the worker's fault.
+    if (!s.ok() && published.ok()) {
       last_error = s.message();
       MarkDead(*workers[i]);
       std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
     }
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!published.ok()) {
+      // Nothing of this version was applied anywhere: the previous one stays
+      // published (its snapshot is still snapshot_).
+      if (frames_ == queue) {
+        frames_ = std::move(previous_frames);
+        published_version_ = previous_version;
+      }
+    } else {
+      spare_ = std::move(snapshot_);
+      snapshot_ = std::move(snapshot);
+      if (reused) ++stats_.snapshots_reused;
+    }
+  }
+  if (!published.ok())
+    return published.WithContext("publish weights version " + std::to_string(version));
   if (live_workers() == 0)
     return Unavailable("no live rollout worker took weights version " + std::to_string(version) +
                        (last_error.empty() ? "" : " (last error: " + last_error + ")"));

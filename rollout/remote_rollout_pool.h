@@ -7,7 +7,15 @@
 //     LearnerService.RegisterWorker call) and may rejoin after a restart.
 //   - PublishWeights(model, v) serialises the weights once (kept until the
 //     next version) and streams them to every live worker in parallel, with a
-//     deadline; a worker that fails is marked dead.
+//     deadline; a worker that fails is marked dead. The pushes start at
+//     once and send each tensor as soon as the snapshot has copied it (the
+//     worker still applies only the whole, checksummed version); if the
+//     snapshot fails, the pushes are cancelled, no worker is marked dead and
+//     the previous version stays published. The snapshot of the
+//     version before is kept as a spare and refilled in place by the next
+//     publish once no push still sends it (same names and shapes: no fresh
+//     allocation to page in every version); this holds up to two snapshots
+//     between publishes, what a publish needed at its peak anyway.
 //   - Generate(prompts, params, v) cuts the prompts into contiguous shards,
 //     one per live worker, runs them in parallel with a per-call deadline, and
 //     reassigns a shard whose worker fails or stalls to another live worker
@@ -32,6 +40,8 @@
 
 #include "rlzero/v1/rollout.grpc.pb.h"
 #include "rollout/rollout_engine.h"
+#include "rollout/weight_frame_queue.h"
+#include "rollout/weight_stream.h"
 #include "rpc/auth.h"
 #include "rpc/channel.h"
 
@@ -48,6 +58,7 @@ struct RemoteRolloutPoolOptions {
 struct PoolStats {
   int64_t reassigned_shards = 0;  // shards that had to move to another worker
   int64_t dead_workers = 0;
+  int64_t snapshots_reused = 0;  // publishes that refilled the spare snapshot in place
 };
 
 class RemoteRolloutPool {
@@ -82,9 +93,14 @@ class RemoteRolloutPool {
   std::vector<std::shared_ptr<Worker>> workers_;
   // The latest published weights: a snapshot, and its frames, whose data
   // alias the snapshot (so every push sends the same bytes without copies; a
-  // push copies the vector, which shares the slices, under mu_).
-  std::vector<grpc::ByteBuffer> frames_;
+  // push shares the queue, and its frames share the slices). While a publish
+  // is still copying the snapshot, the queue is still being appended to.
+  std::shared_ptr<const WeightFrameQueue> frames_;  // guarded by mu_
   int64_t published_version_ = -1;
+  std::shared_ptr<WeightSnapshot> snapshot_;  // what frames_ alias, guarded by mu_
+  // The snapshot published before snapshot_: refilled by the next publish
+  // when its use_count() is 1 (no frame of it left in any push); guarded by mu_.
+  std::shared_ptr<WeightSnapshot> spare_;
   PoolStats stats_;                              // guarded by mu_
   std::vector<grpc::ClientContext*> in_flight_;  // Generate RPCs, guarded by mu_
   uint64_t cancel_epoch_ = 0;                    // guarded by mu_

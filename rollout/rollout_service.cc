@@ -85,7 +85,7 @@ grpc::Status RolloutServiceImpl::Generate(grpc::ServerContext* ctx, const v1::Ge
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* RolloutServiceImpl::LoadWeights(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* resp) {
-  return new LoadWeightsReactor(ctx, auth_, worker_, limits_.max_weight_bytes, resp);
+  return new LoadWeightsReactor(ctx, auth_, worker_, &staging_, limits_.max_weight_bytes, resp);
 }
 
 grpc::Status RolloutServiceImpl::GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest*,

@@ -38,6 +38,7 @@ class RolloutServiceImpl final
   rpc::TokenAuth auth_;
   RolloutServiceLimits limits_;
   std::string model_type_;
+  WeightStagingCache staging_;  // LoadWeights' assembly tensors, kept between versions
 };
 
 SamplingParams FromProto(const v1::SamplingParamsProto& p);

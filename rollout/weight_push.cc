@@ -24,7 +24,8 @@ bool Await(grpc::CompletionQueue* cq) {
 StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::Channel>& channel,
                                                    const rpc::TokenAuth& auth,
                                                    std::chrono::milliseconds timeout,
-                                                   const std::vector<grpc::ByteBuffer>& frames) {
+                                                   const WeightFrameQueue& frames) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   rpc::PrepareContext(&ctx, auth, timeout);
@@ -35,8 +36,19 @@ StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::C
   // A failed start or write means the call is over (refused, deadline, the
   // worker hung up): Finish below reports why.
   bool open = Await(&cq);
-  for (size_t i = 0; open && i < frames.size(); ++i) {
-    call->Write(frames[i], tag);
+  Status abandoned = Status::Ok();  // why the publisher's stream cannot complete
+  for (size_t i = 0; open; ++i) {
+    grpc::ByteBuffer frame;
+    Status got = frames.Get(i, deadline, &frame);
+    if (got.code() == StatusCode::kOutOfRange) break;  // every frame sent
+    if (!got.ok()) {
+      // Cancel, so the worker drops what it got instead of waiting for more.
+      abandoned = got;
+      ctx.TryCancel();
+      open = false;
+      break;
+    }
+    call->Write(frame, tag);
     open = Await(&cq);
   }
   if (open) {
@@ -54,6 +66,7 @@ StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::C
   bool ignored_ok;
   while (cq.Next(&ignored_tag, &ignored_ok)) {
   }
+  if (!abandoned.ok()) return abandoned;
   if (!status.ok()) return rpc::FromGrpcStatus(status);
   v1::LoadWeightsResponse response;
   std::vector<grpc::Slice> slices;
@@ -63,6 +76,13 @@ StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::C
   for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   if (!response.ParseFromString(bytes)) return DataLoss("LoadWeights: malformed response");
   return response;
+}
+
+StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::Channel>& channel,
+                                                   const rpc::TokenAuth& auth,
+                                                   std::chrono::milliseconds timeout,
+                                                   const std::vector<grpc::ByteBuffer>& frames) {
+  return PushWeightFrames(channel, auth, timeout, WeightFrameQueue(frames));
 }
 
 }  // namespace rlzero

@@ -5,7 +5,10 @@
 // Contract: sends every frame in order with one write in flight at a time,
 // half-closes, and returns the worker's LoadWeightsResponse, or the call's
 // error (UNAUTHENTICATED, DATA_LOSS, DEADLINE_EXCEEDED, ...) as a Status.
-// The whole call is bounded by `timeout`. Thread safety: one call per
+// The whole call is bounded by `timeout`. From a WeightFrameQueue, frames
+// are sent as the publisher appends them; if it closes the queue with an
+// error, the call is cancelled (the worker drops the partial version) and
+// that error is returned. Thread safety: one call per
 // thread; concurrent calls on one channel are fine.
 #pragma once
 
@@ -18,10 +21,16 @@
 
 #include "base/status.h"
 #include "rlzero/v1/rollout.pb.h"
+#include "rollout/weight_frame_queue.h"
 #include "rpc/auth.h"
 
 namespace rlzero {
 
+StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::Channel>& channel,
+                                                   const rpc::TokenAuth& auth,
+                                                   std::chrono::milliseconds timeout,
+                                                   const WeightFrameQueue& frames);
+// A complete list of frames.
 StatusOr<v1::LoadWeightsResponse> PushWeightFrames(const std::shared_ptr<grpc::Channel>& channel,
                                                    const rpc::TokenAuth& auth,
                                                    std::chrono::milliseconds timeout,

@@ -27,20 +27,36 @@ StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
   return InvalidArgument("weight stream: unsupported dtype '" + name + "'");
 }
 
+// True when `t` can hold a tensor of this dtype and shape without reallocating.
+bool SameLayout(const torch::Tensor& t, torch::ScalarType dtype, c10::IntArrayRef shape) {
+  return t.defined() && t.scalar_type() == dtype && t.sizes() == shape && t.device().is_cpu() &&
+         t.is_contiguous();
+}
+
 }  // namespace
 
-StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model, int64_t version) {
-  auto snap = std::make_shared<WeightSnapshot>();
+Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
+                    const std::function<void(size_t)>& tensor_done) {
+  std::vector<NamedTensor> reusable = std::move(snap->tensors);
+  snap->tensors.clear();
   snap->version = version;
+  snap->total_bytes = 0;
   StreamChecksum checksum;
   try {
     torch::NoGradGuard no_grad;
     for (const auto& [name, t] : ModelTensors(model)) {
       torch::Tensor src = t.detach();
+      const size_t i = snap->tensors.size();
+      const bool reuse = i < reusable.size() && reusable[i].name == name &&
+                         SameLayout(reusable[i].tensor, src.scalar_type(), src.sizes());
       torch::Tensor dst;
       if (src.device().is_cpu() && src.is_contiguous()) {
-        dst = torch::empty(src.sizes(), src.options());
+        dst = reuse ? reusable[i].tensor : torch::empty(src.sizes(), src.options());
         checksum.CopyAndUpdate(dst.data_ptr(), src.data_ptr(), src.numel() * src.element_size());
+      } else if (reuse) {
+        dst = reusable[i].tensor;
+        dst.copy_(src);
+        checksum.Update(dst.data_ptr(), dst.numel() * dst.element_size());
       } else {
         dst = src.to(torch::kCPU, src.scalar_type(), /*non_blocking=*/false, /*copy=*/true)
                   .contiguous();
@@ -48,22 +64,31 @@ StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model,
       }
       snap->total_bytes += dst.numel() * dst.element_size();
       snap->tensors.push_back({name, dst});
+      if (tensor_done) tensor_done(snap->tensors.size() - 1);
     }
   } catch (const c10::Error& e) {
     return Internal(std::string("weight snapshot: ") + e.what_without_backtrace());
   }
   snap->checksum = checksum.Digest();
+  return Status::Ok();
+}
+
+StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model, int64_t version) {
+  auto snap = std::make_shared<WeightSnapshot>();
+  RLZ_RETURN_IF_ERROR(FillSnapshot(model, version, snap.get()));
   return std::shared_ptr<const WeightSnapshot>(std::move(snap));
 }
 
 namespace {
 
-// Calls emit(header, data, size) for every chunk of the snapshot in order.
+// Calls emit(header, data, size) for every chunk of tensors [begin, end) of
+// the snapshot in order.
 template <typename Emit>
-Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit) {
+Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit, size_t begin = 0,
+                    size_t end = SIZE_MAX) {
   if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
   const auto& tensors = snap.tensors;
-  for (size_t ti = 0; ti < tensors.size(); ++ti) {
+  for (size_t ti = begin; ti < std::min(end, tensors.size()); ++ti) {
     const auto& [name, t] = tensors[ti];
     const auto* bytes = static_cast<const char*>(t.data_ptr());
     const size_t n = t.numel() * t.element_size();
@@ -92,13 +117,16 @@ Status ForEachChunk(const WeightSnapshot& snap, size_t chunk_bytes, Emit&& emit)
 }  // namespace
 
 StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
-    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes) {
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes, size_t begin,
+    size_t end) {
   std::vector<grpc::ByteBuffer> frames;
-  RLZ_RETURN_IF_ERROR(
-      ForEachChunk(*snapshot, chunk_bytes, [&](v1::WeightChunk header, const char* data, size_t n) {
+  RLZ_RETURN_IF_ERROR(ForEachChunk(
+      *snapshot, chunk_bytes,
+      [&](v1::WeightChunk header, const char* data, size_t n) {
         frames.push_back(EncodeWeightChunk(header, data, n, snapshot));
         return true;
-      }));
+      },
+      begin, end));
   return frames;
 }
 
@@ -129,7 +157,13 @@ Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
     return ResourceExhausted("weight stream: over the limit of " +
                              std::to_string(max_total_bytes_) + " bytes at " + c.name());
   total_bytes_ += bytes;
-  tensors_.push_back({c.name(), torch::empty(shape, torch::dtype(dtype))});
+  const size_t i = tensors_.size();
+  if (i < recycled_.size() && recycled_[i].name == c.name() &&
+      SameLayout(recycled_[i].tensor, dtype, shape)) {
+    tensors_.push_back({c.name(), std::move(recycled_[i].tensor)});
+  } else {
+    tensors_.push_back({c.name(), torch::empty(shape, torch::dtype(dtype))});
+  }
   filled_ = 0;
   return Status::Ok();
 }
@@ -184,6 +218,7 @@ Status WeightAssembler::Add(const v1::WeightChunk& c, const std::vector<DataPiec
 
 StatusOr<std::vector<NamedTensor>> WeightAssembler::Finish() {
   if (!done_) return DataLoss("weight stream ended before its final chunk");
+  recycled_.clear();
   return std::move(tensors_);
 }
 
@@ -215,6 +250,18 @@ Status ApplyWeights(CausalLM& model, const std::vector<NamedTensor>& tensors) {
     return Internal(std::string("weights: ") + e.what_without_backtrace());
   }
   return Status::Ok();
+}
+
+std::vector<NamedTensor> WeightStagingCache::Take() {
+  std::vector<NamedTensor> out;
+  std::lock_guard<std::mutex> lock(mu_);
+  out.swap(tensors_);
+  return out;
+}
+
+void WeightStagingCache::Put(std::vector<NamedTensor> tensors) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tensors_ = std::move(tensors);
 }
 
 }  // namespace rlzero

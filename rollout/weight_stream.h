@@ -13,11 +13,21 @@
 // (DecodeWeightChunk), copied once into place. ApplyWeights copies assembled tensors into a model
 // whose names and shapes must match exactly. Thread safety: a WeightAssembler is used by one
 // thread.
+//
+// Memory reuse: a 531 MB model streamed every version spent much of its time page-faulting and
+// zeroing fresh allocations (the learner's snapshot, the worker's assembly tensors). FillSnapshot
+// refills an earlier snapshot in place and WeightAssembler::Recycle hands the assembler the
+// tensors of an earlier version (kept by a WeightStagingCache between calls); in both, a tensor's
+// memory is reused only when its name, dtype and shape match those at the same position, and is
+// allocated afresh otherwise. Reuse changes no check: sizes are bounded before anything is
+// allocated or reused, and every byte of every tensor must arrive (stale bytes from an earlier
+// version never pass for new ones).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,11 +57,26 @@ struct WeightSnapshot {
 
 StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model, int64_t version);
 
-// The snapshot as WeightChunk frames of at most chunk_bytes of data each,
-// whose data aliases the snapshot's memory (rollout/weight_chunk_wire.h);
-// each frame keeps the snapshot alive.
+// SnapshotWeights into `snap`, reusing the memory of its tensors that have
+// the model's name, dtype and shape at the same position (other tensors are
+// allocated afresh, extra ones dropped). The caller must hold the only
+// reference to `snap` and to its tensors' memory (no frame of an earlier
+// encoding alive). `tensor_done(i)`, if set, is called once tensor i is
+// copied (its bytes are then final; snap->tensors has i + 1 entries), so the
+// caller may encode and send it while the rest is copied. On error `snap` is
+// left partly overwritten: discard it.
+Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
+                    const std::function<void(size_t)>& tensor_done = nullptr);
+
+// The snapshot's tensors [begin, end) as WeightChunk frames of at most
+// chunk_bytes of data each, whose data aliases the snapshot's memory
+// (rollout/weight_chunk_wire.h); each frame keeps the snapshot alive. The
+// frames of the whole range [0, n) are the whole stream; the final frame
+// (of tensor n - 1) carries the snapshot's checksum, so encode the last
+// tensor only once the snapshot is complete.
 StatusOr<std::vector<grpc::ByteBuffer>> EncodeWeightFrames(
-    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes);
+    const std::shared_ptr<const WeightSnapshot>& snapshot, size_t chunk_bytes, size_t begin = 0,
+    size_t end = SIZE_MAX);
 
 // Calls `write` for each chunk in order (as protobuf messages, data copied:
 // for tests and small models); stops with UNAVAILABLE if it returns false.
@@ -62,6 +87,12 @@ class WeightAssembler {
  public:
   // max_total_bytes bounds what a (hostile) stream may make us allocate.
   explicit WeightAssembler(uint64_t max_total_bytes) : max_total_bytes_(max_total_bytes) {}
+  // Tensors of an earlier version (e.g. the previous Finish) whose memory
+  // the stream's tensors may reuse: the i-th tensor of the stream is written
+  // into recycled[i] when name, dtype and shape all match, else allocated.
+  // Call before the first Add; the assembler takes the tensors over (nobody
+  // else may read or write them any more).
+  void Recycle(std::vector<NamedTensor> recycled) { recycled_ = std::move(recycled); }
   Status Add(const v1::WeightChunk& chunk);
   // The same for a chunk whose data arrives as pieces (header.data() is
   // ignored): each byte is copied once, straight into the tensor being
@@ -77,6 +108,7 @@ class WeightAssembler {
   Status StartTensor(const v1::WeightChunk& chunk);
 
   uint64_t max_total_bytes_;
+  std::vector<NamedTensor> recycled_;  // from Recycle; consumed by position
   std::vector<NamedTensor> tensors_;
   uint64_t filled_ = 0;  // bytes of the current tensor received
   uint64_t total_bytes_ = 0;
@@ -88,5 +120,22 @@ class WeightAssembler {
 // Copies tensors into model's parameters/buffers by name (dtype converted to
 // the model's); every model tensor must be present exactly once.
 Status ApplyWeights(CausalLM& model, const std::vector<NamedTensor>& tensors);
+
+// A rollout worker's assembly tensors kept from one LoadWeights call to the
+// next: a call Takes them and gives its WeightAssembler them to Recycle, and
+// Puts its own tensors back once they are applied (copied into the model, so
+// nothing else refers to them). Costs one model's worth of memory between
+// versions, which the worker needed anyway while a version was loading.
+// Concurrent calls: the second Take gets nothing (its assembler allocates);
+// Put keeps the last tensors given. Thread safety: any thread.
+class WeightStagingCache {
+ public:
+  std::vector<NamedTensor> Take();
+  void Put(std::vector<NamedTensor> tensors);
+
+ private:
+  std::mutex mu_;
+  std::vector<NamedTensor> tensors_;  // guarded by mu_
+};
 
 }  // namespace rlzero

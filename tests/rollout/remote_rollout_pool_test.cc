@@ -7,9 +7,14 @@
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "policy/model_io.h"
 #include "rollout/learner_service.h"
 #include "rollout/rollout_service.h"
+#include "rollout/weight_push.h"
+#include "rollout/weight_stream.h"
 #include "rpc/server_runner.h"
 
 namespace rlzero {
@@ -157,6 +162,105 @@ TEST(RemoteRolloutPoolTest, MalformedRequestsAreInvalidArgument) {
   req.mutable_prompts(0)->add_ids(999999);  // out of vocabulary
   req.set_weights_version(-1);
   EXPECT_EQ(call(req), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+void ExpectWorkerHolds(CausalLM& a, CausalLM& b) {
+  auto pa = a.named_parameters(), pb = b.named_parameters();
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+// Versions after the first reuse the learner's snapshot and the worker's
+// assembly tensors; every version still lands exactly, and a corrupt stream
+// or a model of another shape in between leaves the worker's model as it was.
+TEST(RemoteRolloutPoolTest, RepeatedPublishesReuseBuffersAndLoadEveryVersion) {
+  auto auth = rpc::TokenAuth::FromToken("tok");
+  auto w = StartWorker(auth, 5);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
+  RemoteRolloutPoolOptions o;
+  o.weight_chunk_bytes = 1000;  // tensors span several frames
+  RemoteRolloutPool pool(auth, o);
+  ASSERT_TRUE(pool.AddWorker(w->address).ok());
+  for (int64_t v = 1; v <= 4; ++v) {
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : learner->parameters()) p.add_(0.125f);
+    }
+    ASSERT_TRUE(pool.PublishWeights(*learner, v).ok()) << v;
+    EXPECT_EQ(w->worker->weights_version(), v);
+    ExpectWorkerHolds(*learner, *w->model);
+  }
+  // Version 3 refilled version 1's snapshot, version 4 version 2's.
+  EXPECT_EQ(pool.stats().snapshots_reused, 2);
+
+  // A corrupt stream: frames whose bytes no longer match their checksum.
+  auto snap = SnapshotWeights(*learner, 5);
+  ASSERT_TRUE(snap.ok());
+  auto frames = EncodeWeightFrames(*snap, 1000);
+  ASSERT_TRUE(frames.ok());
+  {
+    torch::NoGradGuard no_grad;
+    std::const_pointer_cast<WeightSnapshot>(*snap)->tensors.back().tensor.add_(1.0f);
+  }
+  auto channel = rpc::MakeChannel(w->address, {});
+  ASSERT_TRUE(channel.ok());
+  auto corrupt = PushWeightFrames(*channel, auth, std::chrono::seconds(10), *frames);
+  EXPECT_EQ(corrupt.status().code(), StatusCode::kDataLoss) << corrupt.status().ToString();
+  // A short one: the final frame (with the checksum) never comes.
+  frames->pop_back();
+  auto shorter = PushWeightFrames(*channel, auth, std::chrono::seconds(10), *frames);
+  EXPECT_EQ(shorter.status().code(), StatusCode::kDataLoss) << shorter.status().ToString();
+  EXPECT_EQ(w->worker->weights_version(), 4);
+  ExpectWorkerHolds(*learner, *w->model);
+
+  // A learner model of another shape: refused, the worker keeps version 4.
+  ModelConfig wide = TinyLlamaConfig();
+  wide.hidden_size = 48;
+  wide.head_dim = 12;
+  auto other = *BuildModel(wide, torch::kCPU, torch::kFloat32, 7);
+  EXPECT_FALSE(pool.PublishWeights(*other, 5).ok());
+  EXPECT_EQ(w->worker->weights_version(), 4);
+  ExpectWorkerHolds(*learner, *w->model);
+}
+
+// A publisher that fails halfway (the snapshot could not be copied): the
+// push is cancelled, returns the publisher's error, and the worker, which got
+// part of the stream, keeps the version and the weights it had.
+TEST(RemoteRolloutPoolTest, PublisherFailingMidStreamLeavesTheWorkerAsItWas) {
+  auto auth = rpc::TokenAuth::FromToken("tok");
+  auto w = StartWorker(auth, 5);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
+  RemoteRolloutPool pool(auth, {});
+  ASSERT_TRUE(pool.AddWorker(w->address).ok());
+  ASSERT_TRUE(pool.PublishWeights(*learner, 1).ok());
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : learner->parameters()) p.add_(1.0f);
+  }
+  auto snap = SnapshotWeights(*learner, 2);
+  ASSERT_TRUE(snap.ok());
+  auto frames = EncodeWeightFrames(*snap, 1000);
+  ASSERT_TRUE(frames.ok());
+  ASSERT_GT(frames->size(), 4u);
+  WeightFrameQueue queue;
+  for (size_t i = 0; i < frames->size() / 2; ++i) queue.Append((*frames)[i]);
+  auto channel = rpc::MakeChannel(w->address, {});
+  ASSERT_TRUE(channel.ok());
+  auto push = std::async(std::launch::async, [&] {
+    return PushWeightFrames(*channel, auth, std::chrono::seconds(10), queue);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // half the stream is sent
+  queue.Close(Internal("snapshot failed"));
+  auto resp = push.get();
+  EXPECT_EQ(resp.status().code(), StatusCode::kInternal) << resp.status().ToString();
+  EXPECT_EQ(w->worker->weights_version(), 1);
+  // The worker's model still differs from the learner's (which moved on by 1.0).
+  auto pl = learner->named_parameters();
+  for (const auto& p : w->model->named_parameters())
+    EXPECT_FALSE(torch::equal(p.value(), pl[p.key()])) << p.key();
+  // And it takes the next complete version.
+  ASSERT_TRUE(pool.PublishWeights(*learner, 2).ok());
+  EXPECT_EQ(w->worker->weights_version(), 2);
+  ExpectWorkerHolds(*learner, *w->model);
 }
 
 TEST(LearnerServiceTest, WorkersRegisterByAddress) {

@@ -116,6 +116,149 @@ TEST(WeightStreamTest, ApplyRefusesMismatchedModels) {
   EXPECT_FALSE(ApplyWeights(**a, t).ok());
 }
 
+// Adds `delta` to every parameter: the model's next version.
+void Step(CausalLM& m, float delta) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : m.parameters()) p.add_(delta);
+}
+
+void ExpectSameWeights(CausalLM& a, CausalLM& b) {
+  auto pa = a.named_parameters(), pb = b.named_parameters();
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+TEST(WeightStreamTest, FillSnapshotReusesMemoryAndMatchesAFreshSnapshot) {
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  ASSERT_TRUE(a.ok());
+  WeightSnapshot snap;
+  ASSERT_TRUE(FillSnapshot(**a, 1, &snap).ok());
+  std::vector<void*> first;
+  for (const auto& t : snap.tensors) first.push_back(t.tensor.data_ptr());
+  Step(**a, 0.5f);
+  ASSERT_TRUE(FillSnapshot(**a, 2, &snap).ok());
+  auto fresh = SnapshotWeights(**a, 2);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(snap.tensors.size(), (*fresh)->tensors.size());
+  EXPECT_EQ(snap.version, 2);
+  EXPECT_EQ(snap.checksum, (*fresh)->checksum);
+  EXPECT_EQ(snap.total_bytes, (*fresh)->total_bytes);
+  for (size_t i = 0; i < snap.tensors.size(); ++i) {
+    EXPECT_EQ(snap.tensors[i].tensor.data_ptr(), first[i]) << snap.tensors[i].name;
+    EXPECT_EQ(snap.tensors[i].name, (*fresh)->tensors[i].name);
+    EXPECT_TRUE(torch::equal(snap.tensors[i].tensor, (*fresh)->tensors[i].tensor));
+  }
+}
+
+TEST(WeightStreamTest, FillSnapshotReallocatesTensorsWhoseShapeChanged) {
+  ModelConfig wide = TinyQwen3Config();
+  wide.hidden_size = 48;
+  wide.head_dim = 12;
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(wide, torch::kCPU, torch::kFloat32, 1);
+  ASSERT_TRUE(a.ok() && b.ok());
+  WeightSnapshot snap;
+  ASSERT_TRUE(FillSnapshot(**b, 1, &snap).ok());
+  ASSERT_TRUE(FillSnapshot(**a, 2, &snap).ok());
+  auto fresh = SnapshotWeights(**a, 2);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(snap.checksum, (*fresh)->checksum);
+  ASSERT_EQ(snap.tensors.size(), (*fresh)->tensors.size());
+  for (size_t i = 0; i < snap.tensors.size(); ++i)
+    EXPECT_TRUE(torch::equal(snap.tensors[i].tensor, (*fresh)->tensors[i].tensor))
+        << snap.tensors[i].name;
+}
+
+TEST(WeightStreamTest, RecycledTensorsAreReusedAndHoldTheNewVersion) {
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<NamedTensor> v1;
+  ASSERT_TRUE(Feed(Chunks(**a, 1, 100), &v1).ok());
+  std::vector<void*> memory;
+  for (const auto& t : v1) memory.push_back(t.tensor.data_ptr());
+  Step(**a, 0.25f);
+  WeightAssembler assembler(1 << 30);
+  assembler.Recycle(std::move(v1));
+  for (const auto& c : Chunks(**a, 2, 100)) ASSERT_TRUE(assembler.Add(c).ok());
+  auto v2 = assembler.Finish();
+  ASSERT_TRUE(v2.ok());
+  ASSERT_EQ(v2->size(), memory.size());
+  for (size_t i = 0; i < memory.size(); ++i)
+    EXPECT_EQ((*v2)[i].tensor.data_ptr(), memory[i]) << (*v2)[i].name;
+  ASSERT_TRUE(ApplyWeights(**b, *v2).ok());
+  ExpectSameWeights(**a, **b);
+}
+
+TEST(WeightStreamTest, RecycledTensorsOfAnotherShapeAreNotReused) {
+  ModelConfig wide = TinyQwen3Config();
+  wide.hidden_size = 48;
+  wide.head_dim = 12;
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  auto w = BuildModel(wide, torch::kCPU, torch::kFloat32, 1);
+  auto b = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 2);
+  ASSERT_TRUE(a.ok() && w.ok() && b.ok());
+  std::vector<NamedTensor> wide_tensors;
+  ASSERT_TRUE(Feed(Chunks(**w, 1, 4096), &wide_tensors).ok());
+  WeightAssembler assembler(1 << 30);
+  assembler.Recycle(wide_tensors);  // shares memory with wide_tensors: must stay untouched
+  for (const auto& c : Chunks(**a, 2, 4096)) ASSERT_TRUE(assembler.Add(c).ok());
+  auto tensors = assembler.Finish();
+  ASSERT_TRUE(tensors.ok());
+  for (size_t i = 0; i < tensors->size(); ++i) {
+    if ((*tensors)[i].tensor.sizes() != wide_tensors[i].tensor.sizes())
+      EXPECT_NE((*tensors)[i].tensor.data_ptr(), wide_tensors[i].tensor.data_ptr());
+  }
+  ASSERT_TRUE(ApplyWeights(**b, *tensors).ok());
+  ExpectSameWeights(**a, **b);
+}
+
+TEST(WeightStreamTest, CorruptOrShortStreamIntoRecycledTensorsIsStillRefused) {
+  auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
+  ASSERT_TRUE(a.ok());
+  std::vector<NamedTensor> v1;
+  ASSERT_TRUE(Feed(Chunks(**a, 1, 256), &v1).ok());
+  // The recycled tensors already hold every byte of the next stream: only
+  // the bytes that arrive may count, so a stream that stops early or sends a
+  // flipped byte fails exactly as it does into fresh memory.
+  auto chunks = Chunks(**a, 2, 256);
+  std::string d = chunks[3].data();
+  d[0] ^= 1;
+  chunks[3].set_data(d);
+  WeightAssembler corrupt(1 << 30);
+  corrupt.Recycle(v1);
+  Status s;
+  for (const auto& c : chunks)
+    if (s = corrupt.Add(c); !s.ok()) break;
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+
+  chunks = Chunks(**a, 2, 256);
+  chunks.erase(chunks.begin() + 2);  // a hole in the first tensor
+  WeightAssembler holed(1 << 30);
+  holed.Recycle(v1);
+  for (const auto& c : chunks)
+    if (s = holed.Add(c); !s.ok()) break;
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(holed.done());
+
+  chunks = Chunks(**a, 2, 256);
+  chunks.pop_back();
+  WeightAssembler cut(1 << 30);
+  cut.Recycle(v1);
+  for (const auto& c : chunks) ASSERT_TRUE(cut.Add(c).ok());
+  EXPECT_EQ(cut.Finish().status().code(), StatusCode::kDataLoss);
+}
+
+TEST(WeightStagingCacheTest, TakeEmptiesAndPutKeepsTheLast) {
+  WeightStagingCache cache;
+  EXPECT_TRUE(cache.Take().empty());
+  cache.Put({{"a", torch::zeros({2})}});
+  cache.Put({{"b", torch::zeros({3})}});
+  auto got = cache.Take();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].name, "b");
+  EXPECT_TRUE(cache.Take().empty());  // a concurrent second call gets nothing
+}
+
 std::string Flatten(const grpc::ByteBuffer& b) {
   std::vector<grpc::Slice> slices;
   EXPECT_TRUE(b.Dump(&slices).ok());
