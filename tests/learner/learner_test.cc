@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "tests/learner/tiny_causal_lm.h"
@@ -171,6 +172,40 @@ TEST(LearnerTest, OptimizerStateRoundTripIsExact) {
   auto b = run(false, true);
   std::remove(path);
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << i;
+}
+
+// optim.grad_clip: the reported grad_norm is the norm before clipping (the
+// same with and without a cap), and the gradient the optimiser stepped with
+// has norm <= the cap; without a cap it is left as it was.
+TEST(LearnerTest, GradClipScalesTheGradientToTheCap) {
+  auto grad_norm_after = [](CausalLM& m) {
+    double sq = 0;
+    for (auto& p : m.parameters())
+      if (p.grad().defined()) sq += p.grad().pow(2).sum().item<double>();
+    return std::sqrt(sq);
+  };
+  double unclipped = 0;
+  for (double clip : {0.0, 1e-3}) {
+    auto model = std::make_shared<TinyCausalLM>(8, 16, 16, 7);
+    OptimConfig o = Optim();
+    o.grad_clip = clip;
+    auto learner = Learner::Create(model, nullptr, Grpo(), o, 8);
+    ASSERT_TRUE(learner.ok()) << learner.status().ToString();
+    auto samples = Samples();
+    ASSERT_TRUE((*learner)->ComputeOldLogProbs(&samples).ok());
+    auto m = (*learner)->Update(samples, 0);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    const double after = grad_norm_after(*model);
+    if (clip == 0.0) {
+      unclipped = m->grad_norm;
+      ASSERT_GT(unclipped, 1e-2);  // so the cap below really clips
+      EXPECT_NEAR(after, unclipped, 1e-6 * unclipped);
+    } else {
+      EXPECT_NEAR(m->grad_norm, unclipped, 1e-9 * unclipped);
+      EXPECT_LE(after, clip * (1 + 1e-4));
+      EXPECT_GT(after, clip * 0.99);
+    }
+  }
 }
 
 TEST(LearnerTest, BetaNeedsReferenceAndCollateChecksLengths) {

@@ -74,10 +74,22 @@ class FailingAfterScorer : public ThreesScorer {
   std::atomic<int> left_;
 };
 
+// Every completion gets the same reward: every group is degenerate.
+class ConstantScorer : public ThreesScorer {
+ public:
+  StatusOr<CompletionScore> Score(const TaskPrompt&, const SampledCompletion&) override {
+    CompletionScore s;
+    s.reward = 0.5;
+    s.components["threes"] = 0.5;
+    return s;
+  }
+};
+
 struct AsyncOptions {
   int max_staleness = 0;
   bool dynamic_sampling = true;
   int scorer_ok_calls = -1;  // >= 0: the scorer fails after this many calls
+  bool constant_reward = false;
 };
 
 struct Run {
@@ -103,6 +115,7 @@ std::unique_ptr<Run> MakeRun(
   auto r = std::make_unique<Run>();
   if (async.scorer_ok_calls >= 0)
     r->scorer = std::make_unique<FailingAfterScorer>(async.scorer_ok_calls);
+  if (async.constant_reward) r->scorer = std::make_unique<ConstantScorer>();
   ModelConfig config = TinyConfig();
   auto policy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
   auto reference = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
@@ -332,6 +345,46 @@ TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
 // k = 1 and 2: every step trains on exactly prompts_per_step groups, none
 // staler than k; k = 1 trains step t >= 2 on rollouts of weights t - 1; the
 // first step (weights 0 everywhere) equals the sync run's first step.
+Json FirstMetricsLine(const std::string& dir) {
+  std::ifstream in(fs::path(dir) / "metrics.jsonl");
+  std::string line;
+  EXPECT_TRUE(std::getline(in, line));
+  return Json::parse(line);
+}
+
+// Dynamic sampling (DAPO): all-equal groups are dropped and more prompts are
+// drawn, at most trainer.max_draws (2 here) batches of prompts_per_step (2)
+// a step; with every group degenerate the step trains on nothing and has
+// consumed exactly 2 x 2 prompts. Without dynamic sampling the same groups
+// are kept (zero advantage) after one draw.
+TEST(TrainerDynamicSamplingTest, AllEqualGroupsAreDroppedAndDrawsAreCapped) {
+  for (bool dynamic : {true, false}) {
+    const std::string dir = TempDir(dynamic ? "dyn_on" : "dyn_off");
+    AsyncOptions o;
+    o.dynamic_sampling = dynamic;
+    o.constant_reward = true;
+    auto run = MakeRun(dir, 1, nullptr, nullptr, o);
+    auto out = run->trainer->Run();
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    Json m = FirstMetricsLine(dir);
+    EXPECT_EQ(m["groups"].get<double>(), dynamic ? 0.0 : 2.0) << m.dump();
+    EXPECT_EQ(m["samples"].get<double>(), dynamic ? 0.0 : 8.0) << m.dump();
+    EXPECT_EQ(m["advantage/std"].get<double>(), 0.0);
+    auto state = ReadTrainerState(CheckpointDir(dir, 1));
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    EXPECT_EQ(state->data_position, dynamic ? 4 : 2);
+    fs::remove_all(dir);
+  }
+  // A learnable reward: the kept groups carry reward variance.
+  const std::string dir = TempDir("dyn_mixed");
+  auto run = MakeRun(dir, 1);
+  ASSERT_TRUE(run->trainer->Run().ok());
+  Json m = FirstMetricsLine(dir);
+  EXPECT_GT(m["groups"].get<double>(), 0.0);
+  EXPECT_GT(m["advantage/std"].get<double>(), 0.0) << m.dump();
+  fs::remove_all(dir);
+}
+
 TEST(TrainerAsyncTest, TrainsFullGroupsWithinMaxStaleness) {
   const std::string sync_dir = TempDir("sync");
   std::map<int64_t, std::map<std::string, double>> sync_steps;
