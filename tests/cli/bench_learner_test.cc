@@ -7,18 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/cli/bench_json.h"
 #include "tests/support/subprocess.h"
 
 namespace rlzero {
 namespace {
 
 nlohmann::json BenchLearner(const std::string& flags) {
-  auto r = testing::RunCommand("RLZERO_THREADS=1 " + testing::BinPath("rlzero") +
-                               " bench learner --only tiny --steps 1 " + flags);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
+  return testing::RunBenchJson("learner --only tiny --steps 1 " + flags);
 }
 
 TEST(BenchLearnerTest, TinyConfigReportsLearnerAndBaselineTokensPerSecond) {

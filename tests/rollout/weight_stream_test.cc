@@ -24,6 +24,14 @@ ModelConfig TinyQwen3Config() {
   return c;
 }
 
+// The tiny config with other tensor shapes (hidden 48, head_dim 12).
+ModelConfig WideQwen3Config() {
+  ModelConfig wide = TinyQwen3Config();
+  wide.hidden_size = 48;
+  wide.head_dim = 12;
+  return wide;
+}
+
 std::vector<v1::WeightChunk> Chunks(CausalLM& m, int64_t version, size_t chunk) {
   std::vector<v1::WeightChunk> out;
   Status s = WriteWeightChunks(m, version, chunk, [&](const v1::WeightChunk& c) {
@@ -150,9 +158,7 @@ TEST(WeightStreamTest, FillSnapshotReusesMemoryAndMatchesAFreshSnapshot) {
 }
 
 TEST(WeightStreamTest, FillSnapshotReallocatesTensorsWhoseShapeChanged) {
-  ModelConfig wide = TinyQwen3Config();
-  wide.hidden_size = 48;
-  wide.head_dim = 12;
+  const ModelConfig wide = WideQwen3Config();
   auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
   auto b = BuildModel(wide, torch::kCPU, torch::kFloat32, 1);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -190,9 +196,7 @@ TEST(WeightStreamTest, RecycledTensorsAreReusedAndHoldTheNewVersion) {
 }
 
 TEST(WeightStreamTest, RecycledTensorsOfAnotherShapeAreNotReused) {
-  ModelConfig wide = TinyQwen3Config();
-  wide.hidden_size = 48;
-  wide.head_dim = 12;
+  const ModelConfig wide = WideQwen3Config();
   auto a = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 1);
   auto w = BuildModel(wide, torch::kCPU, torch::kFloat32, 1);
   auto b = BuildModel(TinyQwen3Config(), torch::kCPU, torch::kFloat32, 2);

@@ -2,6 +2,7 @@
 // the output contract (one JSON line per input line, same order), errors,
 // plugins by flag and by config, and scoring through a running server.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sstream>
 #include <vector>
@@ -105,7 +106,11 @@ TEST(VerifyCliTest, ExecPluginByFlagAndByConfig) {
 }
 
 TEST(VerifierServerCliTest, ServesBuiltinsAndConfiguredVerifiers) {
-  std::string dir = ::testing::TempDir();
+  // A directory of this process's own, and no vs.out before the server
+  // writes one: a stale file (an earlier run's, or another process's) would
+  // be read as this server's address before the shell truncates it.
+  std::string dir = ::testing::TempDir() + "/vs_" + std::to_string(getpid());
+  RunCommand("rm -rf " + dir + " && mkdir -p " + dir);
   RunCommand("cat > " + dir + "/vs.yaml",
              "verifiers:\n  - {name: len100, verifier: length, options: {max_length: 100, "
              "cache_length: 20}}\n");
@@ -127,6 +132,7 @@ TEST(VerifierServerCliTest, ServesBuiltinsAndConfiguredVerifiers) {
       "-; "
       "kill $P; wait $P; echo server_exit=$?";
   auto r = RunCommand(script);
+  RunCommand("rm -rf " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.out);
   std::string l1, l2, l3, l_noauth, l4;
