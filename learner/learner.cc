@@ -227,12 +227,13 @@ StatusOr<double> Learner::ComputeOldLogProbs(std::vector<TrainSample>* samples) 
   double n = 0.0;
   for (int i : local_indices(static_cast<int>(samples->size()))) {
     TrainSample& s = (*samples)[i];
-    if (s.loss_masked) continue;
-    for (size_t j = 0; j < s.old_logprobs.size() && j < s.behaviour_logprobs.size(); ++j) {
-      double d =
-          std::clamp(static_cast<double>(s.old_logprobs[j]) - s.behaviour_logprobs[j], -20.0, 20.0);
-      sum += std::exp(d) - d - 1.0;
-      n += 1.0;
+    if (!s.loss_masked) {  // masked samples do not count in the mismatch
+      for (size_t j = 0; j < s.old_logprobs.size() && j < s.behaviour_logprobs.size(); ++j) {
+        double d = std::clamp(static_cast<double>(s.old_logprobs[j]) - s.behaviour_logprobs[j],
+                              -20.0, 20.0);
+        sum += std::exp(d) - d - 1.0;
+        n += 1.0;
+      }
     }
     if (grpo_.old_logprobs == "behaviour") s.old_logprobs = s.behaviour_logprobs;
   }

@@ -5,7 +5,10 @@
 // bf16 tolerance of float32; bad values are reported naming the key.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "learner/learner.h"
+#include "learner/token_logprobs.h"
 #include "policy/model_io.h"
 
 // A named namespace: the unity build puts this file in one translation unit
@@ -178,6 +181,27 @@ TEST(LearnerLogProbOptionsTest, Bf16AutocastGradientsAreFloat32AndClose) {
     den += g32[i].pow(2).sum().item<double>();
   }
   EXPECT_LT(std::sqrt(num / den), 0.05);
+}
+
+// The entropy bonus differentiates the entropy: on logits {log 3, 0}
+// (p = {3/4, 1/4}) dH/dz_i = -p_i (log p_i + H), by hand. kDetached gives the
+// same value without a graph; kNone gives none.
+TEST(TokenLogProbsTest, DifferentiableEntropyHasTheAnalyticGradient) {
+  auto z = torch::tensor({std::log(3.0f), 0.0f}).view({1, 1, 2}).requires_grad_(true);
+  auto targets = torch::zeros({1, 1}, torch::kInt64);
+  auto [logp, h] = TokenLogProbsAndEntropy(z, targets, EntropyMode::kDifferentiable);
+  const double p0 = 0.75, p1 = 0.25;
+  const double H = -(p0 * std::log(p0) + p1 * std::log(p1));
+  EXPECT_NEAR(h.item<double>(), H, 1e-6);
+  EXPECT_NEAR(logp.item<double>(), std::log(p0), 1e-6);
+  h.sum().backward();
+  EXPECT_NEAR(z.grad()[0][0][0].item<double>(), -p0 * (std::log(p0) + H), 1e-6);
+  EXPECT_NEAR(z.grad()[0][0][1].item<double>(), -p1 * (std::log(p1) + H), 1e-6);
+
+  auto [logp2, detached] = TokenLogProbsAndEntropy(z, targets, EntropyMode::kDetached);
+  EXPECT_NEAR(detached.item<double>(), H, 1e-6);
+  EXPECT_FALSE(detached.requires_grad());
+  EXPECT_FALSE(TokenLogProbsAndEntropy(z, targets, EntropyMode::kNone).second.defined());
 }
 
 TEST(LearnerLogProbOptionsTest, BadValuesAreReportedNamingTheKey) {

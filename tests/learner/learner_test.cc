@@ -208,6 +208,41 @@ TEST(LearnerTest, GradClipScalesTheGradientToTheCap) {
   }
 }
 
+// grpo.old_logprobs: with "learner" pi_old is the learner's own log-probs and
+// truncated IS caps exp(pi_old - behaviour); with "behaviour" pi_old is the
+// rollout's recorded log-prob, so the IS weight is 1 and nothing is
+// truncated. The mismatch KL is reported the same way in both.
+TEST(LearnerTest, OldLogProbsFromBehaviourNeedNoTruncation) {
+  double mismatch[2] = {0, 0};
+  for (const std::string source : {"learner", "behaviour"}) {
+    auto model = std::make_shared<TinyCausalLM>(8, 16, 16, 7);
+    GrpoConfig g = Grpo();
+    g.old_logprobs = source;
+    auto learner = Learner::Create(model, nullptr, g, Optim(), 8);
+    ASSERT_TRUE(learner.ok()) << learner.status().ToString();
+    auto samples = Samples();
+    // A behaviour policy far less sure than the learner: exp(old - behaviour)
+    // is well above the cap of 2.
+    for (auto& s : samples)
+      for (auto& lp : s.behaviour_logprobs) lp = -9.0f;
+    samples[1].loss_masked = true;
+    auto kl = (*learner)->ComputeOldLogProbs(&samples);
+    ASSERT_TRUE(kl.ok()) << kl.status().ToString();
+    mismatch[source == "behaviour"] = *kl;
+    for (const auto& s : samples)
+      EXPECT_EQ(s.old_logprobs == s.behaviour_logprobs, source == "behaviour") << source;
+    auto m = (*learner)->Update(samples, 0);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    if (source == "learner") {
+      EXPECT_GT(m->tis_truncated_frac, 0.5);
+    } else {
+      EXPECT_EQ(m->tis_truncated_frac, 0.0);
+    }
+  }
+  EXPECT_GT(mismatch[0], 1.0);
+  EXPECT_DOUBLE_EQ(mismatch[0], mismatch[1]);
+}
+
 TEST(LearnerTest, BetaNeedsReferenceAndCollateChecksLengths) {
   GrpoConfig g = Grpo();
   g.objective.beta = 0.1;
