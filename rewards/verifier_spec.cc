@@ -2,6 +2,7 @@
 #include "rewards/verifier_spec.h"
 
 #include "rewards/exec_plugin.h"
+#include "rewards/failover_verifier.h"
 #include "rewards/grpc_plugin.h"
 #include "rewards/rollout_judge.h"
 
@@ -11,7 +12,23 @@ VerifierSpec VerifierSpec::FromConfig(ConfigReader& r) {
   VerifierSpec s;
   r.Get("verifier", &s.verifier);
   r.Get("exec", &s.exec);
-  r.Get("grpc", &s.grpc);
+  const Json grpc = r.GetJson("grpc");
+  if (grpc.is_string()) {
+    s.grpc_replicas = {grpc.get<std::string>()};
+  } else if (grpc.is_array()) {
+    for (const Json& a : grpc) {
+      if (!a.is_string() || a.get<std::string>().empty()) {
+        r.RecordError("grpc", "every replica address must be a non-empty string");
+        s.grpc_replicas.clear();
+        break;
+      }
+      s.grpc_replicas.push_back(a.get<std::string>());
+    }
+    if (grpc.empty()) r.RecordError("grpc", "the list of replica addresses is empty");
+  } else if (!grpc.is_null()) {
+    r.RecordError("grpc", "an address or a list of addresses");
+  }
+  if (!s.grpc_replicas.empty()) s.grpc = s.grpc_replicas.front();
   r.Get("task", &s.task);
   r.Get("auth_token_file", &s.auth_token_file);
   r.Get("tls_ca_file", &s.tls_ca_file);
@@ -60,9 +77,16 @@ StatusOr<std::shared_ptr<verifiers::Verifier>> BuildVerifier(const VerifierSpec&
     client.tls_ca_file = spec.tls_ca_file;
     client.tls_cert_file = spec.tls_cert_file;
     client.tls_key_file = spec.tls_key_file;
-    auto plugin = GrpcPlugin::Connect(spec.grpc, spec.task, auth, client);
-    if (!plugin.ok()) return plugin.status().WithContext(where);
-    return std::shared_ptr<verifiers::Verifier>(std::move(plugin).value());
+    const std::vector<std::string> addresses =
+        spec.grpc_replicas.empty() ? std::vector<std::string>{spec.grpc} : spec.grpc_replicas;
+    std::vector<std::shared_ptr<verifiers::Verifier>> replicas;
+    for (const std::string& address : addresses) {
+      auto plugin = GrpcPlugin::Connect(address, spec.task, auth, client);
+      if (!plugin.ok()) return plugin.status().WithContext(where);
+      replicas.push_back(std::shared_ptr<verifiers::Verifier>(std::move(plugin).value()));
+    }
+    if (replicas.size() == 1) return replicas.front();
+    return std::shared_ptr<verifiers::Verifier>(new FailoverVerifier(std::move(replicas)));
   }
   ConfigReader options(spec.options, where + ".options");
   verifiers::VerifierEnv with_judge = env;

@@ -7,6 +7,7 @@
 //   {name: correctness, verifier: countdown, options: {...}, timeout_ms: 10000}
 //   {name: judge, exec: "python3 my_plugin.py", options: {...}}
 //   {name: style, grpc: "127.0.0.1:50070", task: style}
+//   {name: style, grpc: ["10.0.0.5:50070", "10.0.0.6:50070"], task: style}
 //   {name: style, grpc: "verifiers.internal:50070", tls_ca_file: ca.pem,
 //    tls_cert_file: client.pem, tls_key_file: client.key, auth_token_file: token}
 // name defaults to the verifier's name; task (the name sent to a plugin)
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/config.h"
 #include "verifiers/verifier.h"
@@ -31,9 +33,13 @@ namespace rlzero::rewards {
 
 struct VerifierSpec {
   std::string name;
-  std::string verifier;         // built-in name
-  std::string exec;             // exec plugin command
-  std::string grpc;             // gRPC plugin address
+  std::string verifier;  // built-in name
+  std::string exec;      // exec plugin command
+  std::string grpc;      // gRPC plugin address (the first replica's)
+  // Every replica's address: `grpc: ADDR` or `grpc: [ADDR, ADDR, ...]`. With
+  // more than one, a replica that is down or stalls has its samples sent to
+  // the next (rewards/failover_verifier.h).
+  std::vector<std::string> grpc_replicas;
   std::string task;             // plugin task name (default: name)
   std::string auth_token_file;  // gRPC plugin: bearer token sent with every call
   std::string tls_ca_file;      // gRPC plugin: PEM roots; TLS when set

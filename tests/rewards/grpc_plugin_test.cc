@@ -173,6 +173,48 @@ TEST(GrpcPluginTest, TlsFromConfigWithCaAndClientCertificate) {
   EXPECT_TRUE(in->correct);
 }
 
+// `grpc: [A, B]`: a verifier server that is down, or goes down mid-run, has
+// its samples scored by the other replica (rewards/failover_verifier.h).
+TEST(GrpcPluginTest, ReplicaListSurvivesAServerGoingDown) {
+  auto first = std::make_unique<InProcessServer>();
+  InProcessServer second;
+  auto build = [&](Json grpc) {
+    Json spec{{"name", "cd"}, {"grpc", grpc}, {"task", "countdown"}, {"timeout_ms", 4000}};
+    ConfigReader r(spec, "rewards[0]");
+    VerifierSpec vs = VerifierSpec::FromConfig(r);
+    EXPECT_TRUE(r.Finish().ok()) << r.Finish().ToString();
+    auto v = BuildVerifier(vs, verifiers::VerifierEnv{}, "rewards[0]");
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return std::move(v).value();
+  };
+  // Nobody listens on the first address: the second answers.
+  auto with_dead = build(Json::array({"127.0.0.1:1", second.address()}));
+  auto r = with_dead->Verify(Sample("(1+2)*3"), Deadline::In(4000));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->correct);
+
+  auto both = build(Json::array({first->address(), second.address()}));
+  auto batch = both->VerifyBatch({Sample("(1+2)*3"), Sample("1+2+3")}, Deadline::In(4000));
+  ASSERT_TRUE(batch[0].ok() && batch[1].ok());
+  first.reset();  // the first server goes away between calls
+  batch = both->VerifyBatch({Sample("(1+2)*3"), Sample("1+2+3")}, Deadline::In(4000));
+  ASSERT_EQ(batch.size(), 2u);
+  ASSERT_TRUE(batch[0].ok()) << batch[0].status().ToString();
+  ASSERT_TRUE(batch[1].ok()) << batch[1].status().ToString();
+  EXPECT_TRUE(batch[0]->correct);
+  EXPECT_FALSE(batch[1]->correct);
+
+  // A bad list is named.
+  for (Json bad : {Json::array(), Json::array({"a:1", 3}), Json(7)}) {
+    Json spec{{"name", "cd"}, {"grpc", bad}};
+    ConfigReader rd(spec, "rewards[0]");
+    VerifierSpec::FromConfig(rd);
+    Status st = rd.Finish();
+    EXPECT_FALSE(st.ok()) << bad.dump();
+    EXPECT_NE(st.ToString().find("grpc"), std::string::npos) << st.ToString();
+  }
+}
+
 TEST(GrpcPluginTest, TlsConfigMistakesAreNamed) {
   auto error = [](Json spec) {
     spec["name"] = "cd";
