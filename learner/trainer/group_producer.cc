@@ -55,6 +55,9 @@ void GroupProducer::Loop() {
 StatusOr<ProducedBatch> GroupProducer::Next() {
   std::unique_lock<std::mutex> lock(mu_);
   changed_.wait(lock, [&] { return !queue_.empty() || exited_ || stop_; });
+  // After Stop() nothing more is handed out, queued batches included (the
+  // header's contract; a queued batch would otherwise race with Stop).
+  if (stop_) return Status(StatusCode::kCancelled, "async rollouts: producer stopped");
   if (!queue_.empty()) {
     ProducedBatch batch = std::move(queue_.front());
     queue_.pop_front();
