@@ -90,6 +90,8 @@ struct AsyncOptions {
   bool dynamic_sampling = true;
   int scorer_ok_calls = -1;  // >= 0: the scorer fails after this many calls
   bool constant_reward = false;
+  bool overlong_filter = true;
+  bool no_eos = false;  // every completion runs to max_new_tokens ("length")
 };
 
 struct Run {
@@ -127,7 +129,7 @@ std::unique_ptr<Run> MakeRun(
   grpo.epochs = 2;
   grpo.mini_batches = 2;
   grpo.micro_batch_tokens = 24;
-  grpo.overlong_filter = true;
+  grpo.overlong_filter = async.overlong_filter;
   grpo.logprob_chunk_tokens = exec.logprob_chunk_tokens;
   grpo.autocast = exec.autocast;
   OptimConfig optim;
@@ -140,7 +142,7 @@ std::unique_ptr<Run> MakeRun(
   r->prompts = std::make_unique<ListPromptSource>(Prompts(), 11, true);
   NaiveSamplerOptions so;
   so.max_new_tokens = 6;
-  so.eos_token_ids = {0};
+  if (!async.no_eos) so.eos_token_ids = {0};
   if (async.max_staleness > 0) {
     auto copy = BuildModel(config, torch::kCPU, torch::kFloat32, /*seed=*/1);
     EXPECT_TRUE(copy.ok());
@@ -383,6 +385,29 @@ TEST(TrainerDynamicSamplingTest, AllEqualGroupsAreDroppedAndDrawsAreCapped) {
   EXPECT_GT(m["groups"].get<double>(), 0.0);
   EXPECT_GT(m["advantage/std"].get<double>(), 0.0) << m.dump();
   fs::remove_all(dir);
+}
+
+// Overlong filtering through the loop: with no EOS every completion is
+// truncated ("length"); with grpo.overlong_filter they are all masked, so the
+// step has no gradient (grad_norm 0); without it they train.
+TEST(TrainerOverlongFilterTest, TruncatedCompletionsAreMaskedFromTheLoss) {
+  for (bool filter : {true, false}) {
+    const std::string dir = TempDir(filter ? "overlong_on" : "overlong_off");
+    AsyncOptions o;
+    o.dynamic_sampling = false;
+    o.no_eos = true;
+    o.overlong_filter = filter;
+    auto run = MakeRun(dir, 1, nullptr, nullptr, o);
+    ASSERT_TRUE(run->trainer->Run().ok());
+    Json m = FirstMetricsLine(dir);
+    EXPECT_EQ(m["truncated_frac"].get<double>(), 1.0) << m.dump();
+    if (filter) {
+      EXPECT_EQ(m["grad_norm"].get<double>(), 0.0) << m.dump();
+    } else {
+      EXPECT_GT(m["grad_norm"].get<double>(), 0.0) << m.dump();
+    }
+    fs::remove_all(dir);
+  }
 }
 
 TEST(TrainerAsyncTest, TrainsFullGroupsWithinMaxStaleness) {
