@@ -124,11 +124,13 @@ TEST(FailoverVerifierTest, BatchResendsOnlyTheEntriesThatFailedInTransport) {
 TEST(FailoverVerifierTest, ReplicaRejoinsAfterItsCooldown) {
   auto first = Replica(1, FakeReplica::kFail);
   auto second = Replica(2, FakeReplica::kAnswer);
-  FailoverVerifier v({first, second}, std::chrono::milliseconds(50));
+  // A cooldown long enough that the second call surely falls inside it on a
+  // loaded machine.
+  FailoverVerifier v({first, second}, std::chrono::milliseconds(1000));
   ASSERT_TRUE(v.Verify(Json{{"i", 0}}, Deadline::In(5000)).ok());
   ASSERT_TRUE(v.Verify(Json{{"i", 1}}, Deadline::In(5000)).ok());
   EXPECT_EQ(first->calls.load(), 1);  // skipped while down
-  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ASSERT_TRUE(v.Verify(Json{{"i", 2}}, Deadline::In(5000)).ok());
   EXPECT_EQ(first->calls.load(), 2);  // tried first again
 }
