@@ -32,6 +32,12 @@ TEST(BenchRolloutTest, ReportsEngineRecomputeRatioAndBreakdown) {
   const auto& b = row["decode_breakdown"];
   EXPECT_GE(b["outside_matmul_attention_share"].get<double>(), 0.0);
   EXPECT_LE(b["outside_matmul_attention_share"].get<double>(), 1.0);
+  EXPECT_GT(b["weight_read_seconds_estimate"].get<double>(), 0.0);
+  EXPECT_GE(b["outside_share_bandwidth_aware"].get<double>(), 0.0);
+  EXPECT_LE(b["outside_share_bandwidth_aware"].get<double>(),
+            b["outside_matmul_attention_share"].get<double>());
+  EXPECT_GT(j["roofline"]["copy_bandwidth_bytes_per_s"].get<double>(), 0.0);
+  EXPECT_GT(j["roofline"]["weight_bytes_per_decode_step"].get<double>(), 0.0);
 }
 
 TEST(BenchRolloutTest, SkipRecomputeLeavesOutTheBaseline) {
