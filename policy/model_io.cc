@@ -222,29 +222,32 @@ StatusOr<torch::Device> ParseDevice(const std::string& name) {
   }
 }
 
-void InitWeights(CausalLM& model, const ModelConfig& config, uint64_t seed) {
+void InitParameters(torch::nn::Module& module, double initializer_range, uint64_t seed) {
   torch::NoGradGuard no_grad;
   auto gen = at::detail::createCPUGenerator(seed);
-  for (auto& item : model.named_parameters(true)) {
+  for (auto& item : module.named_parameters(true)) {
     const std::string& name = item.key();
     torch::Tensor& p = item.value();
     auto ends_with = [&](const std::string& suffix) {
       return name.size() >= suffix.size() &&
              name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    torch::Tensor init = torch::empty(p.sizes(), torch::kFloat32);
     if (ends_with("norm.weight")) {
-      init.fill_(1.0);
+      p.fill_(1.0);
     } else if (ends_with(".bias") || ends_with("_bias")) {  // incl. MoE e_score_correction_bias
-      init.zero_();
+      p.zero_();
     } else {
-      init.normal_(0.0, config.initializer_range, gen);
-      if (name == "model.embed_tokens.weight" && config.pad_token_id &&
-          *config.pad_token_id < config.vocab_size) {
-        init[*config.pad_token_id].zero_();
-      }
+      p.copy_(torch::empty(p.sizes(), torch::kFloat32).normal_(0.0, initializer_range, gen));
     }
-    p.copy_(init);
+  }
+}
+
+void InitWeights(CausalLM& model, const ModelConfig& config, uint64_t seed) {
+  InitParameters(model, config.initializer_range, seed);
+  if (config.pad_token_id && *config.pad_token_id < config.vocab_size) {
+    torch::NoGradGuard no_grad;
+    for (auto& item : model.named_parameters(true))
+      if (item.key() == "model.embed_tokens.weight") item.value()[*config.pad_token_id].zero_();
   }
 }
 

@@ -54,6 +54,12 @@ StatusOr<torch::Device> ParseDevice(const std::string& name);
 StatusOr<std::shared_ptr<CausalLM>> BuildModel(const ModelConfig& config, torch::Device device,
                                                torch::ScalarType dtype, uint64_t seed = 0);
 void InitWeights(CausalLM& model, const ModelConfig& config, uint64_t seed);
+// InitWeights' rule for every parameter of `module` (no padding row):
+// norm weights 1, biases ("*.bias", "*_bias") 0, the rest ~ N(0,
+// initializer_range), drawn in order on CPU in float32 from a generator of
+// its own seeded with `seed` (the global generator is neither read nor moved,
+// so models may be initialised on several threads at once).
+void InitParameters(torch::nn::Module& module, double initializer_range, uint64_t seed);
 
 StatusOr<LoadedModel> LoadModel(const std::string& dir, torch::Device device,
                                 torch::ScalarType dtype);

@@ -1,6 +1,8 @@
 // policy/deepseek/deepseek_v3.cc
 #include "policy/deepseek/deepseek_v3.h"
 
+#include "policy/model_io.h"
+
 namespace rlzero::deepseek {
 
 DecoderLayerImpl::DecoderLayerImpl(const DeepseekV3Config& c, int64_t layer_index) {
@@ -123,26 +125,7 @@ void DeepseekV3ForCausalLM::SetExpertLoadMask(const torch::Tensor& counted) {
 }
 
 void DeepseekV3ForCausalLM::InitWeights(uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  // A private generator: the global one is shared by every thread, so two
-  // models initialised at once (data-parallel ranks on threads) would
-  // interleave their draws. Values are drawn in float32 on the CPU, so they
-  // do not depend on the device or dtype the model is on.
-  auto gen = at::detail::createCPUGenerator(seed);
-  const double std = config_.initializer_range;
-  for (auto& item : named_parameters(/*recurse=*/true)) {
-    const std::string& name = item.key();
-    auto& p = item.value();
-    bool is_norm = name.size() >= 7 && name.find("norm.weight") != std::string::npos;
-    if (is_norm) {
-      p.fill_(1.0);
-    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0) {
-      p.zero_();
-    } else {
-      p.copy_(torch::empty(p.sizes(), torch::kFloat32).normal_(0.0, std, gen));
-    }
-  }
-  for (auto* m : MoeLayers()) m->gate->e_score_correction_bias.zero_();
+  InitParameters(*this, config_.initializer_range, seed);
 }
 
 }  // namespace rlzero::deepseek

@@ -97,8 +97,9 @@ class DeepseekV3ForCausalLM : public CausalLM, public ExpertBalancing, public Mu
   // The MoE blocks in layer order (main layers then MTP), for load metrics and
   // bias balancing.
   std::vector<MoeImpl*> MoeLayers();
-  // transformers-style init: normal(0, initializer_range) linears and
-  // embeddings, zero biases, unit norms.
+  // transformers-style init (policy/model_io.h's InitParameters):
+  // normal(0, initializer_range) linears and embeddings, zero biases
+  // (e_score_correction_bias included), unit norms; thread-safe.
   void InitWeights(uint64_t seed);
   const DeepseekV3Config& config() const { return config_; }
 

@@ -8,16 +8,6 @@
 
 namespace rlzero::deepseek {
 
-RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
-  weight = register_parameter("weight", torch::ones({dim}));
-}
-
-torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
-  // The shared form: at least float32 (float64 kept for exact tests), the
-  // fused CPU kernel for inference.
-  return rlzero::RmsNorm(x, weight, eps_);
-}
-
 MlaRotary MlaRotary::Make(const DeepseekV3Config& c) {
   // transformers' DeepseekV3Config sets head_dim = qk_rope_head_dim, so the
   // rope tables (and YaRN's correction range) are over the rope dims only.

@@ -18,20 +18,13 @@
 
 #include "policy/causal_lm.h"
 #include "policy/deepseek/deepseek_v3_config.h"
+#include "policy/transformer_blocks.h"
 
 namespace rlzero::deepseek {
 
-// RMSNorm with a learned scale `weight`, computed in float32.
-class RmsNormImpl : public torch::nn::Module {
- public:
-  RmsNormImpl(int64_t dim, double eps);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::Tensor weight;
-
- private:
-  double eps_;
-};
-TORCH_MODULE(RmsNorm);
+// The dense families' RMSNorm module (policy/transformer_blocks.h): a learned
+// scale `weight`, normalised in float32, the fused CPU kernel for inference.
+using RmsNorm = ::rlzero::RMSNorm;
 
 // Rotary tables for the decoupled RoPE key (default, or YaRN).
 struct MlaRotary {
