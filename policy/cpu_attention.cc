@@ -10,6 +10,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "policy/cpu_kernel_inputs.h"
+
 namespace rlzero {
 namespace {
 
@@ -109,14 +111,8 @@ bool UnitInner(const torch::Tensor& t) { return t.size(-1) == 1 || t.stride(-1) 
 
 bool CpuAttentionApplies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                          const torch::Tensor& mask) {
-  if (!q.device().is_cpu() || !k.device().is_cpu() || !v.device().is_cpu()) return false;
+  if (!CpuInferenceInputs({&q, &k, &v})) return false;
   if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4) return false;
-  const auto t = q.scalar_type();
-  if (t != torch::kFloat32 && t != torch::kFloat64 && t != torch::kBFloat16) return false;
-  if (k.scalar_type() != t || v.scalar_type() != t) return false;
-  if (torch::GradMode::is_enabled() &&
-      (q.requires_grad() || k.requires_grad() || v.requires_grad()))
-    return false;
   if (mask.defined() &&
       (mask.scalar_type() != torch::kBool || mask.dim() != 4 || !mask.device().is_cpu()))
     return false;

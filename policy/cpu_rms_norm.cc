@@ -8,6 +8,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include "policy/cpu_kernel_inputs.h"
+
 namespace rlzero {
 namespace {
 
@@ -73,14 +75,8 @@ bool RowsHaveOneStride(const torch::Tensor& x) {
 }  // namespace
 
 bool CpuRmsNormApplies(const torch::Tensor& x, const torch::Tensor& weight) {
-  if (!x.defined() || !weight.defined()) return false;
-  if (!x.device().is_cpu() || !weight.device().is_cpu()) return false;
-  if (x.dim() < 1 || weight.dim() != 1 || weight.size(0) != x.size(-1)) return false;
-  const auto t = x.scalar_type();
-  if (t != torch::kFloat32 && t != torch::kFloat64 && t != torch::kBFloat16) return false;
-  if (weight.scalar_type() != t) return false;
-  if (torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad())) return false;
-  return true;
+  if (!CpuInferenceInputs({&x, &weight})) return false;
+  return x.dim() >= 1 && weight.dim() == 1 && weight.size(0) == x.size(-1);
 }
 
 torch::Tensor CpuRmsNorm(const torch::Tensor& x_in, const torch::Tensor& weight_in, double eps) {

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "policy/cpu_kernel_inputs.h"
+
 namespace rlzero {
 namespace {
 
@@ -49,20 +51,13 @@ void RotateRows(const torch::Tensor& x, const torch::Tensor& cos, const torch::T
 }  // namespace
 
 bool CpuRopeApplies(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  if (!x.defined() || !cos.defined() || !sin.defined()) return false;
-  if (!x.device().is_cpu() || !cos.device().is_cpu() || !sin.device().is_cpu()) return false;
+  if (!CpuInferenceInputs({&x, &cos, &sin})) return false;
   if (x.dim() != 4 || cos.dim() != 3 || sin.dim() != 3) return false;
   const int64_t B = x.size(0), T = x.size(2), D = x.size(3);
   if (D % 2 != 0) return false;
   for (const torch::Tensor* t : {&cos, &sin}) {
     if ((t->size(0) != B && t->size(0) != 1) || t->size(1) != T || t->size(2) != D) return false;
   }
-  const auto dt = x.scalar_type();
-  if (dt != torch::kFloat32 && dt != torch::kFloat64 && dt != torch::kBFloat16) return false;
-  if (cos.scalar_type() != dt || sin.scalar_type() != dt) return false;
-  if (torch::GradMode::is_enabled() &&
-      (x.requires_grad() || cos.requires_grad() || sin.requires_grad()))
-    return false;
   return true;
 }
 
