@@ -341,12 +341,10 @@ int RunBenchRollout(int argc, char** argv) {
         }
       }
       out["results"] = rows;
-      {
-        out["roofline"] = {
-            {"copy_bandwidth_bytes_per_s", bw},
-            {"weight_bytes_per_decode_step", weight_bytes},
-            {"batch1_decode_tokens_per_s_bound", bw / static_cast<double>(weight_bytes)}};
-      }
+      out["roofline"] = {
+          {"copy_bandwidth_bytes_per_s", bw},
+          {"weight_bytes_per_decode_step", weight_bytes},
+          {"batch1_decode_tokens_per_s_bound", bw / static_cast<double>(weight_bytes)}};
     } catch (const c10::Error& e) {
       return ReportError(kRolloutBenchCmd,
                          Internal(std::string("LibTorch: ") + e.what_without_backtrace()));

@@ -195,6 +195,22 @@ std::string TempDir(const std::string& name) {
   return p.string();
 }
 
+// The first line of dir's metrics.jsonl.
+Json FirstMetricsLine(const std::string& dir) {
+  std::ifstream in(fs::path(dir) / "metrics.jsonl");
+  std::string line;
+  EXPECT_TRUE(std::getline(in, line));
+  return Json::parse(line, nullptr, /*allow_exceptions=*/false);
+}
+
+// Trains one step with options `o` in dir; returns that step's metrics line.
+Json TrainOneStep(const std::string& dir, const AsyncOptions& o = {}) {
+  auto run = MakeRun(dir, 1, nullptr, nullptr, o);
+  auto out = run->trainer->Run();
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  return FirstMetricsLine(dir);
+}
+
 void ExpectStoppedAndResumedRunIsBitwiseIdentical(const ExecOptions& exec) {
   const std::string a_dir = TempDir("a"), b_dir = TempDir("b");
   auto a = MakeRun(a_dir, 4, nullptr, nullptr, {}, exec);
@@ -301,10 +317,8 @@ TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
   EXPECT_EQ(out->steps_done, 1);
   EXPECT_EQ(LatestCheckpoint(dir), std::optional<int64_t>(1));
 
-  std::ifstream in(fs::path(dir) / "metrics.jsonl");
-  std::string line;
-  ASSERT_TRUE(std::getline(in, line));
-  Json m = Json::parse(line);
+  Json m = FirstMetricsLine(dir);
+  ASSERT_TRUE(m.is_object());
   for (const char* key : {"step",
                           "reward/mean",
                           "reward/std",
@@ -344,16 +358,6 @@ TEST(TrainerResumeTest, StopRequestSavesCheckpointAndMetricsHaveContractNames) {
   fs::remove_all(dir);
 }
 
-// k = 1 and 2: every step trains on exactly prompts_per_step groups, none
-// staler than k; k = 1 trains step t >= 2 on rollouts of weights t - 1; the
-// first step (weights 0 everywhere) equals the sync run's first step.
-Json FirstMetricsLine(const std::string& dir) {
-  std::ifstream in(fs::path(dir) / "metrics.jsonl");
-  std::string line;
-  EXPECT_TRUE(std::getline(in, line));
-  return Json::parse(line);
-}
-
 // Dynamic sampling (DAPO): all-equal groups are dropped and more prompts are
 // drawn, at most trainer.max_draws (2 here) batches of prompts_per_step (2)
 // a step; with every group degenerate the step trains on nothing and has
@@ -365,10 +369,7 @@ TEST(TrainerDynamicSamplingTest, AllEqualGroupsAreDroppedAndDrawsAreCapped) {
     AsyncOptions o;
     o.dynamic_sampling = dynamic;
     o.constant_reward = true;
-    auto run = MakeRun(dir, 1, nullptr, nullptr, o);
-    auto out = run->trainer->Run();
-    ASSERT_TRUE(out.ok()) << out.status().ToString();
-    Json m = FirstMetricsLine(dir);
+    Json m = TrainOneStep(dir, o);
     EXPECT_EQ(m["groups"].get<double>(), dynamic ? 0.0 : 2.0) << m.dump();
     EXPECT_EQ(m["samples"].get<double>(), dynamic ? 0.0 : 8.0) << m.dump();
     EXPECT_EQ(m["advantage/std"].get<double>(), 0.0);
@@ -379,9 +380,7 @@ TEST(TrainerDynamicSamplingTest, AllEqualGroupsAreDroppedAndDrawsAreCapped) {
   }
   // A learnable reward: the kept groups carry reward variance.
   const std::string dir = TempDir("dyn_mixed");
-  auto run = MakeRun(dir, 1);
-  ASSERT_TRUE(run->trainer->Run().ok());
-  Json m = FirstMetricsLine(dir);
+  Json m = TrainOneStep(dir);
   EXPECT_GT(m["groups"].get<double>(), 0.0);
   EXPECT_GT(m["advantage/std"].get<double>(), 0.0) << m.dump();
   fs::remove_all(dir);
@@ -397,9 +396,7 @@ TEST(TrainerOverlongFilterTest, TruncatedCompletionsAreMaskedFromTheLoss) {
     o.dynamic_sampling = false;
     o.no_eos = true;
     o.overlong_filter = filter;
-    auto run = MakeRun(dir, 1, nullptr, nullptr, o);
-    ASSERT_TRUE(run->trainer->Run().ok());
-    Json m = FirstMetricsLine(dir);
+    Json m = TrainOneStep(dir, o);
     EXPECT_EQ(m["truncated_frac"].get<double>(), 1.0) << m.dump();
     if (filter) {
       EXPECT_EQ(m["grad_norm"].get<double>(), 0.0) << m.dump();
@@ -410,6 +407,9 @@ TEST(TrainerOverlongFilterTest, TruncatedCompletionsAreMaskedFromTheLoss) {
   }
 }
 
+// k = 1 and 2: every step trains on exactly prompts_per_step groups, none
+// staler than k; k = 1 trains step t >= 2 on rollouts of weights t - 1; the
+// first step (weights 0 everywhere) equals the sync run's first step.
 TEST(TrainerAsyncTest, TrainsFullGroupsWithinMaxStaleness) {
   const std::string sync_dir = TempDir("sync");
   std::map<int64_t, std::map<std::string, double>> sync_steps;
