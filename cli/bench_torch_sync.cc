@@ -1,7 +1,9 @@
 // cli/bench_torch_sync.cc: `rlzero bench sync`: weight-sync throughput from
 // the learner to a rollout worker over loopback gRPC (serialise, stream in
 // chunks, verify the checksum, copy into the worker's model), beside a plain
-// in-memory copy of the same bytes measured in the same run.
+// in-memory copy of the same bytes measured in the same run. With
+// --collective, also the collective transport (a c10d Gloo broadcast through
+// a group of two, fingerprint check, copy into the model) to the same worker.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -35,11 +37,14 @@ int RunBenchSync(int argc, char** argv) {
   CLI::App app{"weight-sync GB/s over loopback gRPC", "rlzero bench sync"};
   int64_t hidden = 1024, layers = 8, repeats = 3;
   size_t chunk_mb = 4;
+  bool collective = false;
   app.add_option("--hidden", hidden, "hidden size of the synthetic qwen2 model")
       ->capture_default_str();
   app.add_option("--layers", layers, "layers of the synthetic model")->capture_default_str();
   app.add_option("--repeats", repeats, "pushes to time")->capture_default_str();
   app.add_option("--chunk-mb", chunk_mb, "chunk size in MiB")->capture_default_str();
+  app.add_flag("--collective", collective,
+               "also time weight_sync.transport collective (Gloo broadcast) in the same run");
   return RunApp(app, argc, argv, [&]() -> int {
     const std::string cmd = "rlzero bench sync";
     if (repeats < 1) return ReportError(cmd, InvalidArgument("--repeats must be >= 1"));
@@ -81,6 +86,22 @@ int RunBenchSync(int argc, char** argv) {
     const std::vector<double> in_order = seconds;
     std::sort(seconds.begin(), seconds.end());
     const double best = seconds.front(), median = seconds[seconds.size() / 2];
+    // The collective transport to the same worker, right after.
+    std::vector<double> collective_seconds;
+    if (collective) {
+      RemoteRolloutPoolOptions co;
+      co.weight_transport = "collective";
+      co.collective_backend = "gloo";
+      RemoteRolloutPool cpool(auth, co);
+      if (Status s = cpool.AddWorker(*bound); !s.ok()) return ReportError(cmd, s);
+      for (int64_t r = 0; r < repeats; ++r) {
+        auto t0 = std::chrono::steady_clock::now();
+        if (Status s = cpool.PublishWeights(**learner_model, repeats + r + 1); !s.ok())
+          return ReportError(cmd, s);
+        collective_seconds.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+    }
     // Baseline: copying the same parameters in memory.
     double best_copy = 1e30;
     for (int64_t r = 0; r < repeats; ++r) {
@@ -106,6 +127,17 @@ int RunBenchSync(int argc, char** argv) {
                           {"note",
                            "best (and median) of repeats; serialise + stream + checksum + copy "
                            "into the worker model"}};
+    if (collective) {
+      // The first push also joins the group (store, Gloo rendezvous).
+      std::vector<double> sorted = collective_seconds;
+      std::sort(sorted.begin(), sorted.end());
+      out["collective_backend"] = "gloo";
+      out["collective_seconds"] = sorted.front();
+      out["collective_gb_per_s"] = bytes / sorted.front() / 1e9;
+      out["collective_median_gb_per_s"] = bytes / sorted[sorted.size() / 2] / 1e9;
+      out["collective_seconds_per_push"] = collective_seconds;
+      out["ratio_collective_over_grpc"] = best / sorted.front();
+    }
     std::printf("%s\n", out.dump().c_str());
     runner.Shutdown();
     return 0;

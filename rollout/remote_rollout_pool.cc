@@ -7,7 +7,9 @@
 #include <future>
 #include <thread>
 
+#include "rollout/collective_weight_sender.h"
 #include "rollout/rollout_service.h"
+#include "rollout/weight_fingerprint.h"
 #include "rollout/weight_push.h"
 #include "rollout/weight_stream.h"
 #include "rpc/status_mapping.h"
@@ -33,8 +35,19 @@ struct RemoteRolloutPool::Worker {
   std::unique_ptr<v1::RolloutService::Stub> stub;
   std::atomic<bool> alive{true};
   std::atomic<int64_t> version{-1};
-  std::mutex push_mu;  // one weight push at a time per worker
+  std::mutex push_mu;                              // one weight push at a time per worker
+  std::unique_ptr<CollectiveWeightSender> sender;  // collective transport; guarded by push_mu
 };
+
+Status RemoteRolloutPoolOptions::Validate() const {
+  if (weight_transport != "stream" && weight_transport != "collective")
+    return InvalidArgument("weight_sync.transport '" + weight_transport +
+                           "' is not stream or collective");
+  if (collective_backend != "gloo" && collective_backend != "nccl")
+    return InvalidArgument("weight_sync.backend '" + collective_backend + "' is not gloo or nccl");
+  if (weights_timeout_ms <= 0) return InvalidArgument("weights timeout must be > 0");
+  return Status::Ok();
+}
 
 RemoteRolloutPool::RemoteRolloutPool(rpc::TokenAuth auth, RemoteRolloutPoolOptions options)
     : auth_(std::move(auth)), options_(std::move(options)) {}
@@ -79,13 +92,21 @@ std::vector<std::string> RemoteRolloutPool::live_addresses() const {
 Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
   std::shared_ptr<const WeightFrameQueue> frames;
+  std::shared_ptr<const WeightSnapshot> snapshot;
+  uint64_t fingerprint;
   int64_t version;
   {
     std::lock_guard<std::mutex> lock(mu_);
     frames = frames_;  // shares the slices: a newer publish never pulls them from under us
+    snapshot = snapshot_;
+    fingerprint = fingerprint_;
     version = published_version_;
   }
   if (w.version >= version) return Status::Ok();
+  if (options_.weight_transport == "collective") {
+    if (!snapshot) return FailedPrecondition("push weights to " + w.address + ": none published");
+    return PushCollective(w, *snapshot, fingerprint);
+  }
   if (!frames) return FailedPrecondition("push weights to " + w.address + ": none published");
   const auto rpc_start = std::chrono::steady_clock::now();
   auto resp = PushWeightFrames(w.channel, auth_,
@@ -93,6 +114,84 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
   ObserveClientLatency("LoadWeights", rpc_start);
   if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
   w.version = resp->version();
+  return Status::Ok();
+}
+
+Status RemoteRolloutPool::PushCollective(Worker& w, const WeightSnapshot& snapshot,
+                                         uint64_t fingerprint) {
+  const auto timeout = std::chrono::milliseconds(options_.weights_timeout_ms);
+  const auto rpc_start = std::chrono::steady_clock::now();
+  if (!w.sender) {
+    auto joined = CollectiveWeightSender::Join(*w.stub, auth_, w.address,
+                                               options_.collective_backend, timeout);
+    if (!joined.ok()) return joined.status().WithContext("join the weight group of " + w.address);
+    w.sender = std::move(joined).value();
+    std::fprintf(stderr, "[learner] rollout worker %s joined a %s weight group\n",
+                 w.address.c_str(), options_.collective_backend.c_str());
+  }
+  auto resp = w.sender->Send(*w.stub, auth_, snapshot, fingerprint, timeout);
+  ObserveClientLatency("LoadWeightsCollective", rpc_start);
+  if (!resp.ok()) {
+    w.sender.reset();  // its group is broken; the next push joins afresh
+    return resp.status().WithContext("push weights to " + w.address);
+  }
+  w.version = resp->version();
+  return Status::Ok();
+}
+
+Status RemoteRolloutPool::PublishCollective(CausalLM& model, int64_t version) {
+  std::shared_ptr<WeightSnapshot> snapshot;
+  std::vector<std::shared_ptr<Worker>> workers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // A push holds its own reference to the snapshot it sends: at count 1 the
+    // spare is ours alone (see PublishWeights).
+    if (spare_ && spare_.use_count() == 1) {
+      snapshot = std::move(spare_);
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
+    spare_.reset();
+  }
+  const bool reused = snapshot != nullptr;
+  if (!reused) snapshot = std::make_shared<WeightSnapshot>();
+  Status snapped = options_.collective_backend == "nccl"
+                       ? FillDeviceSnapshot(model, version, snapshot.get())
+                       : FillSnapshot(model, version, snapshot.get());
+  // A CPU snapshot's checksum, computed while copying, is its fingerprint.
+  StatusOr<uint64_t> fingerprint = !snapped.ok() ? StatusOr<uint64_t>(snapped)
+                                   : options_.collective_backend == "nccl"
+                                       ? WeightFingerprint(snapshot->tensors)
+                                       : StatusOr<uint64_t>(snapshot->checksum);
+  if (!fingerprint.ok()) {
+    // Nothing of this version reached any worker: the previous one stays published.
+    return fingerprint.status().WithContext("publish weights version " + std::to_string(version));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    spare_ = std::move(snapshot_);
+    snapshot_ = std::move(snapshot);
+    fingerprint_ = *fingerprint;
+    published_version_ = version;
+    frames_.reset();
+    if (reused) ++stats_.snapshots_reused;
+    for (auto& w : workers_)
+      if (w->alive) workers.push_back(w);
+  }
+  std::vector<std::future<Status>> pushes;
+  for (auto& w : workers)
+    pushes.push_back(std::async(std::launch::async, [this, w] { return PushTo(*w); }));
+  std::string last_error;
+  for (size_t i = 0; i < pushes.size(); ++i) {
+    Status s = pushes[i].get();
+    if (!s.ok()) {
+      last_error = s.message();
+      MarkDead(*workers[i]);
+      std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
+    }
+  }
+  if (live_workers() == 0)
+    return Unavailable("no live rollout worker took weights version " + std::to_string(version) +
+                       (last_error.empty() ? "" : " (last error: " + last_error + ")"));
   return Status::Ok();
 }
 
@@ -116,6 +215,8 @@ void RemoteRolloutPool::CancelGeneration() {
 }
 
 Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
+  RLZ_RETURN_IF_ERROR(options_.Validate());
+  if (options_.weight_transport == "collective") return PublishCollective(model, version);
   const size_t chunk_bytes = options_.weight_chunk_bytes;
   if (chunk_bytes == 0) return InvalidArgument("weight stream: chunk_bytes must be > 0");
   std::shared_ptr<WeightSnapshot> snapshot;

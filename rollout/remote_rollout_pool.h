@@ -16,6 +16,12 @@
 //     publish once no push still sends it (same names and shapes: no fresh
 //     allocation to page in every version); this holds up to two snapshots
 //     between publishes, what a publish needed at its peak anyway.
+//   - weight_transport "collective": PublishWeights takes the whole snapshot
+//     first (on the model's device for the nccl backend), computes its
+//     WeightFingerprint, and sends it to each live worker through a c10d
+//     group of two (rollout/collective_weight_sender.h), joined at the first
+//     push to that worker and after any failure. Failure handling, version
+//     rules and snapshot reuse are the stream's.
 //   - Generate(prompts, params, v) cuts the prompts into contiguous shards,
 //     one per live worker, runs them in parallel with a per-call deadline, and
 //     reassigns a shard whose worker fails or stalls to another live worker
@@ -51,6 +57,12 @@ struct RemoteRolloutPoolOptions {
   int64_t generate_timeout_ms = 600000;
   int64_t weights_timeout_ms = 600000;
   size_t weight_chunk_bytes = 4 << 20;
+  // "stream" (gRPC chunk stream, LoadWeights) | "collective" (c10d broadcast).
+  std::string weight_transport = "stream";
+  // Collective only: "gloo" (CPU tensors) | "nccl" (CUDA tensors, needs a
+  // CUDA LibTorch and the workers' models on GPUs).
+  std::string collective_backend = "gloo";
+  Status Validate() const;  // INVALID_ARGUMENT naming the bad field
   int max_attempts_per_shard = 4;
   rpc::ClientOptions client;
 };
@@ -85,6 +97,8 @@ class RemoteRolloutPool {
   std::shared_ptr<Worker> PickWorker(size_t preferred,
                                      const std::vector<std::shared_ptr<Worker>>& avoid);
   Status PushTo(Worker& w);
+  Status PushCollective(Worker& w, const WeightSnapshot& snapshot, uint64_t fingerprint);
+  Status PublishCollective(CausalLM& model, int64_t version);
   void MarkDead(Worker& w);
 
   rpc::TokenAuth auth_;
@@ -101,7 +115,8 @@ class RemoteRolloutPool {
   // The snapshot published before snapshot_: refilled by the next publish
   // when its use_count() is 1 (no frame of it left in any push); guarded by mu_.
   std::shared_ptr<WeightSnapshot> spare_;
-  PoolStats stats_;                              // guarded by mu_
+  uint64_t fingerprint_ = 0;  // of snapshot_ (collective transport), guarded by mu_
+  PoolStats stats_;           // guarded by mu_
   std::vector<grpc::ClientContext*> in_flight_;  // Generate RPCs, guarded by mu_
   uint64_t cancel_epoch_ = 0;                    // guarded by mu_
 };

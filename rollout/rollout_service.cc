@@ -37,7 +37,8 @@ RolloutServiceImpl::RolloutServiceImpl(RolloutWorker* worker, rpc::TokenAuth aut
     : worker_(worker),
       auth_(std::move(auth)),
       limits_(limits),
-      model_type_(std::move(model_type)) {}
+      model_type_(std::move(model_type)),
+      collective_(worker, limits_.max_weight_bytes) {}
 
 grpc::Status RolloutServiceImpl::Generate(grpc::ServerContext* ctx, const v1::GenerateRequest* req,
                                           v1::GenerateResponse* resp) {
@@ -95,6 +96,26 @@ grpc::Status RolloutServiceImpl::GetStatus(grpc::ServerContext* ctx, const v1::W
   resp->set_model_type(model_type_);
   resp->set_queued_requests(worker_->queued());
   resp->set_generated_tokens(worker_->generated_tokens());
+  return grpc::Status::OK;
+}
+
+grpc::Status RolloutServiceImpl::JoinWeightGroup(grpc::ServerContext* ctx,
+                                                 const v1::JoinWeightGroupRequest* req,
+                                                 v1::JoinWeightGroupResponse* resp) {
+  if (auto st = auth_.Check(*ctx); !st.ok()) return st;
+  auto port = collective_.Join(req->group_id(), req->backend(), req->timeout_ms(), ctx->peer());
+  if (!port.ok()) return rpc::ToGrpcStatus(port.status());
+  resp->set_store_port(*port);
+  return grpc::Status::OK;
+}
+
+grpc::Status RolloutServiceImpl::LoadWeightsCollective(grpc::ServerContext* ctx,
+                                                       const v1::CollectiveWeightsRequest* req,
+                                                       v1::LoadWeightsResponse* resp) {
+  if (auto st = auth_.Check(*ctx); !st.ok()) return st;
+  auto out = collective_.Load(*req);
+  if (!out.ok()) return rpc::ToGrpcStatus(out.status());
+  *resp = std::move(out).value();
   return grpc::Status::OK;
 }
 

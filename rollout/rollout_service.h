@@ -1,12 +1,14 @@
 // rollout/rollout_service.h: the gRPC adapter of the rollout worker role
 // (rlzero.v1.RolloutService): checks the bearer token, bounds and validates
 // requests (INVALID_ARGUMENT naming the field), translates protos and calls
-// RolloutWorker. No logic of its own beyond translation. LoadWeights is
+// RolloutWorker (and, for collective weight sync, CollectiveWeightReceiver).
+// No logic of its own beyond translation. LoadWeights is
 // served as a raw callback method (rollout/load_weights_reactor.h) so weight
 // chunks are copied once; clients still send ordinary WeightChunk messages.
 #pragma once
 
 #include "rlzero/v1/rollout.grpc.pb.h"
+#include "rollout/collective_weight_receiver.h"
 #include "rollout/rollout_worker.h"
 #include "rpc/auth.h"
 
@@ -32,6 +34,11 @@ class RolloutServiceImpl final
                                                          grpc::ByteBuffer* resp) override;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::WorkerStatusRequest* req,
                          v1::WorkerStatusResponse* resp) override;
+  grpc::Status JoinWeightGroup(grpc::ServerContext* ctx, const v1::JoinWeightGroupRequest* req,
+                               v1::JoinWeightGroupResponse* resp) override;
+  grpc::Status LoadWeightsCollective(grpc::ServerContext* ctx,
+                                     const v1::CollectiveWeightsRequest* req,
+                                     v1::LoadWeightsResponse* resp) override;
 
  private:
   RolloutWorker* worker_;
@@ -39,6 +46,7 @@ class RolloutServiceImpl final
   RolloutServiceLimits limits_;
   std::string model_type_;
   WeightStagingCache staging_;  // LoadWeights' assembly tensors, kept between versions
+  CollectiveWeightReceiver collective_;
 };
 
 SamplingParams FromProto(const v1::SamplingParamsProto& p);

@@ -8,6 +8,8 @@ namespace rlzero {
 RolloutWorker::RolloutWorker(std::shared_ptr<CausalLM> model, RolloutEngineOptions options,
                              DecodeFn decode, int64_t max_queued)
     : model_(model),
+      device_(model->parameters().empty() ? torch::Device(torch::kCPU)
+                                          : model->parameters().front().device()),
       engine_(model, std::move(options), std::move(decode)),
       max_queued_(max_queued) {}
 

@@ -39,11 +39,14 @@ class RolloutWorker {
                                           int64_t max_staleness);
   Status LoadWeights(int64_t version, const std::vector<NamedTensor>& tensors);
   int64_t weights_version() const { return version_.load(); }
+  // Where the model's weights live (collective weight sync receives there).
+  torch::Device device() const { return device_; }
   int64_t queued() const { return queued_.load(); }
   int64_t generated_tokens() const { return generated_tokens_.load(); }
 
  private:
   std::shared_ptr<CausalLM> model_;
+  torch::Device device_;
   RolloutEngine engine_;
   std::mutex mu_;  // one Generate or LoadWeights at a time
   std::atomic<int64_t> version_{0};

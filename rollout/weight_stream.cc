@@ -18,7 +18,9 @@ std::vector<std::pair<std::string, torch::Tensor>> ModelTensors(CausalLM& model)
   return out;
 }
 
-StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
+}  // namespace
+
+StatusOr<torch::ScalarType> WeightDtypeFromName(const std::string& name) {
   if (name == "float32") return torch::kFloat32;
   if (name == "bfloat16") return torch::kBFloat16;
   if (name == "float16") return torch::kFloat16;
@@ -26,6 +28,8 @@ StatusOr<torch::ScalarType> DtypeFromName(const std::string& name) {
   if (name == "int64") return torch::kInt64;
   return InvalidArgument("weight stream: unsupported dtype '" + name + "'");
 }
+
+namespace {
 
 // True when `t` can hold a tensor of this dtype and shape without reallocating.
 bool SameLayout(const torch::Tensor& t, torch::ScalarType dtype, c10::IntArrayRef shape) {
@@ -70,6 +74,36 @@ Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
     return Internal(std::string("weight snapshot: ") + e.what_without_backtrace());
   }
   snap->checksum = checksum.Digest();
+  return Status::Ok();
+}
+
+Status FillDeviceSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap) {
+  std::vector<NamedTensor> reusable = std::move(snap->tensors);
+  snap->tensors.clear();
+  snap->version = version;
+  snap->total_bytes = 0;
+  snap->checksum = 0;
+  try {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, t] : ModelTensors(model)) {
+      torch::Tensor src = t.detach();
+      const size_t i = snap->tensors.size();
+      torch::Tensor dst;
+      if (i < reusable.size() && reusable[i].name == name && reusable[i].tensor.defined() &&
+          reusable[i].tensor.device() == src.device() &&
+          reusable[i].tensor.scalar_type() == src.scalar_type() &&
+          reusable[i].tensor.sizes() == src.sizes() && reusable[i].tensor.is_contiguous()) {
+        dst = reusable[i].tensor;
+        dst.copy_(src);
+      } else {
+        dst = src.clone(torch::MemoryFormat::Contiguous);
+      }
+      snap->total_bytes += dst.numel() * dst.element_size();
+      snap->tensors.push_back({name, dst});
+    }
+  } catch (const c10::Error& e) {
+    return Internal(std::string("weight snapshot on device: ") + e.what_without_backtrace());
+  }
   return Status::Ok();
 }
 
@@ -142,7 +176,7 @@ Status WriteWeightChunks(CausalLM& model, int64_t version, size_t chunk_bytes,
 
 Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
   if (c.name().empty()) return InvalidArgument("weight stream: chunk without a tensor name");
-  RLZ_ASSIGN_OR_RETURN(torch::ScalarType dtype, DtypeFromName(c.dtype()));
+  RLZ_ASSIGN_OR_RETURN(torch::ScalarType dtype, WeightDtypeFromName(c.dtype()));
   std::vector<int64_t> shape(c.shape().begin(), c.shape().end());
   uint64_t numel = 1;
   for (int64_t d : shape) {

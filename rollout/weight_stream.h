@@ -44,14 +44,15 @@ struct NamedTensor {
   torch::Tensor tensor;  // CPU, contiguous
 };
 
-// One published version of the weights: CPU copies of every model tensor
-// (so training may go on while workers are still being sent this version)
-// and the StreamChecksum of their bytes, computed during the copy.
-// Immutable once built; share it through shared_ptr<const WeightSnapshot>.
+// One published version of the weights: copies of every model tensor (so
+// training may go on while workers are still being sent this version) and
+// the StreamChecksum of their bytes, computed during the copy. Immutable once
+// built; share it through shared_ptr<const WeightSnapshot>.
 struct WeightSnapshot {
   int64_t version = -1;
-  std::vector<NamedTensor> tensors;  // model order, CPU, contiguous
-  uint64_t checksum = 0;
+  // Model order, contiguous; on the CPU, except from FillDeviceSnapshot.
+  std::vector<NamedTensor> tensors;
+  uint64_t checksum = 0;  // 0 from FillDeviceSnapshot
   uint64_t total_bytes = 0;
 };
 
@@ -67,6 +68,16 @@ StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model,
 // left partly overwritten: discard it.
 Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
                     const std::function<void(size_t)>& tensor_done = nullptr);
+
+// FillSnapshot's twin for collective sync over NCCL: the copies stay on each
+// tensor's own device (no host round trip) and no StreamChecksum is computed
+// (collective sync checks a WeightFingerprint instead). Reuses `snap`'s
+// tensors where name, device, dtype and shape match.
+Status FillDeviceSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap);
+
+// "float32" | "bfloat16" | "float16" | "float64" | "int64", the dtype names of
+// WeightChunk and TensorSpec; anything else is INVALID_ARGUMENT.
+StatusOr<torch::ScalarType> WeightDtypeFromName(const std::string& name);
 
 // The snapshot's tensors [begin, end) as WeightChunk frames of at most
 // chunk_bytes of data each, whose data aliases the snapshot's memory

@@ -1,8 +1,8 @@
 // learner/distributed/data_parallel_group.cc: the only translation unit that
-// includes c10d headers. c10d and Gloo report failures by throwing
-// (c10::Error, std::runtime_error, gloo::IoException): every call into them
-// sits inside Guard(), which turns the exception into a Status naming the
-// operation, the rank and the rendezvous address.
+// includes c10d headers (process groups, TCPStore, PrefixStore). c10d and Gloo report failures by
+// throwing (c10::Error, std::runtime_error, gloo::IoException): every call into them sits inside
+// Guard(), which turns the exception into a Status naming the operation, the rank and the
+// rendezvous address.
 #include "learner/distributed/data_parallel_group.h"
 
 #include <chrono>
@@ -17,6 +17,7 @@
 #if defined(RLZ_C10D_NCCL) && !defined(USE_C10D_NCCL)
 #define USE_C10D_NCCL
 #endif
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
@@ -92,8 +93,7 @@ DataParallelGroup::DataParallelGroup(DistributedContext ctx, DataParallelOptions
 
 DataParallelGroup::~DataParallelGroup() = default;
 
-StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
-    const DistributedContext& ctx, const DataParallelOptions& options) {
+Status DataParallelGroup::CheckOptions(const DataParallelOptions& options) {
   if (options.timeout_ms <= 0) {
     return InvalidArgument("data-parallel timeout_ms must be > 0, got " +
                            std::to_string(options.timeout_ms));
@@ -102,6 +102,12 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
     return InvalidArgument("data-parallel backend '" + options.backend +
                            "' is not one of auto, gloo, nccl");
   }
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
+    const DistributedContext& ctx, const DataParallelOptions& options) {
+  RLZ_RETURN_IF_ERROR(CheckOptions(options));
   std::unique_ptr<DataParallelGroup> group(new DataParallelGroup(ctx, options));
   if (!ctx.distributed()) return group;
 
@@ -128,7 +134,74 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
       },
       StatusCode::kUnavailable);
   RLZ_RETURN_IF_ERROR(st);
+  RLZ_RETURN_IF_ERROR(group->CreateBackend(nccl));
+  return group;
+}
 
+struct StoreServer::Impl {
+  c10::intrusive_ptr<c10d::Store> store;
+};
+
+StoreServer::StoreServer() : impl_(std::make_unique<Impl>()) {}
+StoreServer::~StoreServer() = default;
+
+StatusOr<std::unique_ptr<StoreServer>> StoreServer::Start(int64_t timeout_ms) {
+  if (timeout_ms <= 0) return InvalidArgument("store server: timeout_ms must be > 0");
+  std::unique_ptr<StoreServer> server(new StoreServer());
+  DistributedContext where;
+  where.source = "store server";
+  RLZ_RETURN_IF_ERROR(Guard(
+      where, "serving a c10d TCPStore on an ephemeral port",
+      [&] {
+        c10d::TCPStoreOptions so;
+        so.port = 0;  // the kernel picks; getPort() tells which
+        so.isServer = true;
+        so.waitWorkers = false;
+        so.timeout = std::chrono::milliseconds(timeout_ms);
+        auto tcp = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", so);
+        server->port_ = tcp->getPort();
+        server->impl_->store = tcp;
+      },
+      StatusCode::kUnavailable));
+  return server;
+}
+
+StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::CreateOnStore(
+    const DistributedContext& ctx, const DataParallelOptions& options,
+    const std::string& key_prefix, StoreServer* server) {
+  RLZ_RETURN_IF_ERROR(CheckOptions(options));
+  if (ctx.world_size < 2 || ctx.rank < 0 || ctx.rank >= ctx.world_size) {
+    return InvalidArgument("group on a store: rank " + std::to_string(ctx.rank) +
+                           " of world size " + std::to_string(ctx.world_size) +
+                           " (needs world size >= 2)");
+  }
+  if (key_prefix.empty()) return InvalidArgument("group on a store: empty key prefix");
+  std::unique_ptr<DataParallelGroup> group(new DataParallelGroup(ctx, options));
+  const bool nccl =
+      options.backend == "nccl" || (options.backend == "auto" && options.cuda_tensors);
+  c10::intrusive_ptr<c10d::Store> base;
+  if (server != nullptr) {
+    base = server->impl_->store;
+  } else {
+    RLZ_RETURN_IF_ERROR(Guard(
+        ctx, "connecting to the c10d TCPStore",
+        [&] {
+          c10d::TCPStoreOptions so;
+          so.port = static_cast<std::uint16_t>(ctx.master_port);
+          so.isServer = false;
+          so.timeout = std::chrono::milliseconds(options.timeout_ms);
+          base = c10::make_intrusive<c10d::TCPStore>(ctx.master_addr, so);
+        },
+        StatusCode::kUnavailable));
+  }
+  group->impl_->store = c10::make_intrusive<c10d::PrefixStore>(key_prefix, base);
+  RLZ_RETURN_IF_ERROR(group->CreateBackend(nccl));
+  return group;
+}
+
+Status DataParallelGroup::CreateBackend(bool nccl) {
+  const DistributedContext& ctx = ctx_;
+  const auto timeout = std::chrono::milliseconds(options_.timeout_ms);
   if (nccl) {
 #ifdef USE_C10D_NCCL
     RLZ_RETURN_IF_ERROR(Guard(
@@ -136,26 +209,29 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
         [&] {
           auto o = c10d::ProcessGroupNCCL::Options::create();
           o->timeout = timeout;
-          group->impl_->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(
-              group->impl_->store, ctx.rank, ctx.world_size, o);
+          impl_->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, ctx.rank,
+                                                                     ctx.world_size, o);
         },
         StatusCode::kUnavailable));
-    group->backend_name_ = "nccl";
+    backend_name_ = "nccl";
+    return Status::Ok();
+#else
+    return FailedPrecondition("backend nccl requested on " + ctx.ToString() +
+                              " but this LibTorch was built without CUDA/NCCL");
 #endif
-  } else {
-    RLZ_RETURN_IF_ERROR(Guard(
-        ctx, "creating ProcessGroupGloo",
-        [&] {
-          auto o = c10d::ProcessGroupGloo::Options::create(timeout);
-          o->devices.push_back(GlooDevice(ctx));
-          o->threads = 2;
-          group->impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
-              group->impl_->store, ctx.rank, ctx.world_size, o);
-        },
-        StatusCode::kUnavailable));
-    group->backend_name_ = "gloo";
   }
-  return group;
+  RLZ_RETURN_IF_ERROR(Guard(
+      ctx, "creating ProcessGroupGloo",
+      [&] {
+        auto o = c10d::ProcessGroupGloo::Options::create(timeout);
+        o->devices.push_back(GlooDevice(ctx));
+        o->threads = 2;
+        impl_->group =
+            c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, ctx.rank, ctx.world_size, o);
+      },
+      StatusCode::kUnavailable));
+  backend_name_ = "gloo";
+  return Status::Ok();
 }
 
 Status DataParallelGroup::Broadcast(std::vector<torch::Tensor>& tensors, int root) {

@@ -22,6 +22,13 @@
 // Non-goals: gradient bucketing and model-level helpers (gradient_sync.h),
 // process launch, NCCL testing (no GPU in CI: the NCCL path is compiled only
 // when LibTorch has CUDA and is untested here).
+// Groups on a store served out of band (CreateOnStore, StoreServer): for
+// groups whose members do not share launch variables, e.g. the learner and one
+// rollout worker for collective weight sync (rollout/collective_weights.h).
+// One member serves a TCPStore on an ephemeral port and tells the others the
+// port over an authenticated channel; every key lives under a caller-given
+// prefix (a random secret per group), so several groups share nothing and a
+// stranger who finds the port cannot name a key.
 // Thread safety: one thread at a time per group (c10d's own rule for a group
 // issuing collectives in a deterministic order).
 #pragma once
@@ -50,11 +57,36 @@ struct DataParallelOptions {
 
 enum class ReduceOp { kSum, kMean, kMax, kMin };
 
+// A c10d TCPStore served by this process on an ephemeral port (all
+// interfaces, as c10d's TCPStore always listens), for CreateOnStore.
+// Destroying it stops serving; groups created on it keep what they need.
+class StoreServer {
+ public:
+  static StatusOr<std::unique_ptr<StoreServer>> Start(int64_t timeout_ms);
+  ~StoreServer();
+  int port() const { return port_; }
+
+ private:
+  friend class DataParallelGroup;
+  struct Impl;
+  StoreServer();
+  int port_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
+
 class DataParallelGroup {
  public:
   // world_size 1: a no-op group (no store, no sockets).
   static StatusOr<std::unique_ptr<DataParallelGroup>> Create(
       const DistributedContext& ctx, const DataParallelOptions& options = {});
+  // A group of ctx.world_size members whose keys live under `key_prefix`, on
+  // `server` when given (this process serves the store), else on the TCPStore
+  // at ctx.master_addr:ctx.master_port. ctx.master_addr also picks Gloo's
+  // interface (loopback address: 127.0.0.1). Blocks until every member joined
+  // or options.timeout_ms passed (UNAVAILABLE naming the address).
+  static StatusOr<std::unique_ptr<DataParallelGroup>> CreateOnStore(
+      const DistributedContext& ctx, const DataParallelOptions& options,
+      const std::string& key_prefix, StoreServer* server = nullptr);
   ~DataParallelGroup();
   DataParallelGroup(const DataParallelGroup&) = delete;
   DataParallelGroup& operator=(const DataParallelGroup&) = delete;
@@ -77,6 +109,9 @@ class DataParallelGroup {
  private:
   struct Impl;
   DataParallelGroup(DistributedContext ctx, DataParallelOptions options);
+  static Status CheckOptions(const DataParallelOptions& options);
+  // Creates the Gloo or NCCL group over impl_->store.
+  Status CreateBackend(bool nccl);
   DistributedContext ctx_;
   DataParallelOptions options_;
   std::string backend_name_ = "none";

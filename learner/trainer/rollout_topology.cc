@@ -88,6 +88,10 @@ Status RolloutTopology::StartRemote(const RolloutTopologyOptions& options) {
   // Spawned workers are loopback children without certificates: plain.
   if (options.spawn_workers == 0) po.client = options.client;
   RLZ_RETURN_IF_ERROR(po.client.Validate());
+  po.weight_transport = options.weight_transport;
+  po.collective_backend = options.weight_backend;
+  po.weights_timeout_ms = options.weight_timeout_ms;
+  RLZ_RETURN_IF_ERROR(po.Validate());
   pool_ = std::make_unique<RemoteRolloutPool>(auth, po);
   service_ = std::make_unique<LearnerServiceImpl>(pool_.get(), auth, options.model_type);
   server_ = std::make_unique<rpc::ServerRunner>();

@@ -59,6 +59,11 @@ struct RolloutTopologyOptions {
   rpc::ClientOptions client;  // how the pool dials its workers (TLS)
   int min_workers = 1;
   int64_t wait_workers_ms = 600'000;
+  // Weight sync to remote workers (RemoteRolloutPoolOptions): "stream" |
+  // "collective"; backend "gloo" | "nccl".
+  std::string weight_transport = "stream";
+  std::string weight_backend = "gloo";
+  int64_t weight_timeout_ms = 600'000;
 };
 
 class RemoteRolloutPool;

@@ -87,6 +87,15 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
     dist.RecordError("backend", "must be auto, gloo or nccl");
   }
   if (c.distributed.timeout_ms <= 0) dist.RecordError("timeout_ms", "must be > 0");
+  ConfigReader sync = config.Section("weight_sync");
+  sync.Get("transport", &c.weight_transport);
+  sync.Get("backend", &c.weight_backend);
+  sync.Get("timeout_ms", &c.weight_timeout_ms);
+  if (c.weight_transport != "stream" && c.weight_transport != "collective")
+    sync.RecordError("transport", "must be stream or collective");
+  if (c.weight_backend != "auto" && c.weight_backend != "gloo" && c.weight_backend != "nccl")
+    sync.RecordError("backend", "must be auto, gloo or nccl");
+  if (c.weight_timeout_ms <= 0) sync.RecordError("timeout_ms", "must be > 0");
   ConfigReader metrics = config.Section("metrics");
   metrics.Get("listen", &c.metrics_listen);
   if (!c.metrics_listen.empty()) {
@@ -231,6 +240,10 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     to.min_workers = flags.min_workers;
     to.wait_workers_ms = flags.wait_workers_ms;
     to.max_staleness = job.trainer.max_staleness;
+    to.weight_transport = job.weight_transport;
+    to.weight_backend =
+        job.weight_backend == "auto" ? (device.is_cuda() ? "nccl" : "gloo") : job.weight_backend;
+    to.weight_timeout_ms = job.weight_timeout_ms;
     if (to.max_staleness > 0 && flags.rollout_workers == 0 && !flags.listen_for_workers) {
       // Async in-process: the sampler gets its own copy of the weights.
       RLZ_ASSIGN_OR_RETURN(LoadedModel copy, LoadModel(job.model_path, device, dtype));

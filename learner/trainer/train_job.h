@@ -87,6 +87,12 @@ struct TrainJobConfig {
   GrpoConfig grpo;
   OptimConfig optim;
   DataParallelOptions distributed{"auto", 1'800'000, false};
+  // Section "weight_sync" (remote rollout workers only): transport stream |
+  // collective, backend auto | gloo | nccl (auto: nccl when model.device is
+  // CUDA), timeout_ms per push.
+  std::string weight_transport = "stream";
+  std::string weight_backend = "auto";
+  int64_t weight_timeout_ms = 600'000;
   MoeBalanceConfig moe;        // section "moe"; MoE policies only
   std::string metrics_listen;  // section "metrics", key "listen"; empty: no /metrics
 

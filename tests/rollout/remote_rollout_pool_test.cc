@@ -16,43 +16,14 @@
 #include "rollout/weight_push.h"
 #include "rollout/weight_stream.h"
 #include "rpc/server_runner.h"
+#include "tests/rollout/worker_server.h"
 
 namespace rlzero {
 namespace {
 
-ModelConfig TinyLlamaConfig() {
-  ModelConfig c;
-  c.model_type = "llama";
-  c.vocab_size = 30;
-  c.hidden_size = 32;
-  c.intermediate_size = 64;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 4;
-  c.num_key_value_heads = 2;
-  c.head_dim = 8;
-  c.max_position_embeddings = 128;
-  return c;
-}
-
-struct WorkerServer {
-  std::shared_ptr<CausalLM> model;
-  std::unique_ptr<RolloutWorker> worker;
-  std::unique_ptr<RolloutServiceImpl> service;
-  rpc::ServerRunner runner;
-  std::string address;
-};
-
-std::unique_ptr<WorkerServer> StartWorker(const rpc::TokenAuth& auth, uint64_t seed) {
-  auto w = std::make_unique<WorkerServer>();
-  w->model = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, seed);
-  w->worker = std::make_unique<RolloutWorker>(w->model, RolloutEngineOptions{}, nullptr);
-  w->service = std::make_unique<RolloutServiceImpl>(w->worker.get(), auth);
-  rpc::ServerOptions so;
-  so.role = "test-worker";
-  so.allow_no_auth = true;
-  w->address = *w->runner.Start(so, {w->service.get()});
-  return w;
-}
+using testing::StartWorker;
+using testing::TinyLlamaConfig;
+using testing::WorkerServer;
 
 std::vector<std::vector<int32_t>> Prompts() {
   std::vector<std::vector<int32_t>> p;

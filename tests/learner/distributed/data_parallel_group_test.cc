@@ -152,5 +152,69 @@ TEST(DataParallelGroupTest, UnreachableStoreFailsWithinTimeout) {
       << group.status().ToString();
 }
 
+// Groups on a store served by one member (weight-sync pairs): two groups
+// share one store under different key prefixes and do not mix; a member
+// with the wrong prefix never meets the others and times out.
+TEST(DataParallelGroupTest, GroupsOnAServedStoreAreSeparatedByPrefix) {
+  auto server = StoreServer::Start(10'000);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_GT((*server)->port(), 0);
+  DataParallelOptions opts;
+  opts.backend = "gloo";
+  opts.timeout_ms = 10'000;
+  auto member = [&](int rank) {
+    DistributedContext ctx;
+    ctx.rank = rank;
+    ctx.world_size = 2;
+    ctx.master_port = (*server)->port();
+    ctx.source = "test";
+    return ctx;
+  };
+  auto run_pair = [&](const std::string& prefix, double value) {
+    std::vector<double> got(2, -1);
+    std::thread served([&] {
+      auto g = DataParallelGroup::CreateOnStore(member(1), opts, prefix, server->get());
+      ASSERT_TRUE(g.ok()) << g.status().ToString();
+      std::vector<torch::Tensor> t{torch::zeros({3})};
+      ASSERT_TRUE((*g)->Broadcast(t, 0).ok());
+      got[1] = t[0][2].item<double>();
+    });
+    auto g = DataParallelGroup::CreateOnStore(member(0), opts, prefix);  // connects
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    EXPECT_EQ((*g)->backend_name(), "gloo");
+    std::vector<torch::Tensor> t{torch::full({3}, value)};
+    ASSERT_TRUE((*g)->Broadcast(t, 0).ok());
+    got[0] = t[0][2].item<double>();
+    served.join();
+    EXPECT_EQ(got, (std::vector<double>{value, value}));
+  };
+  std::thread a([&] { run_pair("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1.0); });
+  std::thread b([&] { run_pair("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 2.0); });
+  a.join();
+  b.join();
+
+  // Nobody else ever joins under this prefix.
+  DataParallelOptions fast = opts;
+  fast.timeout_ms = 1'500;
+  auto lonely =
+      DataParallelGroup::CreateOnStore(member(0), fast, "cccccccccccccccccccccccccccccccc");
+  ASSERT_FALSE(lonely.ok());
+  EXPECT_EQ(lonely.status().code(), StatusCode::kUnavailable) << lonely.status().ToString();
+}
+
+TEST(DataParallelGroupTest, CreateOnStoreRejectsBadArguments) {
+  DistributedContext ctx;  // world size 1
+  EXPECT_EQ(DataParallelGroup::CreateOnStore(ctx, {}, "p").status().code(),
+            StatusCode::kInvalidArgument);
+  ctx.world_size = 2;
+  ctx.rank = 2;
+  EXPECT_EQ(DataParallelGroup::CreateOnStore(ctx, {}, "p").status().code(),
+            StatusCode::kInvalidArgument);
+  ctx.rank = 0;
+  EXPECT_EQ(DataParallelGroup::CreateOnStore(ctx, {}, "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(StoreServer::Start(0).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace rlzero
