@@ -24,7 +24,7 @@
 // when LibTorch has CUDA and is untested here).
 // Groups on a store served out of band (CreateOnStore, StoreServer): for
 // groups whose members do not share launch variables, e.g. the learner and one
-// rollout worker for collective weight sync (rollout/collective_weights.h).
+// rollout worker for collective weight sync (rollout/collective_weight_sender.h).
 // One member serves a TCPStore on an ephemeral port and tells the others the
 // port over an authenticated channel; every key lives under a caller-given
 // prefix (a random secret per group), so several groups share nothing and a

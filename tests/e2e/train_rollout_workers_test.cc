@@ -4,7 +4,8 @@
 // step 2; every step still trains on its full planned `groups`, the run exits
 // 0, and no worker process survives it. Async (trainer.max_staleness 2) on
 // two workers: full groups every step, never staler than 2; Ctrl-C mid-run
-// stops learner, producer and workers (exit 130, nothing left).
+// stops learner, producer and workers (exit 130, nothing left). The kill and
+// async runs also run with weight_sync.transport collective (Gloo groups).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -144,10 +145,11 @@ std::string AsyncConfig(const fs::path& root, int k) {
   return out.string();
 }
 
-TEST_F(TrainRolloutWorkersTest, AsyncRunTrainsFullGroupsWithinStaleness) {
-  const std::string run = (root_ / "run_async").string();
-  auto r = RunCommand(BinPath("rlzero") + " train --config " + AsyncConfig(root_, 2) +
-                      " --run-dir " + run + " --rollout-workers 2 2>&1");
+void ExpectAsyncRunTrainsFullGroupsWithinStaleness(const fs::path& root, const std::string& name,
+                                                   const std::string& extra) {
+  const std::string run = (root / name).string();
+  auto r = RunCommand(BinPath("rlzero") + " train --config " + AsyncConfig(root, 2) +
+                      " --run-dir " + run + " --rollout-workers 2 " + extra + " 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::ifstream metrics(fs::path(run) / "metrics.jsonl");
   std::string line;
@@ -164,6 +166,17 @@ TEST_F(TrainRolloutWorkersTest, AsyncRunTrainsFullGroupsWithinStaleness) {
   }
   EXPECT_EQ(steps, 8);
   EXPECT_GE(max_staleness_seen, 1) << "generation never ran ahead";
+}
+
+TEST_F(TrainRolloutWorkersTest, AsyncRunTrainsFullGroupsWithinStaleness) {
+  ExpectAsyncRunTrainsFullGroupsWithinStaleness(root_, "run_async", "");
+}
+
+// Collective weight sync while workers generate ahead: a version is received
+// beside a running generation and swapped in between requests.
+TEST_F(TrainRolloutWorkersTest, AsyncRunWithCollectiveWeightSync) {
+  ExpectAsyncRunTrainsFullGroupsWithinStaleness(root_, "run_async_collective",
+                                                "--set weight_sync.transport=collective");
 }
 
 TEST_F(TrainRolloutWorkersTest, AsyncRunStopsCleanlyOnSigint) {
