@@ -114,31 +114,41 @@ StepEstimate GemmSecondsEstimate(const ModelConfig& c, int64_t B, int64_t mean_l
   const int64_t C = c.hidden_size, H = c.num_attention_heads, Hkv = c.num_key_value_heads;
   const int64_t D = c.head_dim, I = c.intermediate_size, V = c.vocab_size;
   auto x = torch::randn({B, C}, o), xi = torch::randn({B, I}, o), xa = torch::randn({B, H * D}, o);
-  auto wq = torch::randn({H * D, C}, o), wk = torch::randn({Hkv * D, C}, o);
-  auto wv = torch::randn({Hkv * D, C}, o), wo = torch::randn({C, H * D}, o);
-  auto wg = torch::randn({I, C}, o), wu = torch::randn({I, C}, o), wd = torch::randn({C, I}, o);
+  // Each layer has weights and a K/V cache of its own, as in the model: one
+  // set reused across layers would stay in cache and make the estimate
+  // faster than the model's own products can be (session 6: 2x at batch 64).
+  struct Layer {
+    torch::Tensor wq, wk, wv, wo, wg, wu, wd, k, v;
+  };
+  std::vector<Layer> layers;
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    layers.push_back({torch::randn({H * D, C}, o), torch::randn({Hkv * D, C}, o),
+                      torch::randn({Hkv * D, C}, o), torch::randn({C, H * D}, o),
+                      torch::randn({I, C}, o), torch::randn({I, C}, o), torch::randn({C, I}, o),
+                      torch::randn({B, Hkv, mean_len, D}, o),
+                      torch::randn({B, Hkv, mean_len, D}, o)});
+  }
   auto wl = torch::randn({V, C}, o);
   // Attention as the model runs it (policy/transformer_blocks.h's
   // GroupedQueryAttention: scores, mask, softmax, weighted values) over a
   // cache-shaped K/V, all keys visible.
-  auto q = torch::randn({B, H, 1, D}, o), k = torch::randn({B, Hkv, mean_len, D}, o);
-  auto v = torch::randn({B, Hkv, mean_len, D}, o);
+  auto q = torch::randn({B, H, 1, D}, o);
   auto mask = torch::ones({B, 1, 1, mean_len}, o.dtype(torch::kBool));
   const double scale = 1.0 / std::sqrt(static_cast<double>(D));
   auto matmuls = [&] {
-    for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
-      torch::matmul(x, wq.t());
-      torch::matmul(x, wk.t());
-      torch::matmul(x, wv.t());
-      torch::matmul(xa, wo.t());
-      torch::matmul(x, wg.t());
-      torch::matmul(x, wu.t());
-      torch::matmul(xi, wd.t());
+    for (const Layer& w : layers) {
+      torch::matmul(x, w.wq.t());
+      torch::matmul(x, w.wk.t());
+      torch::matmul(x, w.wv.t());
+      torch::matmul(xa, w.wo.t());
+      torch::matmul(x, w.wg.t());
+      torch::matmul(x, w.wu.t());
+      torch::matmul(xi, w.wd.t());
     }
     torch::matmul(x, wl.t());
   };
   auto attention = [&] {
-    for (int64_t l = 0; l < c.num_hidden_layers; ++l) GroupedQueryAttention(q, k, v, mask, scale);
+    for (const Layer& w : layers) GroupedQueryAttention(q, w.k, w.v, mask, scale);
   };
   auto per_step = [&](const std::function<void()>& f) {
     f();  // warm-up
