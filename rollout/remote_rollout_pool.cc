@@ -93,13 +93,16 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
   std::lock_guard<std::mutex> push_lock(w.push_mu);
   std::shared_ptr<const WeightFrameQueue> frames;
   std::shared_ptr<const WeightSnapshot> snapshot;
-  uint64_t fingerprint;
+  uint64_t fingerprint = 0;
   int64_t version;
   {
     std::lock_guard<std::mutex> lock(mu_);
     frames = frames_;  // shares the slices: a newer publish never pulls them from under us
-    snapshot = snapshot_;
-    fingerprint = fingerprint_;
+    if (options_.weight_transport == "collective") {
+      // Holding it keeps the next-but-one publish from refilling it meanwhile.
+      snapshot = snapshot_;
+      fingerprint = fingerprint_;
+    }
     version = published_version_;
   }
   if (w.version >= version) return Status::Ok();

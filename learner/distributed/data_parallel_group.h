@@ -58,8 +58,9 @@ struct DataParallelOptions {
 enum class ReduceOp { kSum, kMean, kMax, kMin };
 
 // A c10d TCPStore served by this process on an ephemeral port (all
-// interfaces, as c10d's TCPStore always listens), for CreateOnStore.
-// Destroying it stops serving; groups created on it keep what they need.
+// interfaces, as c10d's TCPStore always listens), for CreateOnStore. It
+// serves as long as this object or any group created on it lives (the group
+// holds a reference, as c10d groups keep their store).
 class StoreServer {
  public:
   static StatusOr<std::unique_ptr<StoreServer>> Start(int64_t timeout_ms);
