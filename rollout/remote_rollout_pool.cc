@@ -142,18 +142,28 @@ Status RemoteRolloutPool::PushCollective(Worker& w, const WeightSnapshot& snapsh
   return Status::Ok();
 }
 
+std::shared_ptr<WeightSnapshot> RemoteRolloutPool::TakeSpareLocked() {
+  // Frames of the spare's version were dropped when snapshot_ was published;
+  // a stream push still sending it holds a copy of its slices, a collective
+  // push a reference to the snapshot itself, whose release drops the last
+  // extra reference. Once that count is 1 nobody can take a new one (only the
+  // pool hands them out), so refilling it is safe; the acquire fence orders
+  // our writes after the pushes' reads.
+  std::shared_ptr<WeightSnapshot> out;
+  if (spare_ && spare_.use_count() == 1) {
+    out = std::move(spare_);
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  spare_.reset();
+  return out;
+}
+
 Status RemoteRolloutPool::PublishCollective(CausalLM& model, int64_t version) {
   std::shared_ptr<WeightSnapshot> snapshot;
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // A push holds its own reference to the snapshot it sends: at count 1 the
-    // spare is ours alone (see PublishWeights).
-    if (spare_ && spare_.use_count() == 1) {
-      snapshot = std::move(spare_);
-      std::atomic_thread_fence(std::memory_order_acquire);
-    }
-    spare_.reset();
+    snapshot = TakeSpareLocked();
   }
   const bool reused = snapshot != nullptr;
   if (!reused) snapshot = std::make_shared<WeightSnapshot>();
@@ -229,16 +239,7 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   std::vector<std::shared_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // Frames of the spare's version were dropped when snapshot_ was
-    // published; a push still sending it holds a copy of its slices, whose
-    // release drops the last extra reference. Once that count is 1 nobody
-    // can take a new one (only the pool hands out frames), so refilling it is
-    // safe; the acquire fence orders our writes after the pushes' reads.
-    if (spare_ && spare_.use_count() == 1) {
-      snapshot = std::move(spare_);
-      std::atomic_thread_fence(std::memory_order_acquire);
-    }
-    spare_.reset();
+    snapshot = TakeSpareLocked();
     previous_frames = std::move(frames_);
     previous_version = published_version_;
     frames_ = queue;

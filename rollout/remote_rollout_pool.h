@@ -99,6 +99,9 @@ class RemoteRolloutPool {
   Status PushTo(Worker& w);
   Status PushCollective(Worker& w, const WeightSnapshot& snapshot, uint64_t fingerprint);
   Status PublishCollective(CausalLM& model, int64_t version);
+  // The spare snapshot when nothing else refers to it any more (else null;
+  // the spare is dropped either way). Caller holds mu_.
+  std::shared_ptr<WeightSnapshot> TakeSpareLocked();
   void MarkDead(Worker& w);
 
   rpc::TokenAuth auth_;

@@ -78,13 +78,20 @@ TEST(WeightFingerprintTest, CpuRuleIsTheStreamChecksumAndBothRulesSeeOneWord) {
   EXPECT_EQ(WeightFingerprint(odd).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(CollectiveWeightSyncTest, EveryVersionLandsExactlyAndSamplesLikeTheLocalEngine) {
-  auto auth = rpc::TokenAuth::FromToken("tok");
-  auto w1 = StartWorker(auth, 5), w2 = StartWorker(auth, 6);
-  auto learner = Learner();
-  RemoteRolloutPool pool(auth, Collective());
-  ASSERT_TRUE(pool.AddWorker(w1->address).ok());
-  ASSERT_TRUE(pool.AddWorker(w2->address).ok());
+// Two in-process workers behind a pool with collective sync.
+class CollectiveSyncTwoWorkersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(pool.AddWorker(w1->address).ok());
+    ASSERT_TRUE(pool.AddWorker(w2->address).ok());
+  }
+  rpc::TokenAuth auth = rpc::TokenAuth::FromToken("tok");
+  std::unique_ptr<testing::WorkerServer> w1 = StartWorker(auth, 5), w2 = StartWorker(auth, 6);
+  std::shared_ptr<CausalLM> learner = Learner();
+  RemoteRolloutPool pool{auth, Collective()};
+};
+
+TEST_F(CollectiveSyncTwoWorkersTest, EveryVersionLandsExactlyAndSamplesLikeTheLocalEngine) {
   for (int64_t v = 1; v <= 4; ++v) {
     Nudge(*learner, 0.125f);
     Status s = pool.PublishWeights(*learner, v);
@@ -116,13 +123,7 @@ TEST(CollectiveWeightSyncTest, EveryVersionLandsExactlyAndSamplesLikeTheLocalEng
 // A worker that goes away (server and process state gone, as after kill -9)
 // is marked dead at the next publish, the other keeps getting versions, and a
 // worker added later joins a group of its own and catches up.
-TEST(CollectiveWeightSyncTest, DeadWorkerIsDroppedAndANewOneJoins) {
-  auto auth = rpc::TokenAuth::FromToken("tok");
-  auto w1 = StartWorker(auth, 5), w2 = StartWorker(auth, 6);
-  auto learner = Learner();
-  RemoteRolloutPool pool(auth, Collective());
-  ASSERT_TRUE(pool.AddWorker(w1->address).ok());
-  ASSERT_TRUE(pool.AddWorker(w2->address).ok());
+TEST_F(CollectiveSyncTwoWorkersTest, DeadWorkerIsDroppedAndANewOneJoins) {
   ASSERT_TRUE(pool.PublishWeights(*learner, 1).ok());
   w2->runner.Shutdown();
   w2.reset();  // its receiver and group go too
