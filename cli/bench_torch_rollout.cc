@@ -286,24 +286,38 @@ int RunBenchRollout(int argc, char** argv) {
         warm.max_new_tokens = 2;
         auto w = engine.Generate(prompts, warm);  // allocates the cache, warms kernels
         if (!w.ok()) return ReportError(kRolloutBenchCmd, w.status());
-        std::vector<RolloutStats> runs;
+        // Each engine run is followed at once by its own matmul/attention
+        // estimate: this machine's speed drifts by tens of percent within a
+        // minute, and an estimate timed apart from its run split the decode
+        // time by the drift rather than by the code (session 6).
+        struct Run {
+          RolloutStats stats;
+          StepEstimate estimate;
+        };
+        std::vector<Run> runs;
         for (int i = 0; i < repeats; ++i) {
           auto r = engine.Generate(prompts, sp);
           if (!r.ok()) return ReportError(kRolloutBenchCmd, r.status());
-          runs.push_back(engine.last_stats());
+          const RolloutStats st = engine.last_stats();
+          runs.push_back({st, GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
+                                                  st.decode_steps, *dtype, *device)});
         }
-        std::sort(runs.begin(), runs.end(), [](const RolloutStats& a, const RolloutStats& b) {
-          return a.decode_seconds < b.decode_seconds;
+        std::vector<double> shares;
+        for (const Run& r : runs) {
+          shares.push_back(std::max(0.0, 1.0 - (r.estimate.matmul_s + r.estimate.attention_s) /
+                                                   r.stats.decode_seconds));
+        }
+        std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+          return a.stats.decode_seconds < b.stats.decode_seconds;
         });
-        const RolloutStats s = runs[runs.size() / 2];
+        const RolloutStats s = runs[runs.size() / 2].stats;
 
         const double recompute_s =
             skip_recompute ? 0.0
                            : RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
         const double total_tokens = static_cast<double>(B * new_tokens);
         const double engine_s = s.prefill_seconds + s.decode_seconds;
-        const StepEstimate est = GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
-                                                     s.decode_steps, *dtype, *device);
+        const StepEstimate est = runs[runs.size() / 2].estimate;  // the median run's own
         const double gemm_s = est.matmul_s + est.attention_s;
         // Every decode step reads every weight once: at least this long.
         const double weight_read_s =
@@ -329,6 +343,7 @@ int RunBenchRollout(int argc, char** argv) {
             {"matmul_attention_seconds_estimate", gemm_s},
             {"outside_matmul_attention_share", std::max(0.0, 1.0 - gemm_s / s.decode_seconds)},
             {"weight_read_seconds_estimate", weight_read_s},
+            {"outside_share_per_run", shares},  // in run order, each with its own estimate
             {"outside_share_bandwidth_aware",
              std::max(0.0, 1.0 - (std::max(est.matmul_s, weight_read_s) + est.attention_s) /
                                      s.decode_seconds)}};

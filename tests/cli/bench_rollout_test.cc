@@ -36,6 +36,16 @@ TEST(BenchRolloutTest, ReportsEngineRecomputeRatioAndBreakdown) {
   EXPECT_GE(b["outside_share_bandwidth_aware"].get<double>(), 0.0);
   EXPECT_LE(b["outside_share_bandwidth_aware"].get<double>(),
             b["outside_matmul_attention_share"].get<double>());
+  // One share per engine run, each from the estimate timed right after it;
+  // the reported share is the median run's.
+  ASSERT_EQ(b["outside_share_per_run"].size(), 3u) << b.dump();
+  bool found = false;
+  for (const auto& share : b["outside_share_per_run"]) {
+    EXPECT_GE(share.get<double>(), 0.0);
+    EXPECT_LE(share.get<double>(), 1.0);
+    found |= share.get<double>() == b["outside_matmul_attention_share"].get<double>();
+  }
+  EXPECT_TRUE(found) << b.dump();
   EXPECT_GT(j["roofline"]["copy_bandwidth_bytes_per_s"].get<double>(), 0.0);
   EXPECT_GT(j["roofline"]["weight_bytes_per_decode_step"].get<double>(), 0.0);
 }
