@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <limits>
+#include <thread>
 
 #include "rollout/weight_fingerprint.h"
 #include "rollout/weight_stream.h"
@@ -50,10 +51,7 @@ std::string HostOfAddress(const std::string& address) {
 CollectiveWeightReceiver::CollectiveWeightReceiver(RolloutWorker* worker, uint64_t max_bytes)
     : worker_(worker), max_bytes_(max_bytes) {}
 
-CollectiveWeightReceiver::~CollectiveWeightReceiver() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (joining_.valid()) joining_.wait();  // bounded by the join's timeout
-}
+CollectiveWeightReceiver::~CollectiveWeightReceiver() = default;
 
 StatusOr<int> CollectiveWeightReceiver::Join(const std::string& group_id,
                                              const std::string& backend, int64_t timeout_ms,
@@ -72,8 +70,8 @@ StatusOr<int> CollectiveWeightReceiver::Join(const std::string& group_id,
   }
   std::lock_guard<std::mutex> lock(mu_);
   // The old group goes first (its destructor waits for its own work, which
-  // its timeout bounds).
-  if (joining_.valid()) joining_.wait();
+  // its timeout bounds); an old join still waiting for its learner is
+  // abandoned (see below).
   joining_ = {};
   group_.reset();
   store_.reset();
@@ -92,12 +90,16 @@ StatusOr<int> CollectiveWeightReceiver::Join(const std::string& group_id,
   options.timeout_ms = timeout_ms;
   options.cuda_tensors = backend == "nccl";
   std::shared_ptr<StoreServer> served = store_;
-  joining_ = std::async(std::launch::async, [ctx, options, group_id, served]() -> GroupResult {
-    return DataParallelGroup::CreateOnStore(ctx, options, group_id, served.get());
-  });
+  // The join runs on a detached thread that owns all it uses (the store, its
+  // promise), so abandoning it (a new Join, this receiver's destruction)
+  // never waits for a learner that does not come: it ends at its timeout.
+  auto promise = std::make_shared<std::promise<GroupResult>>();
+  joining_ = promise->get_future();
+  std::thread([ctx, options, group_id, served, promise] {
+    promise->set_value(DataParallelGroup::CreateOnStore(ctx, options, group_id, served.get()));
+  }).detach();
   group_id_ = group_id;
   backend_ = backend;
-  timeout_ms_ = timeout_ms;
   return port;
 }
 

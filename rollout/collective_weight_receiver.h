@@ -8,8 +8,9 @@
 //     serves a c10d store on an ephemeral port, returns that port at once and
 //     joins the two-member group as rank 1 in the background (the learner
 //     joins as rank 0 once it has the port). A new Join replaces the old
-//     group. backend "nccl" needs the worker's model on a CUDA device
-//     (FAILED_PRECONDITION otherwise); "gloo" receives into CPU tensors.
+//     group; a join still waiting for its learner is abandoned, never waited
+//     for (it gives up at its own timeout). backend "nccl" needs the worker's model on a CUDA
+//     device (FAILED_PRECONDITION otherwise); "gloo" receives into CPU tensors.
 //   - Load(request) waits (up to the group's timeout) for that join, checks
 //     the request (group id, dtype names, shapes, total bytes <= max_bytes,
 //     all before allocating anything), receives every tensor by broadcast
@@ -58,7 +59,6 @@ class CollectiveWeightReceiver {
   std::mutex mu_;
   std::string group_id_;                      // guarded by mu_
   std::string backend_;                       // guarded by mu_
-  int64_t timeout_ms_ = 0;                    // guarded by mu_
   std::shared_ptr<StoreServer> store_;        // guarded by mu_
   std::future<GroupResult> joining_;          // guarded by mu_
   std::unique_ptr<DataParallelGroup> group_;  // guarded by mu_

@@ -188,6 +188,29 @@ TEST(CollectiveWeightSyncTest, BadAndUnauthenticatedRequestsAreRefused) {
   EXPECT_EQ(w->worker->weights_version(), 0);
 }
 
+// A learner that asks to join and never comes: a second join answers at
+// once, and the worker shuts down at once, without waiting for the first
+// join's (10-minute) timeout. A regression would hold this test past its
+// ctest timeout.
+TEST(CollectiveWeightSyncTest, AbandonedJoinsAreNeverWaitedFor) {
+  auto auth = rpc::TokenAuth::FromToken("tok");
+  auto w = StartWorker(auth, 5);
+  auto stub = v1::RolloutService::NewStub(
+      grpc::CreateChannel(w->address, grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(Join(*stub, auth, std::string(32, 'a'), "gloo", 600'000), grpc::StatusCode::OK);
+  EXPECT_EQ(Join(*stub, auth, std::string(32, 'b'), "gloo", 600'000), grpc::StatusCode::OK);
+  // A load for the abandoned group is refused; the current one would wait.
+  grpc::ClientContext ctx;
+  auth.Attach(&ctx);
+  v1::CollectiveWeightsRequest req;
+  req.set_group_id(std::string(32, 'a'));
+  v1::LoadWeightsResponse resp;
+  EXPECT_EQ(stub->LoadWeightsCollective(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  w->runner.Shutdown();
+  w.reset();
+}
+
 // Through a real group: a wrong fingerprint is DATA_LOSS, a version over the
 // worker's byte limit and a model of another shape are INVALID_ARGUMENT; the
 // worker keeps its version and weights each time, and the next good version
