@@ -156,6 +156,18 @@ grpc::StatusCode Join(v1::RolloutService::Stub& stub, const rpc::TokenAuth& auth
   return stub.JoinWeightGroup(&ctx, req, &resp).error_code();
 }
 
+// A LoadWeightsCollective naming `group_id` and no tensors (refused before
+// any broadcast).
+grpc::StatusCode LoadFor(v1::RolloutService::Stub& stub, const rpc::TokenAuth& auth,
+                         const std::string& group_id) {
+  grpc::ClientContext ctx;
+  auth.Attach(&ctx);
+  v1::CollectiveWeightsRequest req;
+  req.set_group_id(group_id);
+  v1::LoadWeightsResponse resp;
+  return stub.LoadWeightsCollective(&ctx, req, &resp).error_code();
+}
+
 TEST(CollectiveWeightSyncTest, BadAndUnauthenticatedRequestsAreRefused) {
   auto auth = rpc::TokenAuth::FromToken("right");
   auto w = StartWorker(auth, 5);
@@ -165,11 +177,7 @@ TEST(CollectiveWeightSyncTest, BadAndUnauthenticatedRequestsAreRefused) {
   for (const char* token : {"", "wrong"}) {
     auto bad = rpc::TokenAuth::FromToken(token);
     EXPECT_EQ(Join(*stub, bad, id, "gloo", 1000), grpc::StatusCode::UNAUTHENTICATED);
-    grpc::ClientContext ctx;
-    bad.Attach(&ctx);
-    v1::LoadWeightsResponse resp;
-    EXPECT_EQ(stub->LoadWeightsCollective(&ctx, v1::CollectiveWeightsRequest(), &resp).error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(LoadFor(*stub, bad, ""), grpc::StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(Join(*stub, auth, "short", "gloo", 1000), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Join(*stub, auth, std::string(31, 'a') + "/", "gloo", 1000),
@@ -178,13 +186,7 @@ TEST(CollectiveWeightSyncTest, BadAndUnauthenticatedRequestsAreRefused) {
   EXPECT_EQ(Join(*stub, auth, id, "gloo", 0), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Join(*stub, auth, id, "nccl", 1000), grpc::StatusCode::FAILED_PRECONDITION);
   // A load for a group never joined.
-  grpc::ClientContext ctx;
-  auth.Attach(&ctx);
-  v1::CollectiveWeightsRequest req;
-  req.set_group_id(std::string(32, 'b'));
-  v1::LoadWeightsResponse resp;
-  EXPECT_EQ(stub->LoadWeightsCollective(&ctx, req, &resp).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(LoadFor(*stub, auth, std::string(32, 'b')), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(w->worker->weights_version(), 0);
 }
 
@@ -200,13 +202,7 @@ TEST(CollectiveWeightSyncTest, AbandonedJoinsAreNeverWaitedFor) {
   EXPECT_EQ(Join(*stub, auth, std::string(32, 'a'), "gloo", 600'000), grpc::StatusCode::OK);
   EXPECT_EQ(Join(*stub, auth, std::string(32, 'b'), "gloo", 600'000), grpc::StatusCode::OK);
   // A load for the abandoned group is refused; the current one would wait.
-  grpc::ClientContext ctx;
-  auth.Attach(&ctx);
-  v1::CollectiveWeightsRequest req;
-  req.set_group_id(std::string(32, 'a'));
-  v1::LoadWeightsResponse resp;
-  EXPECT_EQ(stub->LoadWeightsCollective(&ctx, req, &resp).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(LoadFor(*stub, auth, std::string(32, 'a')), grpc::StatusCode::FAILED_PRECONDITION);
   w->runner.Shutdown();
   w.reset();
 }
