@@ -115,6 +115,12 @@ Status RemoteRolloutPool::PushTo(Worker& w) {
   auto resp = PushWeightFrames(w.channel, auth_,
                                std::chrono::milliseconds(options_.weights_timeout_ms), *frames);
   ObserveClientLatency("LoadWeights", rpc_start);
+  if (!resp.ok() && frames->FailedByWriter()) {
+    // The publish itself failed (its snapshot): not the worker's fault, and
+    // this version will never exist.
+    return Status(StatusCode::kAborted, "weights version " + std::to_string(version) +
+                                            " was not published: " + resp.status().message());
+  }
   if (!resp.ok()) return resp.status().WithContext("push weights to " + w.address);
   w.version = resp->version();
   return Status::Ok();
@@ -363,8 +369,9 @@ StatusOr<std::vector<Completion>> RemoteRolloutPool::Generate(
       if (w->version < version) {
         Status p = PushTo(*w);
         if (!p.ok()) {
-          MarkDead(*w);
           last = p;
+          if (p.code() == StatusCode::kAborted) break;  // the publisher failed, not the worker
+          MarkDead(*w);
           continue;
         }
       }

@@ -25,7 +25,9 @@
 //   - Generate(prompts, params, v) cuts the prompts into contiguous shards,
 //     one per live worker, runs them in parallel with a per-call deadline, and
 //     reassigns a shard whose worker fails or stalls to another live worker
-//     (pushing weights v first if it lacks them). Every prompt's completions
+//     (pushing weights v first if it lacks them; a push that fails because
+//     the publish of v itself failed ends that shard with ABORTED and marks
+//     no worker dead). Every prompt's completions
 //     come back exactly once, in prompt order; completions are seeded by
 //     global prompt index, so the result does not depend on the split or on
 //     reassignment. It fails only when no live worker is left. A worker

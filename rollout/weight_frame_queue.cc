@@ -40,4 +40,9 @@ Status WeightFrameQueue::Get(size_t i, std::chrono::steady_clock::time_point dea
   return Status::Ok();
 }
 
+bool WeightFrameQueue::FailedByWriter() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return closed_ && !status_.ok();
+}
+
 }  // namespace rlzero

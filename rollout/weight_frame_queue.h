@@ -41,6 +41,9 @@ class WeightFrameQueue {
   // already appended); DEADLINE_EXCEEDED when `deadline` passes first.
   Status Get(size_t i, std::chrono::steady_clock::time_point deadline,
              grpc::ByteBuffer* frame) const;
+  // True once the writer closed the queue with an error (its stream will
+  // never complete: a reader's failure may be the writer's, not the peer's).
+  bool FailedByWriter() const;
 
  private:
   mutable std::mutex mu_;

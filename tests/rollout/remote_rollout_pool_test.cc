@@ -234,6 +234,38 @@ TEST(RemoteRolloutPoolTest, PublisherFailingMidStreamLeavesTheWorkerAsItWas) {
   ExpectWorkerHolds(*learner, *w->model);
 }
 
+// A publish whose snapshot fails (here: a tensor that cannot be copied to
+// the host) while generation pushes that very version to a worker: the
+// push fails with the publisher's error, which is not the worker's fault, so
+// the worker stays live. Races the two many times; before the fix the
+// generation's push marked the worker dead whenever it shared the failing
+// stream.
+TEST(RemoteRolloutPoolTest, FailedPublishDuringGenerationDoesNotKillTheWorker) {
+  auto auth = rpc::TokenAuth::FromToken("tok");
+  auto w = StartWorker(auth, 5);
+  auto learner = *BuildModel(TinyLlamaConfig(), torch::kCPU, torch::kFloat32, 42);
+  RemoteRolloutPoolOptions o;
+  o.generate_timeout_ms = 20'000;
+  o.weights_timeout_ms = 20'000;
+  o.weight_chunk_bytes = 256;  // many frames: the push is mid-stream when the publish fails
+  RemoteRolloutPool pool(auth, o);
+  ASSERT_TRUE(pool.AddWorker(w->address).ok());
+  ASSERT_TRUE(pool.PublishWeights(*learner, 1).ok());
+  // A buffer on the meta device: listed last, and copying it to the host throws.
+  learner->register_buffer("unreadable",
+                           torch::empty({4}, torch::TensorOptions().device(torch::kMeta)));
+  SamplingParams sp = Params();
+  sp.max_new_tokens = 1;
+  for (int64_t v = 2; v < 42; ++v) {
+    auto publish = std::async(std::launch::async, [&] { return pool.PublishWeights(*learner, v); });
+    auto out = pool.Generate(Prompts(), sp, v);
+    EXPECT_FALSE(publish.get().ok()) << v;
+    EXPECT_FALSE(out.ok()) << v;  // version v never came to be
+    ASSERT_EQ(pool.live_workers(), 1) << "version " << v << ": " << out.status().ToString();
+  }
+  EXPECT_EQ(w->worker->weights_version(), 1);
+}
+
 TEST(LearnerServiceTest, WorkersRegisterByAddress) {
   auto auth = rpc::TokenAuth::FromToken("t");
   RemoteRolloutPool pool(auth, {});
