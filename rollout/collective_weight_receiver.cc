@@ -70,12 +70,8 @@ StatusOr<int> CollectiveWeightReceiver::Join(const std::string& group_id,
   }
   std::lock_guard<std::mutex> lock(mu_);
   // The old group goes first (its destructor waits for its own work, which
-  // its timeout bounds); an old join still waiting for its learner is
-  // abandoned (see below).
-  joining_ = {};
-  group_.reset();
-  store_.reset();
-  group_id_.clear();
+  // its timeout bounds).
+  DropGroupLocked();
   RLZ_ASSIGN_OR_RETURN(std::unique_ptr<StoreServer> store, StoreServer::Start(timeout_ms));
   store_ = std::move(store);
   const int port = store_->port();
@@ -101,6 +97,13 @@ StatusOr<int> CollectiveWeightReceiver::Join(const std::string& group_id,
   group_id_ = group_id;
   backend_ = backend;
   return port;
+}
+
+void CollectiveWeightReceiver::DropGroupLocked() {
+  joining_ = {};  // a join still waiting for its learner is abandoned, not waited for
+  group_.reset();
+  store_.reset();
+  group_id_.clear();
 }
 
 Status CollectiveWeightReceiver::AwaitGroup() {
@@ -158,9 +161,7 @@ Status CollectiveWeightReceiver::Receive(const v1::CollectiveWeightsRequest& req
       const auto& spec = request.tensors(i);
       std::vector<int64_t> shape(spec.shape().begin(), spec.shape().end());
       torch::Tensor t;
-      if (static_cast<size_t>(i) < staging_.size() && staging_[i].name == spec.name() &&
-          staging_[i].tensor.scalar_type() == dtypes[i] && staging_[i].tensor.sizes() == shape &&
-          staging_[i].tensor.device() == device) {
+      if (ReusableAt(staging_, i, spec.name(), dtypes[i], shape, device)) {
         t = staging_[i].tensor;
       } else {
         t = torch::empty(shape, torch::TensorOptions().dtype(dtypes[i]).device(device));
@@ -199,9 +200,7 @@ StatusOr<v1::LoadWeightsResponse> CollectiveWeightReceiver::Load(
   if (received.ok()) received = worker_->LoadWeights(request.version(), tensors);
   if (!received.ok()) {
     // The learner may still be sending: closing our end fails its broadcasts now.
-    group_.reset();
-    store_.reset();
-    group_id_.clear();
+    DropGroupLocked();
     return received;
   }
   uint64_t bytes = 0;

@@ -51,7 +51,8 @@ class CollectiveWeightReceiver {
 
  private:
   using GroupResult = StatusOr<std::unique_ptr<DataParallelGroup>>;
-  Status AwaitGroup();  // moves a finished join into group_
+  Status AwaitGroup();     // moves a finished join into group_
+  void DropGroupLocked();  // forgets the group, its store and any pending join
   Status Receive(const v1::CollectiveWeightsRequest& request, std::vector<NamedTensor>* out);
 
   RolloutWorker* worker_;

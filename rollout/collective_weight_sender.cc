@@ -100,8 +100,7 @@ StatusOr<v1::LoadWeightsResponse> CollectiveWeightSender::Send(v1::RolloutServic
     group_.reset();
     // The worker's answer says why (it refused the request, or a fingerprint
     // mismatch); a broadcast error alone means the peer went away.
-    if (!answered.ok())
-      return rpc::FromGrpcStatus(answered).WithContext("LoadWeightsCollective");
+    if (!answered.ok()) return rpc::FromGrpcStatus(answered).WithContext("LoadWeightsCollective");
     return sent.WithContext("broadcast of weights version " + std::to_string(snapshot.version));
   }
   if (resp.version() != snapshot.version) {

@@ -176,20 +176,22 @@ Status RemoteRolloutPool::PublishCollective(CausalLM& model, int64_t version) {
   Status snapped = options_.collective_backend == "nccl"
                        ? FillDeviceSnapshot(model, version, snapshot.get())
                        : FillSnapshot(model, version, snapshot.get());
+  // On failure nothing of this version reached any worker: the previous one
+  // stays published.
+  const std::string what = "publish weights version " + std::to_string(version);
+  if (!snapped.ok()) return snapped.WithContext(what);
   // A CPU snapshot's checksum, computed while copying, is its fingerprint.
-  StatusOr<uint64_t> fingerprint = !snapped.ok() ? StatusOr<uint64_t>(snapped)
-                                   : options_.collective_backend == "nccl"
-                                       ? WeightFingerprint(snapshot->tensors)
-                                       : StatusOr<uint64_t>(snapshot->checksum);
-  if (!fingerprint.ok()) {
-    // Nothing of this version reached any worker: the previous one stays published.
-    return fingerprint.status().WithContext("publish weights version " + std::to_string(version));
+  uint64_t fingerprint = snapshot->checksum;
+  if (options_.collective_backend == "nccl") {
+    auto on_device = WeightFingerprint(snapshot->tensors);
+    if (!on_device.ok()) return on_device.status().WithContext(what);
+    fingerprint = *on_device;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     spare_ = std::move(snapshot_);
     snapshot_ = std::move(snapshot);
-    fingerprint_ = *fingerprint;
+    fingerprint_ = fingerprint;
     published_version_ = version;
     frames_.reset();
     if (reused) ++stats_.snapshots_reused;
@@ -199,10 +201,17 @@ Status RemoteRolloutPool::PublishCollective(CausalLM& model, int64_t version) {
   std::vector<std::future<Status>> pushes;
   for (auto& w : workers)
     pushes.push_back(std::async(std::launch::async, [this, w] { return PushTo(*w); }));
+  return FinishPushes(workers, pushes, version, /*publish_failed=*/false);
+}
+
+Status RemoteRolloutPool::FinishPushes(const std::vector<std::shared_ptr<Worker>>& workers,
+                                       std::vector<std::future<Status>>& pushes, int64_t version,
+                                       bool publish_failed) {
   std::string last_error;
   for (size_t i = 0; i < pushes.size(); ++i) {
     Status s = pushes[i].get();
-    if (!s.ok()) {
+    // A push abandoned because the publish failed is not the worker's fault.
+    if (!s.ok() && !publish_failed) {
       last_error = s.message();
       MarkDead(*workers[i]);
       std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
@@ -287,16 +296,7 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   queue->Close(published);
   closed = true;
 
-  std::string last_error;
-  for (size_t i = 0; i < pushes.size(); ++i) {
-    Status s = pushes[i].get();
-    // A push abandoned because the snapshot failed is not the worker's fault.
-    if (!s.ok() && published.ok()) {
-      last_error = s.message();
-      MarkDead(*workers[i]);
-      std::fprintf(stderr, "[learner] %s; worker marked dead\n", s.message().c_str());
-    }
-  }
+  const Status pushed = FinishPushes(workers, pushes, version, !published.ok());
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!published.ok()) {
@@ -314,10 +314,7 @@ Status RemoteRolloutPool::PublishWeights(CausalLM& model, int64_t version) {
   }
   if (!published.ok())
     return published.WithContext("publish weights version " + std::to_string(version));
-  if (live_workers() == 0)
-    return Unavailable("no live rollout worker took weights version " + std::to_string(version) +
-                       (last_error.empty() ? "" : " (last error: " + last_error + ")"));
-  return Status::Ok();
+  return pushed;
 }
 
 std::shared_ptr<RemoteRolloutPool::Worker> RemoteRolloutPool::PickWorker(

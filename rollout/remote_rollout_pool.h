@@ -41,6 +41,7 @@
 #pragma once
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -101,6 +102,13 @@ class RemoteRolloutPool {
   Status PushTo(Worker& w);
   Status PushCollective(Worker& w, const WeightSnapshot& snapshot, uint64_t fingerprint);
   Status PublishCollective(CausalLM& model, int64_t version);
+  // Waits for one publish's pushes (pushes[i] to workers[i]) and marks a
+  // worker whose push failed dead, unless the publish itself failed (then the
+  // pushes were abandoned, not the workers' fault). UNAVAILABLE naming
+  // `version` when no live worker is left.
+  Status FinishPushes(const std::vector<std::shared_ptr<Worker>>& workers,
+                      std::vector<std::future<Status>>& pushes, int64_t version,
+                      bool publish_failed);
   // The spare snapshot when nothing else refers to it any more (else null;
   // the spare is dropped either way). Caller holds mu_.
   std::shared_ptr<WeightSnapshot> TakeSpareLocked();

@@ -29,15 +29,13 @@ StatusOr<torch::ScalarType> WeightDtypeFromName(const std::string& name) {
   return InvalidArgument("weight stream: unsupported dtype '" + name + "'");
 }
 
-namespace {
-
-// True when `t` can hold a tensor of this dtype and shape without reallocating.
-bool SameLayout(const torch::Tensor& t, torch::ScalarType dtype, c10::IntArrayRef shape) {
-  return t.defined() && t.scalar_type() == dtype && t.sizes() == shape && t.device().is_cpu() &&
+bool ReusableAt(const std::vector<NamedTensor>& earlier, size_t i, const std::string& name,
+                torch::ScalarType dtype, c10::IntArrayRef shape, torch::Device device) {
+  if (i >= earlier.size() || earlier[i].name != name) return false;
+  const torch::Tensor& t = earlier[i].tensor;
+  return t.defined() && t.scalar_type() == dtype && t.sizes() == shape && t.device() == device &&
          t.is_contiguous();
 }
-
-}  // namespace
 
 Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
                     const std::function<void(size_t)>& tensor_done) {
@@ -51,8 +49,7 @@ Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
     for (const auto& [name, t] : ModelTensors(model)) {
       torch::Tensor src = t.detach();
       const size_t i = snap->tensors.size();
-      const bool reuse = i < reusable.size() && reusable[i].name == name &&
-                         SameLayout(reusable[i].tensor, src.scalar_type(), src.sizes());
+      const bool reuse = ReusableAt(reusable, i, name, src.scalar_type(), src.sizes(), torch::kCPU);
       torch::Tensor dst;
       if (src.device().is_cpu() && src.is_contiguous()) {
         dst = reuse ? reusable[i].tensor : torch::empty(src.sizes(), src.options());
@@ -89,10 +86,7 @@ Status FillDeviceSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap
       torch::Tensor src = t.detach();
       const size_t i = snap->tensors.size();
       torch::Tensor dst;
-      if (i < reusable.size() && reusable[i].name == name && reusable[i].tensor.defined() &&
-          reusable[i].tensor.device() == src.device() &&
-          reusable[i].tensor.scalar_type() == src.scalar_type() &&
-          reusable[i].tensor.sizes() == src.sizes() && reusable[i].tensor.is_contiguous()) {
+      if (ReusableAt(reusable, i, name, src.scalar_type(), src.sizes(), src.device())) {
         dst = reusable[i].tensor;
         dst.copy_(src);
       } else {
@@ -192,8 +186,7 @@ Status WeightAssembler::StartTensor(const v1::WeightChunk& c) {
                              std::to_string(max_total_bytes_) + " bytes at " + c.name());
   total_bytes_ += bytes;
   const size_t i = tensors_.size();
-  if (i < recycled_.size() && recycled_[i].name == c.name() &&
-      SameLayout(recycled_[i].tensor, dtype, shape)) {
+  if (ReusableAt(recycled_, i, c.name(), dtype, shape, torch::kCPU)) {
     tensors_.push_back({c.name(), std::move(recycled_[i].tensor)});
   } else {
     tensors_.push_back({c.name(), torch::empty(shape, torch::dtype(dtype))});

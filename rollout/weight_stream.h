@@ -69,6 +69,13 @@ StatusOr<std::shared_ptr<const WeightSnapshot>> SnapshotWeights(CausalLM& model,
 Status FillSnapshot(CausalLM& model, int64_t version, WeightSnapshot* snap,
                     const std::function<void(size_t)>& tensor_done = nullptr);
 
+// Whether earlier[i] can take tensor i of a new version in place: the same
+// name, dtype, shape and device, defined and contiguous. Every reuse of an
+// earlier version's memory (snapshots, assembly and staging tensors) goes
+// through this one rule.
+bool ReusableAt(const std::vector<NamedTensor>& earlier, size_t i, const std::string& name,
+                torch::ScalarType dtype, c10::IntArrayRef shape, torch::Device device);
+
 // FillSnapshot's twin for collective sync over NCCL: the copies stay on each
 // tensor's own device (no host round trip) and no StreamChecksum is computed
 // (collective sync checks a WeightFingerprint instead). Reuses `snap`'s

@@ -93,6 +93,10 @@ DataParallelGroup::DataParallelGroup(DistributedContext ctx, DataParallelOptions
 
 DataParallelGroup::~DataParallelGroup() = default;
 
+bool DataParallelGroup::UsesNccl(const DataParallelOptions& options) {
+  return options.backend == "nccl" || (options.backend == "auto" && options.cuda_tensors);
+}
+
 Status DataParallelGroup::CheckOptions(const DataParallelOptions& options) {
   if (options.timeout_ms <= 0) {
     return InvalidArgument("data-parallel timeout_ms must be > 0, got " +
@@ -111,9 +115,8 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
   std::unique_ptr<DataParallelGroup> group(new DataParallelGroup(ctx, options));
   if (!ctx.distributed()) return group;
 
-  bool nccl = options.backend == "nccl" || (options.backend == "auto" && options.cuda_tensors);
 #ifndef USE_C10D_NCCL
-  if (nccl) {
+  if (UsesNccl(options)) {
     return FailedPrecondition("data-parallel backend nccl requested on " + ctx.ToString() +
                               " but this LibTorch was built without CUDA/NCCL");
   }
@@ -134,7 +137,7 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::Create(
       },
       StatusCode::kUnavailable);
   RLZ_RETURN_IF_ERROR(st);
-  RLZ_RETURN_IF_ERROR(group->CreateBackend(nccl));
+  RLZ_RETURN_IF_ERROR(group->CreateBackend());
   return group;
 }
 
@@ -177,8 +180,6 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::CreateOnStore(
   }
   if (key_prefix.empty()) return InvalidArgument("group on a store: empty key prefix");
   std::unique_ptr<DataParallelGroup> group(new DataParallelGroup(ctx, options));
-  const bool nccl =
-      options.backend == "nccl" || (options.backend == "auto" && options.cuda_tensors);
   c10::intrusive_ptr<c10d::Store> base;
   if (server != nullptr) {
     base = server->impl_->store;
@@ -195,14 +196,14 @@ StatusOr<std::unique_ptr<DataParallelGroup>> DataParallelGroup::CreateOnStore(
         StatusCode::kUnavailable));
   }
   group->impl_->store = c10::make_intrusive<c10d::PrefixStore>(key_prefix, base);
-  RLZ_RETURN_IF_ERROR(group->CreateBackend(nccl));
+  RLZ_RETURN_IF_ERROR(group->CreateBackend());
   return group;
 }
 
-Status DataParallelGroup::CreateBackend(bool nccl) {
+Status DataParallelGroup::CreateBackend() {
   const DistributedContext& ctx = ctx_;
   const auto timeout = std::chrono::milliseconds(options_.timeout_ms);
-  if (nccl) {
+  if (UsesNccl(options_)) {
 #ifdef USE_C10D_NCCL
     RLZ_RETURN_IF_ERROR(Guard(
         ctx, "creating ProcessGroupNCCL",

@@ -111,8 +111,10 @@ class DataParallelGroup {
   struct Impl;
   DataParallelGroup(DistributedContext ctx, DataParallelOptions options);
   static Status CheckOptions(const DataParallelOptions& options);
-  // Creates the Gloo or NCCL group over impl_->store.
-  Status CreateBackend(bool nccl);
+  // backend "nccl", or "auto" with CUDA tensors.
+  static bool UsesNccl(const DataParallelOptions& options);
+  // Creates the Gloo or NCCL group (UsesNccl(options_)) over impl_->store.
+  Status CreateBackend();
   DistributedContext ctx_;
   DataParallelOptions options_;
   std::string backend_name_ = "none";
