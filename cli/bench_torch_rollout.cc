@@ -302,22 +302,25 @@ int RunBenchRollout(int argc, char** argv) {
           runs.push_back({st, GemmSecondsEstimate(config, B, prompt_len + new_tokens / 2,
                                                   st.decode_steps, *dtype, *device)});
         }
+        // The share of a run's decode time outside its matmuls and attention.
+        auto outside_share = [](const Run& r) {
+          return std::max(
+              0.0, 1.0 - (r.estimate.matmul_s + r.estimate.attention_s) / r.stats.decode_seconds);
+        };
         std::vector<double> shares;
-        for (const Run& r : runs) {
-          shares.push_back(std::max(0.0, 1.0 - (r.estimate.matmul_s + r.estimate.attention_s) /
-                                                   r.stats.decode_seconds));
-        }
+        for (const Run& r : runs) shares.push_back(outside_share(r));
         std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
           return a.stats.decode_seconds < b.stats.decode_seconds;
         });
-        const RolloutStats s = runs[runs.size() / 2].stats;
+        const Run& median_run = runs[runs.size() / 2];
+        const RolloutStats s = median_run.stats;
 
         const double recompute_s =
             skip_recompute ? 0.0
                            : RecomputeSeconds(*model, prompt_ids.to(*device), new_tokens, *device);
         const double total_tokens = static_cast<double>(B * new_tokens);
         const double engine_s = s.prefill_seconds + s.decode_seconds;
-        const StepEstimate est = runs[runs.size() / 2].estimate;  // the median run's own
+        const StepEstimate est = median_run.estimate;  // the median run's own
         const double gemm_s = est.matmul_s + est.attention_s;
         // Every decode step reads every weight once: at least this long.
         const double weight_read_s =
@@ -341,7 +344,7 @@ int RunBenchRollout(int argc, char** argv) {
             {"matmul_seconds_estimate", est.matmul_s},
             {"attention_seconds_estimate", est.attention_s},
             {"matmul_attention_seconds_estimate", gemm_s},
-            {"outside_matmul_attention_share", std::max(0.0, 1.0 - gemm_s / s.decode_seconds)},
+            {"outside_matmul_attention_share", outside_share(median_run)},
             {"weight_read_seconds_estimate", weight_read_s},
             {"outside_share_per_run", shares},  // in run order, each with its own estimate
             {"outside_share_bandwidth_aware",

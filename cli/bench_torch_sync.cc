@@ -73,19 +73,28 @@ int RunBenchSync(int argc, char** argv) {
     RemoteRolloutPool pool(auth, po);
     if (Status s = pool.AddWorker(*bound); !s.ok()) return ReportError(cmd, s);
 
+    // Seconds of each of `repeats` publishes through `p`, versions from
+    // first_version on.
+    auto time_pushes = [&](RemoteRolloutPool& p,
+                           int64_t first_version) -> StatusOr<std::vector<double>> {
+      std::vector<double> out;
+      for (int64_t r = 0; r < repeats; ++r) {
+        auto t0 = std::chrono::steady_clock::now();
+        RLZ_RETURN_IF_ERROR(p.PublishWeights(**learner_model, first_version + r));
+        out.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+      return out;
+    };
+    // {best, median} of a run of pushes.
+    auto best_and_median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return std::make_pair(v.front(), v[v.size() / 2]);
+    };
     // Every push after the first two refills buffers kept from an earlier
     // version (snapshots_reused); the first ones allocate.
-    std::vector<double> seconds;
-    for (int64_t r = 0; r < repeats; ++r) {
-      auto t0 = std::chrono::steady_clock::now();
-      if (Status s = pool.PublishWeights(**learner_model, r + 1); !s.ok())
-        return ReportError(cmd, s);
-      seconds.push_back(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    const std::vector<double> in_order = seconds;
-    std::sort(seconds.begin(), seconds.end());
-    const double best = seconds.front(), median = seconds[seconds.size() / 2];
+    auto in_order = time_pushes(pool, 1);
+    if (!in_order.ok()) return ReportError(cmd, in_order.status());
+    const auto [best, median] = best_and_median(*in_order);
     // The collective transport to the same worker, right after.
     std::vector<double> collective_seconds;
     if (collective) {
@@ -94,13 +103,9 @@ int RunBenchSync(int argc, char** argv) {
       co.collective_backend = "gloo";
       RemoteRolloutPool cpool(auth, co);
       if (Status s = cpool.AddWorker(*bound); !s.ok()) return ReportError(cmd, s);
-      for (int64_t r = 0; r < repeats; ++r) {
-        auto t0 = std::chrono::steady_clock::now();
-        if (Status s = cpool.PublishWeights(**learner_model, repeats + r + 1); !s.ok())
-          return ReportError(cmd, s);
-        collective_seconds.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      }
+      auto timed = time_pushes(cpool, repeats + 1);
+      if (!timed.ok()) return ReportError(cmd, timed.status());
+      collective_seconds = *timed;
     }
     // Baseline: copying the same parameters in memory.
     double best_copy = 1e30;
@@ -119,7 +124,7 @@ int RunBenchSync(int argc, char** argv) {
                           {"grpc_seconds", best},
                           {"grpc_gb_per_s", bytes / best / 1e9},
                           {"grpc_median_gb_per_s", bytes / median / 1e9},
-                          {"grpc_seconds_per_push", in_order},
+                          {"grpc_seconds_per_push", *in_order},
                           {"memcpy_seconds", best_copy},
                           {"memcpy_gb_per_s", bytes / best_copy / 1e9},
                           {"ratio_grpc_over_memcpy", best_copy / best},
@@ -129,14 +134,13 @@ int RunBenchSync(int argc, char** argv) {
                            "into the worker model"}};
     if (collective) {
       // The first push also joins the group (store, Gloo rendezvous).
-      std::vector<double> sorted = collective_seconds;
-      std::sort(sorted.begin(), sorted.end());
+      const auto [c_best, c_median] = best_and_median(collective_seconds);
       out["collective_backend"] = "gloo";
-      out["collective_seconds"] = sorted.front();
-      out["collective_gb_per_s"] = bytes / sorted.front() / 1e9;
-      out["collective_median_gb_per_s"] = bytes / sorted[sorted.size() / 2] / 1e9;
+      out["collective_seconds"] = c_best;
+      out["collective_gb_per_s"] = bytes / c_best / 1e9;
+      out["collective_median_gb_per_s"] = bytes / c_median / 1e9;
       out["collective_seconds_per_push"] = collective_seconds;
-      out["ratio_collective_over_grpc"] = best / sorted.front();
+      out["ratio_collective_over_grpc"] = best / c_best;
     }
     std::printf("%s\n", out.dump().c_str());
     runner.Shutdown();
