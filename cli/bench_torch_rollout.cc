@@ -21,6 +21,10 @@
 // docs/rollout.md shows how to sum it per op. --repeats N times the engine N
 // times and reports the run with the median decode time (noisy machines);
 // --skip-recompute leaves out the recompute loop and its ratio (profiling).
+// --cuda-graphs auto|on|off is the engine's decode-step mode
+// (rollout/static_decoder.h); whenever the static step ran (graphs on CUDA,
+// or `on` on CPU), the same prompts also go through the plain step in the
+// same run, and the row reports both decode rates and their ratio.
 #include <ATen/Parallel.h>
 #if RLZ_HAS_LEGACY_RECORD_PROFILE
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -195,6 +199,7 @@ int RunBenchRollout(int argc, char** argv) {
   std::string profile_path;
   int repeats = 1;
   bool skip_recompute = false;
+  std::string cuda_graphs = "auto";
   auto* m = app.add_option("--model", model_dir, "model dir (HF layout)");
   app.add_option("--config", config_path, "HF config.json for a random-weight model")->excludes(m);
   app.add_option("--batch-sizes", sizes_text, "comma-separated")->capture_default_str();
@@ -210,6 +215,10 @@ int RunBenchRollout(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   app.add_flag("--skip-recompute", skip_recompute,
                "leave out the recompute loop (no recompute_* or ratio fields)");
+  app.add_option("--cuda-graphs", cuda_graphs,
+                 "decode steps as CUDA graphs: auto (CUDA models) | on (also CPU, eagerly) | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
     if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
@@ -278,6 +287,7 @@ int RunBenchRollout(int argc, char** argv) {
 
         RolloutEngineOptions options;
         options.max_batch = B;  // no eos: every sequence runs exactly new_tokens
+        options.cuda_graphs = cuda_graphs;
         RolloutEngine engine(model, options);
         SamplingParams sp;
         sp.max_new_tokens = static_cast<int>(new_tokens);
@@ -350,6 +360,32 @@ int RunBenchRollout(int argc, char** argv) {
             {"outside_share_bandwidth_aware",
              std::max(0.0, 1.0 - (std::max(est.matmul_s, weight_read_s) + est.attention_s) /
                                      s.decode_seconds)}};
+        const bool static_step = s.graph_replays + s.static_eager_steps > 0;
+        row["cuda_graphs"] = {{"mode", cuda_graphs},
+                              {"static_step", static_step},
+                              {"captures", s.graph_captures},
+                              {"replays", s.graph_replays},
+                              {"eager_static_steps", s.static_eager_steps},
+                              {"padded_rows", s.padded_rows}};
+        if (static_step) {
+          // The plain step on the same prompts, in the same run: what the
+          // static step (and its graphs) buys.
+          RolloutEngineOptions plain_options = options;
+          plain_options.cuda_graphs = "off";
+          RolloutEngine plain(model, plain_options);
+          if (auto w2 = plain.Generate(prompts, warm); !w2.ok())
+            return ReportError(kRolloutBenchCmd, w2.status());
+          std::vector<double> plain_decode;
+          for (int i = 0; i < repeats; ++i) {
+            auto r = plain.Generate(prompts, sp);
+            if (!r.ok()) return ReportError(kRolloutBenchCmd, r.status());
+            plain_decode.push_back(plain.last_stats().decode_seconds);
+          }
+          std::sort(plain_decode.begin(), plain_decode.end());
+          const double plain_s = plain_decode[plain_decode.size() / 2];
+          row["cuda_graphs"]["plain_step_decode_tokens_per_s"] = s.decode_tokens / plain_s;
+          row["cuda_graphs"]["static_over_plain_decode"] = plain_s / s.decode_seconds;
+        }
         rows.push_back(row);
 #if RLZ_HAS_LEGACY_RECORD_PROFILE
         if (!profile_path.empty() && B == sizes->back()) {

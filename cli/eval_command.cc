@@ -41,6 +41,11 @@ int RunEval(int argc, char** argv) {
   app.add_option("--stop", stop, "stop strings");
   app.add_option("--max-prompts", max_prompts, "evaluate only the first N (0 = all)");
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
+  std::string cuda_graphs = "auto";
+  app.add_option("--cuda-graphs", cuda_graphs,
+                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   app.add_option("--verifier-options", options_json, "the verifier's options as JSON");
   app.add_option("--seed", seed, "sampling seed")->capture_default_str();
   app.add_option("--device", device, "cpu | cuda")->capture_default_str();
@@ -75,6 +80,7 @@ int RunEval(int argc, char** argv) {
     const Tokenizer* t = tok->get();
     RolloutEngineOptions eo;
     eo.max_batch = max_batch;
+    eo.cuda_graphs = cuda_graphs;
     eo.eos_token_ids = StopTokenIds(loaded->config, t);
     if (Status s = eo.Validate(); !s.ok()) return ReportError(cmd, s);
     SamplingParams params;

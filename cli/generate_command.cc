@@ -97,6 +97,11 @@ int RunGenerate(int argc, char** argv) {
   app.add_option("--seed", params.seed)->capture_default_str();
   app.add_option("--stop", params.stop, "stop string (repeatable); kept at the end of text");
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
+  std::string cuda_graphs = "auto";
+  app.add_option("--cuda-graphs", cuda_graphs,
+                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   app.add_option("--device", device_name, "cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--dtype", dtype_name, "float32 | bfloat16 | float16")->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
@@ -126,6 +131,7 @@ int RunGenerate(int argc, char** argv) {
 
     RolloutEngineOptions options;
     options.max_batch = max_batch;
+    options.cuda_graphs = cuda_graphs;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode;
     if (tok) {

@@ -29,6 +29,11 @@ int RunRolloutWorker(int argc, char** argv) {
   app.add_option("--device", device, "cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--dtype", dtype, "float32 | bfloat16 | float16")->capture_default_str();
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
+  std::string cuda_graphs = "auto";
+  app.add_option("--cuda-graphs", cuda_graphs,
+                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   app.add_option("--register-timeout-ms", register_timeout_ms,
                  "how long to keep trying to reach the learner")
       ->capture_default_str();
@@ -50,6 +55,7 @@ int RunRolloutWorker(int argc, char** argv) {
     std::shared_ptr<Tokenizer> tok(std::move(tokenizer).value());
     RolloutEngineOptions options;
     options.max_batch = max_batch;
+    options.cuda_graphs = cuda_graphs;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
     loaded->model->eval();

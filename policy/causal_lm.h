@@ -49,6 +49,12 @@ class CausalLM : public torch::nn::Module {
   virtual int64_t head_dim() const = 0;
   // Width of the cached values; MLA caches no values (0).
   virtual int64_t value_head_dim() const { return head_dim(); }
+  // True when a decode-step Forward (T = 1, with a cache) issues the same
+  // kernels for the same shapes and never synchronises with the host, so
+  // the rollout engine may capture it as a CUDA graph
+  // (rollout/static_decoder.h). Families with data-dependent work (MoE
+  // routing that sizes tensors by expert load) keep the default, false.
+  virtual bool SupportsCudaGraphs() const { return false; }
 };
 
 }  // namespace rlzero

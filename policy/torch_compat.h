@@ -13,6 +13,11 @@
 // scaled_dot_product_attention exists from 2.0 on.
 #define RLZ_HAS_SDPA RLZ_TORCH_VERSION_AT_LEAST(2, 0)
 
+// at::cuda::CUDAGraph::capture_begin(pool, capture_mode): the mode argument
+// (thread-local capture) exists from 2.1 on; 1.13 takes only the pool and
+// captures in global mode. Used by rollout/cuda_graph_cuda.cc only.
+#define RLZ_CUDA_GRAPH_HAS_CAPTURE_MODE RLZ_TORCH_VERSION_AT_LEAST(2, 1)
+
 // The legacy autograd profiler's RecordProfile (a chrome://tracing file of
 // every op) is used by `rlzero bench rollout --profile`; relied on only for
 // the 1.x API it was written against (2.x moved profiling to Kineto).

@@ -64,6 +64,35 @@ torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos,
 
 constexpr int64_t kCpuAttentionMaxScoresPerHead = 4096;
 
+namespace {
+
+// Attention with as many key/value heads as query heads: q [B, H, T, D],
+// k, v [B, H, S, D], allowed bool broadcastable to [B, H, T, S].
+torch::Tensor AttendSameHeads(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& allowed, double scale) {
+#if RLZ_HAS_SDPA
+  // Additive mask with a finite minimum (half the dtype's lowest, so adding
+  // it to a score cannot overflow to -inf): fully masked rows stay finite,
+  // as in the math path. SDPA's default scale is 1/sqrt(D); fold any other
+  // scale into q.
+  const double lowest =
+      q.scalar_type() == torch::kHalf ? -65504.0 / 2 : std::numeric_limits<float>::lowest() / 2;
+  auto additive =
+      torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
+  const double default_scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto qs = std::abs(scale - default_scale) < 1e-12 ? q : q * (scale / default_scale);
+  return torch::scaled_dot_product_attention(qs, k, v, additive);
+#else
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // [B, H, T, S]
+  scores = scores.to(AtLeastFloat32(q.scalar_type()))
+               .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+  auto probs = torch::softmax(scores, -1).to(q.scalar_type());
+  return torch::matmul(probs, v);  // [B, H, T, D]
+#endif
+}
+
+}  // namespace
+
 torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor& k,
                                     const torch::Tensor& v, const torch::Tensor& mask,
                                     double scale) {
@@ -77,9 +106,6 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
   // `rlzero bench rollout`: its recompute loop reaches T = S = 160).
   if (t * s <= kCpuAttentionMaxScoresPerHead && CpuAttentionApplies(q, k, v, mask))
     return CpuAttention(q, k, v, mask, scale);
-  const int64_t rep = heads / kv_heads;
-  auto kk = rep == 1 ? k : k.repeat_interleave(rep, 1);  // [B, H, S, D]
-  auto vv = rep == 1 ? v : v.repeat_interleave(rep, 1);
   torch::Tensor allowed = mask;
   if (!allowed.defined()) {
     // Causal with queries at the end of the keys: query i sees key j <= i + S - T.
@@ -87,25 +113,26 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
                   .tril(s - t)
                   .view({1, 1, t, s});
   }
-#if RLZ_HAS_SDPA
-  // Additive mask with a finite minimum (half the dtype's lowest, so adding
-  // it to a score cannot overflow to -inf): fully masked rows stay finite,
-  // as in the math path. SDPA's default scale is 1/sqrt(D); fold any other
-  // scale into q.
-  const double lowest =
-      q.scalar_type() == torch::kHalf ? -65504.0 / 2 : std::numeric_limits<float>::lowest() / 2;
-  auto additive =
-      torch::zeros(allowed.sizes(), q.options()).masked_fill(allowed.logical_not(), lowest);
-  const double default_scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  auto qs = std::abs(scale - default_scale) < 1e-12 ? q : q * (scale / default_scale);
-  return torch::scaled_dot_product_attention(qs, kk, vv, additive);
-#else
-  auto scores = torch::matmul(q, kk.transpose(-2, -1)) * scale;  // [B, H, T, S]
-  scores = scores.to(AtLeastFloat32(q.scalar_type()))
-               .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
-  auto probs = torch::softmax(scores, -1).to(q.scalar_type());
-  return torch::matmul(probs, vv);  // [B, H, T, D]
-#endif
+  const int64_t rep = heads / kv_heads;
+  if (rep == 1) return AttendSameHeads(q, k, v, allowed, scale);
+  const int64_t b = q.size(0), d = q.size(3);
+  if (t == 1) {
+    // One query per row (decode on GPU): the rep query heads of kv head g
+    // (heads g*rep .. g*rep+rep-1) become its rep query rows, [B, Hkv, rep,
+    // D], so K and V are read once per kv head and never copied per query
+    // head; the [B|1, 1, 1, S] mask broadcasts over those rows.
+    return AttendSameHeads(q.reshape({b, kv_heads, rep, d}), k, v, allowed, scale)
+        .reshape({b, heads, 1, d});
+  }
+  // Query head h reads kv head h / rep: each kv head repeated rep times in
+  // place. Written as expand + reshape rather than repeat_interleave, whose
+  // integer overload goes through a repeats tensor and a host sync of its
+  // sum on LibTorch 1.13: a sync cannot be captured in a CUDA graph.
+  auto repeat_heads = [rep](const torch::Tensor& x) {
+    const int64_t n = x.size(0), hkv = x.size(1), len = x.size(2), w = x.size(3);
+    return x.unsqueeze(2).expand({n, hkv, rep, len, w}).reshape({n, hkv * rep, len, w});
+  };
+  return AttendSameHeads(q, repeat_heads(k), repeat_heads(v), allowed, scale);
 }
 
 // ------------------------------------------------------------------- modules

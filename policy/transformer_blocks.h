@@ -136,6 +136,8 @@ class DecoderLM : public CausalLM {
   int64_t num_layers() const override { return config_.num_hidden_layers; }
   int64_t num_kv_heads() const override { return config_.num_key_value_heads; }
   int64_t head_dim() const override { return config_.head_dim; }
+  // Dense layers: a decode step's kernels depend only on shapes.
+  bool SupportsCudaGraphs() const override { return true; }
 
   DecoderStack model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // null when tied

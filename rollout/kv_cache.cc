@@ -64,26 +64,8 @@ Status SlotKvCache::BeginStep(int64_t first, int64_t count, int64_t new_tokens) 
   visible_ = max_len + new_tokens;
   same_start_ = min_len == max_len;
 
-  const bool on_cpu = shape_.device.is_cpu();
   if (new_tokens == 1) {
-    // Decode: positions and the newly visible key are written into the
-    // preallocated buffers; the mask is a view.
-    torch::Tensor pos_cpu =
-        on_cpu ? positions_buf_ : torch::empty({shape_.num_slots}, torch::kInt64);
-    int64_t* p = pos_cpu.data_ptr<int64_t>();
-    for (int64_t b = 0; b < count; ++b) p[first + b] = lengths_[first + b];
-    if (!on_cpu) positions_buf_.copy_(pos_cpu, /*non_blocking=*/false);
-    step_write_pos_ = positions_buf_.narrow(0, first, count);
-    if (on_cpu) {
-      bool* m = key_mask_.data_ptr<bool>();
-      for (int64_t b = 0; b < count; ++b)
-        m[(first + b) * shape_.max_len + lengths_[first + b]] = true;
-    } else {
-      key_mask_.index_put_({row_index_.narrow(0, first, count), 0, 0, step_write_pos_},
-                           torch::ones({count}, key_mask_.options()));
-    }
-    step_positions_ = step_write_pos_.view({count, 1});
-    step_mask_ = key_mask_.narrow(0, first, count).narrow(3, 0, visible_);
+    PrepareDecodeRows(first, count);
   } else {
     torch::Tensor start = torch::empty({count, 1}, torch::kInt64);
     for (int64_t b = 0; b < count; ++b) start[b][0] = lengths_[first + b];
@@ -93,6 +75,50 @@ Status SlotKvCache::BeginStep(int64_t first, int64_t count, int64_t new_tokens) 
     step_mask_ = keys.le(step_positions_.unsqueeze(2)).unsqueeze(1);  // [count, 1, T, S]
   }
   return Status::Ok();
+}
+
+Status SlotKvCache::BeginStaticDecode(int64_t count, int64_t visible) {
+  if (count <= 0 || count > shape_.num_slots || visible <= 0 || visible > shape_.max_len) {
+    return InvalidArgument("kv cache: bad static decode step: " + std::to_string(count) +
+                           " rows of " + std::to_string(shape_.num_slots) + " slots, " +
+                           std::to_string(visible) + " visible keys of " +
+                           std::to_string(shape_.max_len));
+  }
+  for (int64_t b = 0; b < count; ++b) {
+    if (lengths_[b] + 1 > visible) {
+      return OutOfRange("kv cache: slot " + std::to_string(b) + " holds " +
+                        std::to_string(lengths_[b]) + " positions, a static step of " +
+                        std::to_string(visible) + " visible keys cannot add one");
+    }
+  }
+  first_ = 0;
+  count_ = count;
+  new_tokens_ = 1;
+  visible_ = visible;
+  same_start_ = false;  // always the per-row position write
+  PrepareDecodeRows(0, count);
+  return Status::Ok();
+}
+
+void SlotKvCache::PrepareDecodeRows(int64_t first, int64_t count) {
+  // Positions and the newly visible key are written into the preallocated
+  // buffers; the mask is a view.
+  const bool on_cpu = shape_.device.is_cpu();
+  torch::Tensor pos_cpu = on_cpu ? positions_buf_ : torch::empty({shape_.num_slots}, torch::kInt64);
+  int64_t* p = pos_cpu.data_ptr<int64_t>();
+  for (int64_t b = 0; b < count; ++b) p[first + b] = lengths_[first + b];
+  if (!on_cpu) positions_buf_.copy_(pos_cpu, /*non_blocking=*/false);
+  step_write_pos_ = positions_buf_.narrow(0, first, count);
+  if (on_cpu) {
+    bool* m = key_mask_.data_ptr<bool>();
+    for (int64_t b = 0; b < count; ++b)
+      m[(first + b) * shape_.max_len + lengths_[first + b]] = true;
+  } else {
+    key_mask_.index_put_({row_index_.narrow(0, first, count), 0, 0, step_write_pos_},
+                         torch::ones({count}, key_mask_.options()));
+  }
+  step_positions_ = step_write_pos_.view({count, 1});
+  step_mask_ = key_mask_.narrow(0, first, count).narrow(3, 0, visible_);
 }
 
 std::pair<torch::Tensor, torch::Tensor> SlotKvCache::Append(int layer, const torch::Tensor& k,

@@ -18,6 +18,12 @@
 //   lengths pads on the right; padded writes are never made visible).
 // Positions past a slot's length hold stale but finite values; the mask hides
 // them.
+// Static decode (BeginStaticDecode): a decode step over rows [0, count) that
+// attends over exactly `visible` keys and writes every row at its own
+// position through the preallocated position buffer. Every tensor the step's
+// forward touches is then a fixed view of preallocated storage, and every op
+// it issues depends only on (count, visible): the precondition for capturing
+// the step once as a CUDA graph and replaying it (rollout/static_decoder.h).
 // Slot management: Fork copies a prefix of one slot to others (n samples of a
 // prompt), Move relocates a slot (the scheduler keeps live slots contiguous),
 // Free empties one, CopyPrefixOut/In save a prompt's prefix outside the slots.
@@ -64,6 +70,11 @@ class SlotKvCache : public KvCache {
   // Starts a forward over slots [first, first + count) adding T tokens each.
   // Requires length + T <= max_len for every row (checked; Status on failure).
   Status BeginStep(int64_t first, int64_t count, int64_t new_tokens);
+  // A decode step (T = 1) over rows [0, count) with S = visible keys; needs
+  // length + 1 <= visible <= max_len for every row (Status on failure). Rows
+  // may be free slots (length 0): they write position 0 and see only it, and
+  // EndStep with valid 0 empties them again.
+  Status BeginStaticDecode(int64_t count, int64_t visible);
   // [count, T] int64 RoPE positions (length_b + t) of the current step.
   const torch::Tensor& positions() const { return step_positions_; }
   // [count, 1, T, S] bool of the current step.
@@ -84,6 +95,9 @@ class SlotKvCache : public KvCache {
  private:
   explicit SlotKvCache(const KvCacheShape& shape) : shape_(shape) {}
   void SetLength(int64_t slot, int64_t len);
+  // Decode part of BeginStep: write positions and newly visible keys of rows
+  // [first, first + count) into the preallocated buffers.
+  void PrepareDecodeRows(int64_t first, int64_t count);
 
   KvCacheShape shape_;
   std::vector<torch::Tensor> k_, v_;  // per layer [slots, Hkv, max_len, D]

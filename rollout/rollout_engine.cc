@@ -32,6 +32,8 @@ Status RolloutEngineOptions::Validate() const {
   if (max_prefill_tokens < 1)
     return InvalidArgument("rollout engine: max_prefill_tokens must be >= 1");
   if (max_len < 0) return InvalidArgument("rollout engine: max_len must be >= 0");
+  Status mode = ValidateCudaGraphMode(cuda_graphs);
+  if (!mode.ok()) return InvalidArgument("rollout engine: " + mode.message());
   return Status::Ok();
 }
 
@@ -271,16 +273,21 @@ class RolloutEngine::Run {
     const int64_t B = active_;
     int64_t* idp = ids_cpu_.data_ptr<int64_t>();
     for (int64_t b = 0; b < B; ++b) idp[b] = seqs_[static_cast<size_t>(slot_seq_[b])].tokens.back();
-    torch::Tensor ids = ids_cpu_.narrow(0, 0, B);
-    if (!device_.is_cpu()) {
-      ids_dev_.narrow(0, 0, B).copy_(ids);
-      ids = ids_dev_.narrow(0, 0, B);
+    torch::Tensor logits;  // [B, V]
+    if (e_.static_decoder_ != nullptr) {
+      RLZ_ASSIGN_OR_RETURN(logits, e_.static_decoder_->Step(idp, B));
+    } else {
+      torch::Tensor ids = ids_cpu_.narrow(0, 0, B);
+      if (!device_.is_cpu()) {
+        ids_dev_.narrow(0, 0, B).copy_(ids);
+        ids = ids_dev_.narrow(0, 0, B);
+      }
+      RLZ_RETURN_IF_ERROR(cache_.BeginStep(0, B, 1));
+      torch::Tensor hidden =
+          model_.Forward(ids, cache_.positions(), cache_.mask(), &cache_);  // [B, 1, C]
+      cache_.EndStep();
+      logits = model_.Logits(hidden.reshape({B, hidden.size(2)}));
     }
-    RLZ_RETURN_IF_ERROR(cache_.BeginStep(0, B, 1));
-    torch::Tensor hidden =
-        model_.Forward(ids, cache_.positions(), cache_.mask(), &cache_);  // [B, 1, C]
-    cache_.EndStep();
-    torch::Tensor logits = model_.Logits(hidden.reshape({B, hidden.size(2)}));  // [B, V]
     logits = logits.to(torch::kCPU, torch::kFloat32).contiguous();
     RLZ_RETURN_IF_ERROR(CheckVocab(logits));
     const double t1 = Now();
@@ -394,8 +401,11 @@ Status RolloutEngine::EnsureCache(int64_t slots, int64_t max_len) {
     const KvCacheShape& s = cache_->shape();
     if (s.num_slots >= slots && s.max_len >= max_len && s.dtype == dtype && s.device == device) {
       for (int64_t i = 0; i < s.num_slots; ++i) cache_->Free(i);
+      // Graphs read the parameters' storage: new storage, new graphs.
+      if (static_decoder_ != nullptr && static_decoder_->WeightsMoved()) static_decoder_->Reset();
       return Status::Ok();
     }
+    static_decoder_.reset();
     cache_.reset();
   }
   KvCacheShape shape;
@@ -408,6 +418,13 @@ Status RolloutEngine::EnsureCache(int64_t slots, int64_t max_len) {
   shape.dtype = dtype;
   shape.device = device;
   RLZ_ASSIGN_OR_RETURN(cache_, SlotKvCache::Create(shape));
+  const std::string& mode = options_.cuda_graphs;
+  const bool capture = device.is_cuda() && model_->SupportsCudaGraphs() && CudaGraph::Supported();
+  if (mode == "on" || (mode == "auto" && capture)) {
+    static_decoder_ =
+        std::make_unique<StaticDecoder>(*model_, *cache_, capture, /*fall_back=*/mode == "auto");
+    static_decoder_->WeightsMoved();  // records the current storage
+  }
   return Status::Ok();
 }
 
@@ -447,7 +464,16 @@ StatusOr<std::vector<Completion>> RolloutEngine::Generate(
     torch::NoGradGuard no_grad;
     RLZ_RETURN_IF_ERROR(EnsureCache(slots, max_len));
     Run run(*this, prompts, params, std::move(chain));
+    const StaticDecoderStats before =
+        static_decoder_ != nullptr ? static_decoder_->stats() : StaticDecoderStats{};
     RLZ_RETURN_IF_ERROR(run.Execute());
+    if (static_decoder_ != nullptr) {
+      const StaticDecoderStats& after = static_decoder_->stats();
+      stats_.graph_captures = after.captures - before.captures;
+      stats_.graph_replays = after.replays - before.replays;
+      stats_.static_eager_steps = after.eager - before.eager;
+      stats_.padded_rows = after.padded_rows - before.padded_rows;
+    }
     return run.TakeCompletions();
   } catch (const c10::Error& e) {
     return Internal(std::string("rollout engine: LibTorch error: ") + e.what_without_backtrace());

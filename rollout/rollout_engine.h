@@ -47,6 +47,7 @@
 #include "policy/causal_lm.h"
 #include "rollout/kv_cache.h"
 #include "rollout/sampling_params.h"
+#include "rollout/static_decoder.h"
 #include "rollout/stop_strings.h"
 
 namespace rlzero {
@@ -56,6 +57,10 @@ struct RolloutEngineOptions {
   int64_t max_prefill_tokens = 8192;   // rows x padded length per prefill forward
   int64_t max_len = 0;                 // cache positions per slot; 0 = per request
   std::vector<int32_t> eos_token_ids;  // any of them ends a sequence
+  // Decode steps as CUDA graphs (rollout/static_decoder.h): "auto" (on for
+  // CUDA models whose family supports it), "on" (also the static padded step
+  // eagerly on CPU), "off".
+  std::string cuda_graphs = "auto";
   Status Validate() const;
 };
 
@@ -78,6 +83,12 @@ struct RolloutStats {
   double decode_model_seconds = 0;     // of which model Forward + Logits
   double decode_sampling_seconds = 0;  // of which sampling + stop checks
   double total_seconds = 0;
+  // Static decode steps (cuda_graphs): graphs recorded, steps replayed,
+  // static steps run eagerly, padding rows computed and dropped.
+  int64_t graph_captures = 0;
+  int64_t graph_replays = 0;
+  int64_t static_eager_steps = 0;
+  int64_t padded_rows = 0;
 };
 
 class RolloutEngine {
@@ -102,6 +113,7 @@ class RolloutEngine {
   RolloutEngineOptions options_;
   DecodeFn decode_;
   std::unique_ptr<SlotKvCache> cache_;
+  std::unique_ptr<StaticDecoder> static_decoder_;  // null: the plain decode step
   RolloutStats stats_;
 };
 

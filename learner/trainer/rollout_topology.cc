@@ -50,6 +50,7 @@ StatusOr<std::unique_ptr<RolloutTopology>> RolloutTopology::Start(
   } else {
     RolloutEngineOptions eo;
     eo.max_batch = options.max_batch;
+    eo.cuda_graphs = options.cuda_graphs;
     eo.eos_token_ids = options.eos_token_ids;
     RLZ_RETURN_IF_ERROR(eo.Validate());
     source = std::make_unique<EngineRolloutSource>(
@@ -104,6 +105,8 @@ Status RolloutTopology::StartRemote(const RolloutTopologyOptions& options) {
     launch.auth_token_file = so.auth_token_file;
     launch.device = options.device;
     launch.dtype = options.dtype;
+    launch.max_batch = options.max_batch;
+    launch.cuda_graphs = options.cuda_graphs;
     launch.log_dir = options.run_dir;
     workers_ = std::make_unique<RolloutWorkerProcesses>(launch);
     RLZ_RETURN_IF_ERROR(workers_->Start(options.spawn_workers));

@@ -35,6 +35,7 @@ struct RolloutTopologyOptions {
   // In-process: "engine" | "naive".
   std::string sampler = "engine";
   int64_t max_batch = 64;
+  std::string cuda_graphs = "auto";  // RolloutEngineOptions::cuda_graphs, here and spawned
   SamplingParams sampling;
   std::vector<int32_t> eos_token_ids;
   DecodeFn decode;

@@ -39,6 +39,10 @@ StatusOr<pid_t> RolloutWorkerProcesses::Spawn(int index) {
                                    launch_.device,
                                    "--dtype",
                                    launch_.dtype,
+                                   "--max-batch",
+                                   std::to_string(launch_.max_batch),
+                                   "--cuda-graphs",
+                                   launch_.cuda_graphs,
                                    "--name",
                                    "worker-" + std::to_string(index)};
   std::string log = launch_.log_dir.empty()

@@ -27,6 +27,8 @@ struct RolloutWorkerLaunch {
   std::string auth_token_file;
   std::string device = "cpu";
   std::string dtype = "float32";
+  int64_t max_batch = 64;
+  std::string cuda_graphs = "auto";
   std::string log_dir;  // worker-<i>.log files; empty: inherit stderr
 };
 

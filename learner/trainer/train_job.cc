@@ -26,6 +26,7 @@
 #include "policy/model_io.h"
 #include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
+#include "rollout/static_decoder.h"
 #include "telemetry/metrics_http_server.h"
 
 namespace rlzero {
@@ -59,11 +60,14 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
   ConfigReader rollout = config.Section("rollout");
   rollout.Get("sampler", &c.sampler);
   rollout.Get("max_batch", &c.max_batch);
+  rollout.Get("cuda_graphs", &c.cuda_graphs);
   c.sampling = SamplingParams::FromConfig(rollout);
   if (c.sampler != "engine" && c.sampler != "naive") {
     rollout.RecordError("sampler", "must be engine or naive");
   }
   if (c.max_batch < 1) rollout.RecordError("max_batch", "must be >= 1");
+  if (!ValidateCudaGraphMode(c.cuda_graphs).ok())
+    rollout.RecordError("cuda_graphs", "must be auto, on or off");
   RLZ_ASSIGN_OR_RETURN(c.rewards, rewards::RewardsConfig::FromConfig(config));
   if (c.rewards.by_task.empty()) {
     config.RecordError("rewards", "required: a list of reward components");
@@ -224,6 +228,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
     RolloutTopologyOptions to;
     to.sampler = job.sampler;
     to.max_batch = job.max_batch;
+    to.cuda_graphs = job.cuda_graphs;
     to.sampling = job.sampling;
     to.eos_token_ids = eos;
     to.decode = decode;
@@ -262,6 +267,7 @@ StatusOr<int> RunTrainJob(const TrainJobConfig& job_in, const TrainJobFlags& fla
                           job.id_key, *tokenizer, job.eval_max_prompts));
       RolloutEngineOptions geo;
       geo.max_batch = job.max_batch;
+      geo.cuda_graphs = job.cuda_graphs;
       geo.eos_token_ids = eos;
       SamplingParams gp = job.sampling;
       gp.temperature = 0.0;

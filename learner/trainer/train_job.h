@@ -7,7 +7,8 @@
 //   model:   path (HF dir), dtype (float32), device (cpu)
 //   data:    train_file (JSONL), template (data/ built-in name or text with
 //            {field} placeholders; default r1_zero), id_key, shuffle
-//   rollout: sampler (engine | naive), max_batch, and the sampling fields of
+//   rollout: sampler (engine | naive), max_batch, cuda_graphs (auto | on |
+//            off: rollout/static_decoder.h), and the sampling fields of
 //            rollout/sampling_params.h (temperature, top_p, top_k, min_p,
 //            max_new_tokens, stop); its n and seed are set by the trainer
 //            (trainer.group_size, trainer.seed) and ignored
@@ -81,6 +82,7 @@ struct TrainJobConfig {
   std::string eval_template;     // empty: data.template
   std::string sampler = "engine";
   int64_t max_batch = 64;
+  std::string cuda_graphs = "auto";
   SamplingParams sampling;
   rewards::RewardsConfig rewards;
   TrainerConfig trainer;

@@ -166,30 +166,33 @@ torch::Tensor ReferenceAttention(const torch::Tensor& q, const torch::Tensor& k,
 
 // Both paths: the LibTorch ops (taken when autograd records, here because q
 // requires grad) and policy/cpu_attention.h's fused inference kernel.
+// T = 1 (a decode step) takes the ops path's folded-query-heads branch.
 TEST(AttentionTest, GqaMatchesPerHeadLoop) {
-  for (bool ops_path : {true, false}) {
-    SCOPED_TRACE(ops_path ? "LibTorch ops path" : "fused CPU kernel path");
-    const int B = 2, H = 6, Hkv = 2, T = 4, S = 7, D = 4;
-    torch::manual_seed(3);
-    auto q = torch::randn({B, H, T, D}, torch::kFloat64).requires_grad_(ops_path);
-    auto k = torch::randn({B, Hkv, S, D}, torch::kFloat64);
-    auto v = torch::randn({B, Hkv, S, D}, torch::kFloat64);
-    auto qd = q.detach();
-    // Causal at the end of S, and row 1 also masks its first two keys (padding).
-    auto allowed =
-        torch::ones({T, S}, torch::kBool).tril(S - T).view({1, 1, T, S}).repeat({B, 1, 1, 1});
-    auto implicit = GroupedQueryAttention(q, k, v, torch::Tensor(), 0.5);
-    EXPECT_EQ(implicit.requires_grad(), ops_path);
-    EXPECT_TRUE(torch::allclose(implicit.detach(), ReferenceAttention(qd, k, v, allowed, 0.5),
-                                1e-10, 1e-10));
-    allowed[1].narrow(-1, 0, 2).fill_(false);
-    auto got = GroupedQueryAttention(q, k, v, allowed, 0.5);
-    EXPECT_TRUE(
-        torch::allclose(got.detach(), ReferenceAttention(qd, k, v, allowed, 0.5), 1e-10, 1e-10));
-    // A fully masked row stays finite.
-    allowed[0][0][0].fill_(false);
-    EXPECT_TRUE(torch::isfinite(GroupedQueryAttention(q, k, v, allowed, 0.5)).all().item<bool>());
-  }
+  for (int T : {4, 1})
+    for (bool ops_path : {true, false}) {
+      SCOPED_TRACE(std::string(ops_path ? "LibTorch ops path" : "fused CPU kernel path") +
+                   ", T = " + std::to_string(T));
+      const int B = 2, H = 6, Hkv = 2, S = 7, D = 4;
+      torch::manual_seed(3);
+      auto q = torch::randn({B, H, T, D}, torch::kFloat64).requires_grad_(ops_path);
+      auto k = torch::randn({B, Hkv, S, D}, torch::kFloat64);
+      auto v = torch::randn({B, Hkv, S, D}, torch::kFloat64);
+      auto qd = q.detach();
+      // Causal at the end of S, and row 1 also masks its first two keys (padding).
+      auto allowed =
+          torch::ones({T, S}, torch::kBool).tril(S - T).view({1, 1, T, S}).repeat({B, 1, 1, 1});
+      auto implicit = GroupedQueryAttention(q, k, v, torch::Tensor(), 0.5);
+      EXPECT_EQ(implicit.requires_grad(), ops_path);
+      EXPECT_TRUE(torch::allclose(implicit.detach(), ReferenceAttention(qd, k, v, allowed, 0.5),
+                                  1e-10, 1e-10));
+      allowed[1].narrow(-1, 0, 2).fill_(false);
+      auto got = GroupedQueryAttention(q, k, v, allowed, 0.5);
+      EXPECT_TRUE(
+          torch::allclose(got.detach(), ReferenceAttention(qd, k, v, allowed, 0.5), 1e-10, 1e-10));
+      // A fully masked row stays finite.
+      allowed[0][0][0].fill_(false);
+      EXPECT_TRUE(torch::isfinite(GroupedQueryAttention(q, k, v, allowed, 0.5)).all().item<bool>());
+    }
 }
 
 std::map<std::string, std::vector<int64_t>> ParamShapes(CausalLM& m) {
