@@ -25,6 +25,8 @@
 // (rollout/static_decoder.h); whenever the static step ran (graphs on CUDA,
 // or `on` on CPU), the same prompts also go through the plain step in the
 // same run, and the row reports both decode rates and their ratio.
+// --device-sampling auto|on|off: decode steps sampled where the logits are
+// (rollout/device_sampler.h); echoed as `device_sampling`.
 #include <ATen/Parallel.h>
 #if RLZ_HAS_LEGACY_RECORD_PROFILE
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -219,6 +221,11 @@ int RunBenchRollout(int argc, char** argv) {
                  "decode steps as CUDA graphs: auto (CUDA models) | on (also CPU, eagerly) | off")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  std::string device_sampling = "auto";
+  app.add_option("--device-sampling", device_sampling,
+                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
     if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
@@ -269,6 +276,7 @@ int RunBenchRollout(int argc, char** argv) {
     out["device"] = device->str();
     out["dtype"] = DtypeName(*dtype);
     out["threads"] = at::get_num_threads();
+    out["device_sampling"] = device_sampling;
     out["prompt_len"] = prompt_len;
     out["new_tokens"] = new_tokens;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -288,6 +296,7 @@ int RunBenchRollout(int argc, char** argv) {
         RolloutEngineOptions options;
         options.max_batch = B;  // no eos: every sequence runs exactly new_tokens
         options.cuda_graphs = cuda_graphs;
+        options.device_sampling = device_sampling;
         RolloutEngine engine(model, options);
         SamplingParams sp;
         sp.max_new_tokens = static_cast<int>(new_tokens);

@@ -102,6 +102,11 @@ int RunGenerate(int argc, char** argv) {
                  "decode steps as CUDA graphs: auto (CUDA models) | on | off")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  std::string device_sampling = "auto";
+  app.add_option("--device-sampling", device_sampling,
+                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   app.add_option("--device", device_name, "cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--dtype", dtype_name, "float32 | bfloat16 | float16")->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
@@ -132,6 +137,7 @@ int RunGenerate(int argc, char** argv) {
     RolloutEngineOptions options;
     options.max_batch = max_batch;
     options.cuda_graphs = cuda_graphs;
+    options.device_sampling = device_sampling;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode;
     if (tok) {

@@ -34,6 +34,11 @@ int RunRolloutWorker(int argc, char** argv) {
                  "decode steps as CUDA graphs: auto (CUDA models) | on | off")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  std::string device_sampling = "auto";
+  app.add_option("--device-sampling", device_sampling,
+                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   app.add_option("--register-timeout-ms", register_timeout_ms,
                  "how long to keep trying to reach the learner")
       ->capture_default_str();
@@ -56,6 +61,7 @@ int RunRolloutWorker(int argc, char** argv) {
     RolloutEngineOptions options;
     options.max_batch = max_batch;
     options.cuda_graphs = cuda_graphs;
+    options.device_sampling = device_sampling;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
     loaded->model->eval();

@@ -6,6 +6,9 @@
 //   - sampling runs per row in plain C++ over the float logits (one
 //     device->host copy per step), rows split over the intra-op threads;
 //     each row's randomness depends only on (seed, prompt, sample, step).
+//     On CUDA (device_sampling) decode steps sample on the device with the
+//     same rule (device_sampler.h) and copy back only tokens and log-probs;
+//   - decode steps of CUDA models run as CUDA graphs (static_decoder.h).
 #include "rollout/rollout_engine.h"
 
 #include <ATen/Parallel.h>
@@ -13,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "rollout/sampling/sampler_chain.h"
@@ -34,6 +38,10 @@ Status RolloutEngineOptions::Validate() const {
   if (max_len < 0) return InvalidArgument("rollout engine: max_len must be >= 0");
   Status mode = ValidateCudaGraphMode(cuda_graphs);
   if (!mode.ok()) return InvalidArgument("rollout engine: " + mode.message());
+  if (device_sampling != "auto" && device_sampling != "on" && device_sampling != "off") {
+    return InvalidArgument("rollout engine: device_sampling '" + device_sampling +
+                           "' is not auto, on or off");
+  }
   return Status::Ok();
 }
 
@@ -61,13 +69,14 @@ class RolloutEngine::Run {
 
  public:
   Run(RolloutEngine& engine, const std::vector<std::vector<int32_t>>& prompts,
-      const SamplingParams& params, SamplerChain chain)
+      const SamplingParams& params, SamplerChain chain, std::optional<DeviceSampler> device_sampler)
       : e_(engine),
         model_(*engine.model_),
         cache_(*engine.cache_),
         prompts_(prompts),
         params_(params),
         chain_(std::move(chain)),
+        device_sampler_(std::move(device_sampler)),
         eos_(engine.options_.eos_token_ids.begin(), engine.options_.eos_token_ids.end()),
         vocab_(model_.vocab_size()),
         capacity_(cache_.shape().num_slots) {
@@ -82,6 +91,7 @@ class RolloutEngine::Run {
     }
     slot_seq_.assign(static_cast<size_t>(capacity_), -1);
     ids_cpu_ = torch::zeros({capacity_, 1}, torch::kInt64);
+    u_cpu_ = torch::zeros({capacity_}, torch::kFloat64);
     device_ = cache_.shape().device;
     if (!device_.is_cpu())
       ids_dev_ = torch::zeros({capacity_, 1}, torch::dtype(torch::kInt64).device(device_));
@@ -268,7 +278,6 @@ class RolloutEngine::Run {
   }
 
   Status DecodeStep() {
-    RolloutStats& st = e_.stats_;
     const double t0 = Now();
     const int64_t B = active_;
     int64_t* idp = ids_cpu_.data_ptr<int64_t>();
@@ -288,8 +297,14 @@ class RolloutEngine::Run {
       cache_.EndStep();
       logits = model_.Logits(hidden.reshape({B, hidden.size(2)}));
     }
-    logits = logits.to(torch::kCPU, torch::kFloat32).contiguous();
     RLZ_RETURN_IF_ERROR(CheckVocab(logits));
+    if (device_sampler_.has_value()) {
+      const double t1 = Now();
+      RLZ_RETURN_IF_ERROR(SampleOnDevice(logits, B));
+      FinishStep(t0, t1, B);
+      return Status::Ok();
+    }
+    logits = logits.to(torch::kCPU, torch::kFloat32).contiguous();
     const double t1 = Now();
 
     const float* base = logits.data_ptr<float>();
@@ -299,6 +314,33 @@ class RolloutEngine::Run {
         SampleInto(seqs_[static_cast<size_t>(slot_seq_[b])], base + b * vocab_, scratch);
       }
     });
+    FinishStep(t0, t1, B);
+    return Status::Ok();
+  }
+
+  // Samples rows [0, B) from device logits [B, V] with the DeviceSampler;
+  // only tokens and log-probs come back to the host.
+  Status SampleOnDevice(const torch::Tensor& logits, int64_t B) {
+    double* up = u_cpu_.data_ptr<double>();
+    for (int64_t b = 0; b < B; ++b) up[b] = Uniform(seqs_[static_cast<size_t>(slot_seq_[b])]);
+    torch::Tensor u = u_cpu_.narrow(0, 0, B);
+    if (!device_.is_cpu()) u = u.to(device_);
+    DeviceSamples s = device_sampler_->Sample(logits, u);
+    torch::Tensor tokens = s.tokens.to(torch::kCPU).contiguous();
+    torch::Tensor logprobs = s.logprobs.to(torch::kCPU).contiguous();
+    const int64_t* tp = tokens.data_ptr<int64_t>();
+    const float* lp = logprobs.data_ptr<float>();
+    for (int64_t b = 0; b < B; ++b) {
+      Sequence& q = seqs_[static_cast<size_t>(slot_seq_[b])];
+      q.tokens.push_back(static_cast<int32_t>(tp[b]));
+      q.logprobs.push_back(lp[b]);
+    }
+    return Status::Ok();
+  }
+
+  // Stop checks of rows [0, B) and the step's timings (t1: model done).
+  void FinishStep(double t0, double t1, int64_t B) {
+    RolloutStats& st = e_.stats_;
     for (int64_t b = 0; b < B; ++b) CheckFinished(seqs_[static_cast<size_t>(slot_seq_[b])]);
     const double t2 = Now();
     st.decode_tokens += B;
@@ -306,14 +348,17 @@ class RolloutEngine::Run {
     st.decode_model_seconds += t1 - t0;
     st.decode_sampling_seconds += t2 - t1;
     st.decode_seconds += t2 - t0;
-    return Status::Ok();
+  }
+
+  // The seeded uniform of q's next token.
+  double Uniform(const Sequence& q) const {
+    return SeededUniform(params_.seed,
+                         static_cast<uint64_t>(params_.prompt_index_offset + q.prompt),
+                         static_cast<uint64_t>(q.sample), q.tokens.size());
   }
 
   void SampleInto(Sequence& q, const float* logits, Candidates* scratch) const {
-    const double u =
-        SeededUniform(params_.seed, static_cast<uint64_t>(params_.prompt_index_offset + q.prompt),
-                      static_cast<uint64_t>(q.sample), q.tokens.size());
-    SampledToken t = chain_.Sample(logits, vocab_, u, scratch);
+    SampledToken t = chain_.Sample(logits, vocab_, Uniform(q), scratch);
     q.tokens.push_back(t.token);
     q.logprobs.push_back(t.logprob);
   }
@@ -367,6 +412,7 @@ class RolloutEngine::Run {
   const std::vector<std::vector<int32_t>>& prompts_;
   const SamplingParams& params_;
   SamplerChain chain_;
+  std::optional<DeviceSampler> device_sampler_;  // set: decode steps sample on the device
   StopStringMatcher stops_;
   std::unordered_set<int32_t> eos_;
   const int64_t vocab_;
@@ -379,6 +425,7 @@ class RolloutEngine::Run {
   int64_t active_ = 0;             // live slots are [0, active_)
   std::map<int32_t, HeldPrefix> held_;
   torch::Tensor ids_cpu_, ids_dev_;  // [capacity, 1] int64
+  torch::Tensor u_cpu_;              // [capacity] float64, device sampling's uniforms
   std::vector<Candidates> scratch_;  // one per intra-op thread
   std::vector<int32_t> window_;      // stop-string decode window
 };
@@ -463,7 +510,13 @@ StatusOr<std::vector<Completion>> RolloutEngine::Generate(
   try {
     torch::NoGradGuard no_grad;
     RLZ_RETURN_IF_ERROR(EnsureCache(slots, max_len));
-    Run run(*this, prompts, params, std::move(chain));
+    std::optional<DeviceSampler> device_sampler;
+    if (options_.device_sampling == "on" ||
+        (options_.device_sampling == "auto" && cache_->shape().device.is_cuda())) {
+      RLZ_ASSIGN_OR_RETURN(DeviceSampler ds, DeviceSampler::FromParams(params));
+      device_sampler = std::move(ds);
+    }
+    Run run(*this, prompts, params, std::move(chain), std::move(device_sampler));
     const StaticDecoderStats before =
         static_decoder_ != nullptr ? static_decoder_->stats() : StaticDecoderStats{};
     RLZ_RETURN_IF_ERROR(run.Execute());

@@ -45,6 +45,7 @@
 
 #include "base/status.h"
 #include "policy/causal_lm.h"
+#include "rollout/device_sampler.h"
 #include "rollout/kv_cache.h"
 #include "rollout/sampling_params.h"
 #include "rollout/static_decoder.h"
@@ -61,6 +62,11 @@ struct RolloutEngineOptions {
   // CUDA models whose family supports it), "on" (also the static padded step
   // eagerly on CPU), "off".
   std::string cuda_graphs = "auto";
+  // Decode-step sampling where the logits are (rollout/device_sampler.h):
+  // "auto" (on for CUDA models: B tokens and log-probs come back instead of
+  // [B, V] logits), "on" (also on CPU, as tensor ops), "off" (the host chain).
+  // Prefill's first tokens always use the host chain.
+  std::string device_sampling = "auto";
   Status Validate() const;
 };
 
