@@ -24,6 +24,9 @@ struct Candidates {
   std::vector<Candidate> items;  // capacity >= vocab
   size_t size = 0;
   bool sorted = false;
+  // exp(logit - max) of items[0, size) in double, when a stage that computes
+  // them keeps them for the pick (SamplerChain without truncation).
+  std::vector<double> weights;
 
   // Loads raw logits [vocab] in id order (unsorted).
   void Load(const float* logits, int64_t vocab) {

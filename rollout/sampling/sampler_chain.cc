@@ -31,11 +31,19 @@ SampledToken SamplerChain::Sample(const float* logits, int64_t vocab, double u,
                                   Candidates* c) const {
   c->Load(logits, vocab);
   if (temperature_) temperature_->Apply(*c);
-  // log Z over the full (temperature-scaled) vocabulary.
+  // log Z over the full (temperature-scaled) vocabulary. Without
+  // truncation the pick below runs over these same candidates with the same
+  // max, so their weights are kept and reused instead of computed twice
+  // (the same doubles in the same order: the result is unchanged).
   const double max_logit = c->MaxLogit();
+  const bool keep_weights = !greedy_ && truncations_.empty();
+  if (keep_weights && c->weights.size() < c->size) c->weights.resize(c->size);
   double z = 0;
-  for (size_t i = 0; i < c->size; ++i)
-    z += std::exp(static_cast<double>(c->items[i].logit) - max_logit);
+  for (size_t i = 0; i < c->size; ++i) {
+    const double w = std::exp(static_cast<double>(c->items[i].logit) - max_logit);
+    if (keep_weights) c->weights[i] = w;
+    z += w;
+  }
   const double log_z = max_logit + std::log(z);
 
   SampledToken out;
@@ -50,18 +58,30 @@ SampledToken SamplerChain::Sample(const float* logits, int64_t vocab, double u,
   }
   for (const auto& stage : truncations_) stage->Apply(*c);
   // Inverse CDF over the surviving candidates in their current order.
-  const double m = c->MaxLogit();
-  double total = 0;
-  for (size_t i = 0; i < c->size; ++i)
-    total += std::exp(static_cast<double>(c->items[i].logit) - m);
-  const double target = u * total;
-  double cum = 0;
   size_t pick = c->size - 1;
-  for (size_t i = 0; i < c->size; ++i) {
-    cum += std::exp(static_cast<double>(c->items[i].logit) - m);
-    if (cum > target) {
-      pick = i;
-      break;
+  if (keep_weights) {
+    const double target = u * z;
+    double cum = 0;
+    for (size_t i = 0; i < c->size; ++i) {
+      cum += c->weights[i];
+      if (cum > target) {
+        pick = i;
+        break;
+      }
+    }
+  } else {
+    const double m = c->MaxLogit();
+    double total = 0;
+    for (size_t i = 0; i < c->size; ++i)
+      total += std::exp(static_cast<double>(c->items[i].logit) - m);
+    const double target = u * total;
+    double cum = 0;
+    for (size_t i = 0; i < c->size; ++i) {
+      cum += std::exp(static_cast<double>(c->items[i].logit) - m);
+      if (cum > target) {
+        pick = i;
+        break;
+      }
     }
   }
   out.token = c->items[pick].id;

@@ -73,10 +73,19 @@ class TrainRolloutWorkersTest : public ::testing::Test {
 std::string RunWithOneWorkerKilled(const fs::path& root, const std::string& name,
                                    const std::string& extra) {
   const std::string run = (root / name).string();
+  // 16 steps rather than the fixture's 8: on a loaded machine the polling
+  // shell once saw the first metrics lines only after all 8 steps were done.
+  constexpr int kSteps = 16;
+  std::ifstream in(root / "train.yaml");
+  std::string cfg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "max_steps: 8";
+  cfg.replace(cfg.find(from), from.size(), "max_steps: " + std::to_string(kSteps));
+  const fs::path config = root / (name + ".yaml");
+  std::ofstream(config) << cfg;
   // The bracket keeps pgrep from matching this script's own command line.
   const std::string workers = "pgrep -f '[r]ollout-worker .*" + run + "/auth_token'";
   const std::string script =
-      "R=" + run + "; " + BinPath("rlzero") + " train --config " + (root / "train.yaml").string() +
+      "R=" + run + "; " + BinPath("rlzero") + " train --config " + config.string() +
       " --run-dir $R --rollout-workers 2 " + extra + " 2> " + run +
       ".err & P=$!; "
       "for i in $(seq 1500); do "
@@ -99,7 +108,7 @@ std::string RunWithOneWorkerKilled(const fs::path& root, const std::string& name
   // The kill landed mid-run, not after the last step.
   auto pos = r.out.find("before_kill=");
   EXPECT_NE(pos, std::string::npos) << r.out;
-  if (pos != std::string::npos) EXPECT_LT(std::stoi(r.out.substr(pos + 12)), 8) << r.out;
+  if (pos != std::string::npos) EXPECT_LT(std::stoi(r.out.substr(pos + 12)), kSteps) << r.out;
 
   std::ifstream metrics(fs::path(run) / "metrics.jsonl");
   std::string line;
@@ -111,7 +120,7 @@ std::string RunWithOneWorkerKilled(const fs::path& root, const std::string& name
     EXPECT_EQ(j["groups"].get<double>(), 4) << line;
     EXPECT_EQ(j["samples"].get<double>(), 12) << line;
   }
-  EXPECT_EQ(steps, 8);
+  EXPECT_EQ(steps, kSteps);
   return err;
 }
 
