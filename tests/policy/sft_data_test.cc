@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "policy/sft_trainer.h"
@@ -11,15 +12,26 @@
 namespace rlzero {
 namespace {
 
-std::string WriteData(const std::string& text) {
-  std::string path = ::testing::TempDir() + "/sft_data_" + std::to_string(::getpid()) + ".jsonl";
-  std::ofstream(path) << text;
-  return path;
-}
+// A JSONL file under the test temp dir, removed when the test ends (the
+// name carries the pid, so leftovers would pile up run after run).
+class DataFile {
+ public:
+  explicit DataFile(const std::string& text)
+      : path_(::testing::TempDir() + "/sft_data_" + std::to_string(::getpid()) + ".jsonl") {
+    std::ofstream(path_) << text;
+  }
+  ~DataFile() { std::remove(path_.c_str()); }
+  operator const std::string&() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+DataFile WriteData(const std::string& text) { return DataFile(text); }
 
 TEST(SftDataTest, PromptResponseIdsCarryLossOnResponseAndEos) {
   SftConfig c;
-  std::string path =
+  DataFile path =
       WriteData("{\"prompt_ids\": [5, 6, 7], \"response_ids\": [8, 9]}\n\n{\"ids\": [1, 2, 3]}\n");
   auto data = LoadSftData(path, c, nullptr, /*bos=*/std::optional<int64_t>(4),
                           /*eos=*/std::optional<int64_t>(0), /*vocab=*/16);
@@ -55,7 +67,7 @@ TEST(SftDataTest, BadLinesNameFileAndLine) {
       {"\n\n", "no usable examples"},
   };
   for (const auto& cs : cases) {
-    std::string path = WriteData(cs.text);
+    DataFile path = WriteData(cs.text);
     auto r = LoadSftData(path, c, nullptr, std::nullopt, std::nullopt, 16);
     ASSERT_FALSE(r.ok()) << cs.text;
     EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
