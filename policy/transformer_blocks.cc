@@ -137,6 +137,24 @@ torch::Tensor GroupedQueryAttention(const torch::Tensor& q, const torch::Tensor&
 
 // ------------------------------------------------------------------- modules
 
+namespace {
+
+// l(x) for x [..., in]: one mm (addmm with a bias) on a 2-D view of x. The
+// same GEMM nn::Linear runs (linear -> matmul folds x to 2-D the same way),
+// without the linear/matmul/reshape/unsafe_view dispatches around it, which
+// cost as much as a tiny model's GEMM at decode batch sizes.
+torch::Tensor Project(torch::nn::Linear& l, const torch::Tensor& x) {
+  if (x.dim() < 2 || !x.is_contiguous()) return l(x);
+  const torch::Tensor x2 = x.view({-1, x.size(-1)});
+  const torch::Tensor y =
+      l->bias.defined() ? torch::addmm(l->bias, x2, l->weight.t()) : torch::mm(x2, l->weight.t());
+  std::vector<int64_t> sizes = x.sizes().vec();
+  sizes.back() = y.size(1);
+  return y.view(sizes);
+}
+
+}  // namespace
+
 RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
@@ -165,9 +183,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
                                      const torch::Tensor& sin, const torch::Tensor& mask,
                                      KvCache* cache) {
   const int64_t B = x.size(0), T = x.size(1);
-  auto q = q_proj(x).view({B, T, heads_, head_dim_});     // [B, T, H, D]
-  auto k = k_proj(x).view({B, T, kv_heads_, head_dim_});  // [B, T, Hkv, D]
-  auto v = v_proj(x).view({B, T, kv_heads_, head_dim_});
+  auto q = Project(q_proj, x).view({B, T, heads_, head_dim_});     // [B, T, H, D]
+  auto k = Project(k_proj, x).view({B, T, kv_heads_, head_dim_});  // [B, T, Hkv, D]
+  auto v = Project(v_proj, x).view({B, T, kv_heads_, head_dim_});
   if (!q_norm.is_empty()) {
     q = q_norm(q);
     k = k_norm(k);
@@ -177,7 +195,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
   v = v.transpose(1, 2);
   if (cache != nullptr) std::tie(k, v) = cache->Append(layer_, k, v);  // [B, Hkv, S, D]
   auto out = GroupedQueryAttention(q, k, v, mask, 1.0 / std::sqrt(static_cast<double>(head_dim_)));
-  return o_proj(out.transpose(1, 2).reshape({B, T, heads_ * head_dim_}));
+  return Project(o_proj, out.transpose(1, 2).reshape({B, T, heads_ * head_dim_}));
 }
 
 MlpImpl::MlpImpl(int64_t hidden, int64_t intermediate, bool bias) {
@@ -190,7 +208,7 @@ MlpImpl::MlpImpl(int64_t hidden, int64_t intermediate, bool bias) {
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
-  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+  return Project(down_proj, torch::silu(Project(gate_proj, x)) * Project(up_proj, x));
 }
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& c, const DecoderOptions& o, int layer) {
