@@ -72,7 +72,8 @@ StatusOr<torch::Tensor> StaticDecoder::Step(const int64_t* ids, int64_t B) {
   RLZ_RETURN_IF_ERROR(cache_.BeginStaticDecode(rows, keys));
 
   torch::Tensor logits;
-  if (capture_ && !capture_failed_) {
+  const bool have = graphs_.count({rows, keys}) > 0;
+  if (capture_ && !capture_failed_ && (have || graphs_.size() < kMaxGraphs)) {
     auto& graph = graphs_[{rows, keys}];
     if (graph == nullptr) {
       auto captured =

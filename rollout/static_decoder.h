@@ -19,6 +19,8 @@
 //     the mask already live in the cache's buffers.
 // A graph is captured the first time a (Bp, S) pair is needed and replayed
 // afterwards; all graphs share one memory pool (they run one at a time).
+// At most kMaxGraphs are kept (each costs a capture and host memory for its
+// kernel nodes); a shape past that runs the same static step eagerly.
 //
 // Modes (RolloutEngineOptions::cuda_graphs): "auto" uses this decoder with
 // capture when the model is on CUDA and its family supports capture
@@ -61,6 +63,8 @@ struct StaticDecoderStats {
 
 class StaticDecoder {
  public:
+  static constexpr size_t kMaxGraphs = 256;
+
   // capture: record CUDA graphs (the model and cache must be on CUDA);
   // false runs the same static step eagerly. fall_back: when a capture
   // fails, say so on stderr once and run every later step eagerly (instead
