@@ -137,6 +137,22 @@ TEST_F(GenerateCommandTest, GreedyMatchesInProcessEngineAndStopsOnStrings) {
   std::fprintf(stderr, "example line: %s\n", j.dump().c_str());
 }
 
+// The GPU paths' switches (static decode step, sampling as tensor ops)
+// also run on CPU, and change no byte of the output there.
+TEST_F(GenerateCommandTest, CudaGraphAndDeviceSamplingSwitchesKeepTheOutput) {
+  const std::string args = "-n 4 --temperature 0.9 --top-p 0.95 --max-new-tokens 10 --seed 2 ";
+  const std::string input = "{\"prompt\": \"abc\"}\n{\"prompt\": \"hello world\"}\n";
+  int code = 0;
+  const std::string plain = Run(args + "--cuda-graphs off --device-sampling off", input, &code);
+  ASSERT_EQ(code, 0) << plain;
+  EXPECT_EQ(Lines(plain).size(), 8u);
+  EXPECT_EQ(Run(args + "--cuda-graphs on --device-sampling on", input, &code), plain);
+  EXPECT_EQ(code, 0);
+  const std::string err = Run(args + "--device-sampling gpu", input, &code);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(err.find("--device-sampling"), std::string::npos) << err;
+}
+
 TEST_F(GenerateCommandTest, BadInputIsReportedWithLineAndExit1) {
   int code = 0;
   std::string err = Run("", "{\"prompt_ids\": [1]}\n{\"nope\": 1}\n", &code);
