@@ -44,6 +44,7 @@
 
 #include "cli/app.h"
 #include "cli/bench_registry.h"
+#include "cli/rollout_engine_flags.h"
 #include "policy/model_config.h"
 #include "policy/model_io.h"
 #include "policy/torch_compat.h"
@@ -201,7 +202,7 @@ int RunBenchRollout(int argc, char** argv) {
   std::string profile_path;
   int repeats = 1;
   bool skip_recompute = false;
-  std::string cuda_graphs = "auto";
+  RolloutEngineOptions engine_flags;  // --cuda-graphs, --device-sampling
   auto* m = app.add_option("--model", model_dir, "model dir (HF layout)");
   app.add_option("--config", config_path, "HF config.json for a random-weight model")->excludes(m);
   app.add_option("--batch-sizes", sizes_text, "comma-separated")->capture_default_str();
@@ -217,15 +218,7 @@ int RunBenchRollout(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   app.add_flag("--skip-recompute", skip_recompute,
                "leave out the recompute loop (no recompute_* or ratio fields)");
-  app.add_option("--cuda-graphs", cuda_graphs,
-                 "decode steps as CUDA graphs: auto (CUDA models) | on (also CPU, eagerly) | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
-  std::string device_sampling = "auto";
-  app.add_option("--device-sampling", device_sampling,
-                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
+  cli::AddRolloutEngineFlags(app, &engine_flags);
   return RunApp(app, argc, argv, [&]() -> int {
     auto sizes = ParseSizes(sizes_text);
     if (!sizes.ok()) return ReportError(kRolloutBenchCmd, sizes.status());
@@ -276,7 +269,7 @@ int RunBenchRollout(int argc, char** argv) {
     out["device"] = device->str();
     out["dtype"] = DtypeName(*dtype);
     out["threads"] = at::get_num_threads();
-    out["device_sampling"] = device_sampling;
+    out["device_sampling"] = engine_flags.device_sampling;
     out["prompt_len"] = prompt_len;
     out["new_tokens"] = new_tokens;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -293,10 +286,8 @@ int RunBenchRollout(int argc, char** argv) {
           for (int64_t t = 0; t < prompt_len; ++t)
             prompts[b].push_back(static_cast<int32_t>(prompt_ids[b][t].item<int64_t>()));
 
-        RolloutEngineOptions options;
+        RolloutEngineOptions options = engine_flags;
         options.max_batch = B;  // no eos: every sequence runs exactly new_tokens
-        options.cuda_graphs = cuda_graphs;
-        options.device_sampling = device_sampling;
         RolloutEngine engine(model, options);
         SamplingParams sp;
         sp.max_new_tokens = static_cast<int>(new_tokens);
@@ -370,7 +361,7 @@ int RunBenchRollout(int argc, char** argv) {
              std::max(0.0, 1.0 - (std::max(est.matmul_s, weight_read_s) + est.attention_s) /
                                      s.decode_seconds)}};
         const bool static_step = s.graph_replays + s.static_eager_steps > 0;
-        row["cuda_graphs"] = {{"mode", cuda_graphs},
+        row["cuda_graphs"] = {{"mode", engine_flags.cuda_graphs},
                               {"static_step", static_step},
                               {"captures", s.graph_captures},
                               {"replays", s.graph_replays},

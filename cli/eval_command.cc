@@ -7,6 +7,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/rollout_engine_flags.h"
 #include "learner/trainer/engine_rollout_source.h"
 #include "learner/trainer/evaluator.h"
 #include "learner/trainer/reward_scorer.h"
@@ -41,11 +42,8 @@ int RunEval(int argc, char** argv) {
   app.add_option("--stop", stop, "stop strings");
   app.add_option("--max-prompts", max_prompts, "evaluate only the first N (0 = all)");
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
-  std::string cuda_graphs = "auto";
-  app.add_option("--cuda-graphs", cuda_graphs,
-                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
+  RolloutEngineOptions engine_flags;  // --cuda-graphs, --device-sampling
+  cli::AddRolloutEngineFlags(app, &engine_flags);
   app.add_option("--verifier-options", options_json, "the verifier's options as JSON");
   app.add_option("--seed", seed, "sampling seed")->capture_default_str();
   app.add_option("--device", device, "cpu | cuda")->capture_default_str();
@@ -78,9 +76,8 @@ int RunEval(int argc, char** argv) {
     if (!scorer.ok()) return ReportError(cmd, scorer.status());
 
     const Tokenizer* t = tok->get();
-    RolloutEngineOptions eo;
+    RolloutEngineOptions eo = engine_flags;
     eo.max_batch = max_batch;
-    eo.cuda_graphs = cuda_graphs;
     eo.eos_token_ids = StopTokenIds(loaded->config, t);
     if (Status s = eo.Validate(); !s.ok()) return ReportError(cmd, s);
     SamplingParams params;

@@ -23,6 +23,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/rollout_engine_flags.h"
 #include "policy/model_io.h"
 #include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
@@ -97,16 +98,8 @@ int RunGenerate(int argc, char** argv) {
   app.add_option("--seed", params.seed)->capture_default_str();
   app.add_option("--stop", params.stop, "stop string (repeatable); kept at the end of text");
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
-  std::string cuda_graphs = "auto";
-  app.add_option("--cuda-graphs", cuda_graphs,
-                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
-  std::string device_sampling = "auto";
-  app.add_option("--device-sampling", device_sampling,
-                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
+  RolloutEngineOptions engine_flags;  // --cuda-graphs, --device-sampling
+  cli::AddRolloutEngineFlags(app, &engine_flags);
   app.add_option("--device", device_name, "cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--dtype", dtype_name, "float32 | bfloat16 | float16")->capture_default_str();
   return RunApp(app, argc, argv, [&]() -> int {
@@ -134,10 +127,8 @@ int RunGenerate(int argc, char** argv) {
     auto loaded = LoadModel(model_dir, *device, *dtype);
     if (!loaded.ok()) return ReportError(kGenerateCmd, loaded.status());
 
-    RolloutEngineOptions options;
+    RolloutEngineOptions options = engine_flags;
     options.max_batch = max_batch;
-    options.cuda_graphs = cuda_graphs;
-    options.device_sampling = device_sampling;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode;
     if (tok) {

@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/rollout_engine_flags.h"
 #include "cli/server_flags.h"
 #include "policy/model_io.h"
 #include "policy/stop_tokens.h"
@@ -29,16 +30,8 @@ int RunRolloutWorker(int argc, char** argv) {
   app.add_option("--device", device, "cpu | cuda | cuda:N")->capture_default_str();
   app.add_option("--dtype", dtype, "float32 | bfloat16 | float16")->capture_default_str();
   app.add_option("--max-batch", max_batch, "sequences decoded together")->capture_default_str();
-  std::string cuda_graphs = "auto";
-  app.add_option("--cuda-graphs", cuda_graphs,
-                 "decode steps as CUDA graphs: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
-  std::string device_sampling = "auto";
-  app.add_option("--device-sampling", device_sampling,
-                 "sample decode steps where the logits are: auto (CUDA models) | on | off")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "on", "off"}));
+  RolloutEngineOptions engine_flags;  // --cuda-graphs, --device-sampling
+  cli::AddRolloutEngineFlags(app, &engine_flags);
   app.add_option("--register-timeout-ms", register_timeout_ms,
                  "how long to keep trying to reach the learner")
       ->capture_default_str();
@@ -58,10 +51,8 @@ int RunRolloutWorker(int argc, char** argv) {
     auto tokenizer = Tokenizer::Load(model_dir);
     if (!tokenizer.ok()) return ReportError(cmd, tokenizer.status());
     std::shared_ptr<Tokenizer> tok(std::move(tokenizer).value());
-    RolloutEngineOptions options;
+    RolloutEngineOptions options = engine_flags;
     options.max_batch = max_batch;
-    options.cuda_graphs = cuda_graphs;
-    options.device_sampling = device_sampling;
     options.eos_token_ids = StopTokenIds(loaded->config, tok.get());
     DecodeFn decode = [tok](const std::vector<int32_t>& ids) { return tok->Decode(ids, true); };
     loaded->model->eval();

@@ -48,6 +48,17 @@ std::vector<int32_t> GreedyReference(CausalLM& model, const std::vector<int32_t>
   return out;
 }
 
+// A float32 CPU cache fitting the model's layers and heads.
+KvCacheShape CacheShapeOf(CausalLM& model, int64_t slots, int64_t max_len) {
+  KvCacheShape shape;
+  shape.num_layers = model.num_layers();
+  shape.num_slots = slots;
+  shape.max_len = max_len;
+  shape.num_kv_heads = model.num_kv_heads();
+  shape.head_dim = model.head_dim();
+  return shape;
+}
+
 TEST(StaticDecoderTest, BucketsPadBatchAndKeys) {
   EXPECT_EQ(StaticDecoder::PaddedBatch(1, 64), 1);
   EXPECT_EQ(StaticDecoder::PaddedBatch(2, 64), 2);
@@ -114,13 +125,7 @@ TEST(StaticDecoderTest, StaticStepOfTheCacheChecksItsRowsAndEmptiesPadding) {
 
 TEST(StaticDecoderTest, RefusesAPaddingRowThatIsLive) {
   auto model = DecodeTestModel("llama");
-  KvCacheShape shape;
-  shape.num_layers = model->num_layers();
-  shape.num_slots = 4;
-  shape.max_len = 16;
-  shape.num_kv_heads = model->num_kv_heads();
-  shape.head_dim = model->head_dim();
-  auto made = SlotKvCache::Create(shape);
+  auto made = SlotKvCache::Create(CacheShapeOf(*model, /*slots=*/4, /*max_len=*/16));
   ASSERT_TRUE(made.ok());
   SlotKvCache& c = **made;
   torch::NoGradGuard g;
@@ -139,13 +144,7 @@ TEST(StaticDecoderTest, RefusesAPaddingRowThatIsLive) {
 
 TEST(StaticDecoderTest, NoticesParametersWhoseStorageMoved) {
   auto model = DecodeTestModel("qwen3");
-  KvCacheShape shape;
-  shape.num_layers = model->num_layers();
-  shape.num_slots = 2;
-  shape.max_len = 8;
-  shape.num_kv_heads = model->num_kv_heads();
-  shape.head_dim = model->head_dim();
-  auto made = SlotKvCache::Create(shape);
+  auto made = SlotKvCache::Create(CacheShapeOf(*model, /*slots=*/2, /*max_len=*/8));
   ASSERT_TRUE(made.ok());
   StaticDecoder d(*model, **made, false, false);
   EXPECT_FALSE(d.WeightsMoved());  // first call records
