@@ -59,6 +59,15 @@ KvCacheShape CacheShapeOf(CausalLM& model, int64_t slots, int64_t max_len) {
   return shape;
 }
 
+// n greedy samples of every prompt in kStaticPrompts.
+StatusOr<std::vector<Completion>> GenerateGreedy(RolloutEngine& engine, int n, int max_new_tokens) {
+  SamplingParams p;
+  p.temperature = 0;
+  p.n = n;
+  p.max_new_tokens = max_new_tokens;
+  return engine.Generate(kStaticPrompts, p);
+}
+
 TEST(StaticDecoderTest, BucketsPadBatchAndKeys) {
   EXPECT_EQ(StaticDecoder::PaddedBatch(1, 64), 1);
   EXPECT_EQ(StaticDecoder::PaddedBatch(2, 64), 2);
@@ -169,19 +178,15 @@ TEST_P(StaticDecodeEngineTest, GreedyEqualsFullRecompute) {
   o.max_batch = 6;  // 15 sequences: rounds of 6, 6, 3 (padded to 4)
   o.cuda_graphs = "on";
   RolloutEngine engine(model, o);
-  SamplingParams p;
-  p.temperature = 0;
-  p.n = 3;
-  p.max_new_tokens = 10;
-  auto out = engine.Generate(kStaticPrompts, p);
+  const int max_new_tokens = 10;
+  auto out = GenerateGreedy(engine, /*n=*/3, max_new_tokens);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   const RolloutStats& st = engine.last_stats();
   EXPECT_EQ(st.static_eager_steps, st.decode_steps);  // every step static, none captured on CPU
   EXPECT_EQ(st.graph_captures, 0);
   EXPECT_GT(st.padded_rows, 0);
   for (const Completion& c : *out) {
-    EXPECT_EQ(c.token_ids,
-              GreedyReference(*model, kStaticPrompts[c.prompt_index], p.max_new_tokens))
+    EXPECT_EQ(c.token_ids, GreedyReference(*model, kStaticPrompts[c.prompt_index], max_new_tokens))
         << "prompt " << c.prompt_index << " sample " << c.sample_index;
   }
 }
@@ -223,10 +228,7 @@ INSTANTIATE_TEST_SUITE_P(Families, StaticDecodeEngineTest, ::testing::Values("ll
 TEST(StaticDecoderTest, AutoIsThePlainStepOnCpu) {
   auto model = DecodeTestModel("llama");
   RolloutEngine engine(model, RolloutEngineOptions{});
-  SamplingParams p;
-  p.temperature = 0;
-  p.max_new_tokens = 4;
-  ASSERT_TRUE(engine.Generate(kStaticPrompts, p).ok());
+  ASSERT_TRUE(GenerateGreedy(engine, /*n=*/1, /*max_new_tokens=*/4).ok());
   EXPECT_EQ(engine.last_stats().static_eager_steps, 0);
   EXPECT_EQ(engine.last_stats().padded_rows, 0);
 }
@@ -248,29 +250,24 @@ TEST(CudaGraphTest, CapturedDecodeEqualsFullRecomputeOnCuda) {
   RolloutEngineOptions o;
   o.max_batch = 7;  // cuda_graphs auto: capture on CUDA
   RolloutEngine engine(model, o);
-  SamplingParams p;
-  p.temperature = 0;
-  p.n = 3;
-  p.max_new_tokens = 10;
-  auto out = engine.Generate(kStaticPrompts, p);
+  const int max_new_tokens = 10;
+  auto out = GenerateGreedy(engine, /*n=*/3, max_new_tokens);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_GT(engine.last_stats().graph_captures, 0);
   EXPECT_GT(engine.last_stats().graph_replays, engine.last_stats().graph_captures);
   for (const Completion& c : *out) {
-    EXPECT_EQ(c.token_ids,
-              GreedyReference(*model, kStaticPrompts[c.prompt_index], p.max_new_tokens));
+    EXPECT_EQ(c.token_ids, GreedyReference(*model, kStaticPrompts[c.prompt_index], max_new_tokens));
   }
   // New values in place (as the rollout worker's ApplyWeights does).
   {
     torch::NoGradGuard g;
     for (auto& t : model->parameters()) t.mul_(1.5);
   }
-  auto again = engine.Generate(kStaticPrompts, p);
+  auto again = GenerateGreedy(engine, /*n=*/3, max_new_tokens);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(engine.last_stats().graph_captures, 0);  // graphs reused
   for (const Completion& c : *again) {
-    EXPECT_EQ(c.token_ids,
-              GreedyReference(*model, kStaticPrompts[c.prompt_index], p.max_new_tokens));
+    EXPECT_EQ(c.token_ids, GreedyReference(*model, kStaticPrompts[c.prompt_index], max_new_tokens));
   }
 }
 
