@@ -160,6 +160,7 @@ StatusOr<ModelConfig> ParseModelConfig(const Json& j, const std::string& where) 
   RLZ_RETURN_IF_ERROR(r.Double("rms_norm_eps", &c.rms_norm_eps, true));
   RLZ_RETURN_IF_ERROR(r.Double("rope_theta", &c.rope_theta, true));
   RLZ_ASSIGN_OR_RETURN(c.rope_scaling, ParseRopeScaling(j, where));
+  RLZ_RETURN_IF_ERROR(ApplyRopeParameters(j, where, &c.rope_theta, &c.rope_scaling));
   RLZ_RETURN_IF_ERROR(
       r.Int("max_position_embeddings", &c.max_position_embeddings, false, 1, kMaxDim * 64));
   RLZ_RETURN_IF_ERROR(r.Bool("tie_word_embeddings", &c.tie_word_embeddings));

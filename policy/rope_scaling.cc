@@ -200,18 +200,18 @@ std::vector<std::string> RopeScalingTypeNames() {
   return out;
 }
 
-StatusOr<std::optional<RopeScaling>> ParseRopeScaling(const Json& config,
-                                                      const std::string& where) {
+namespace {
+
+// One rope_scaling-style object (rope_type or legacy type, and the type's
+// fields); `w` names it in errors. rope_type "default": no scaling.
+StatusOr<std::optional<RopeScaling>> ParseScalingObject(const Json& obj, const std::string& w) {
   std::optional<RopeScaling> none;
-  auto it = config.find("rope_scaling");
-  if (it == config.end() || it->is_null()) return none;
-  const std::string w = where + ": rope_scaling";
-  if (!it->is_object()) return InvalidArgument(w + " must be an object or null");
+  if (!obj.is_object()) return InvalidArgument(w + " must be an object or null");
   // transformers reads rope_type, falling back to the legacy `type`.
   std::string type;
   for (const char* k : {"type", "rope_type"}) {
-    auto t = it->find(k);
-    if (t == it->end() || t->is_null()) continue;
+    auto t = obj.find(k);
+    if (t == obj.end() || t->is_null()) continue;
     if (!t->is_string()) return InvalidArgument(w + ": field " + k + " must be a string");
     type = t->get<std::string>();
   }
@@ -225,8 +225,53 @@ StatusOr<std::optional<RopeScaling>> ParseRopeScaling(const Json& config,
   }
   RopeScaling rs;
   rs.rope_type = rope_type->name;
-  RLZ_RETURN_IF_ERROR(rope_type->parse(*it, w, &rs));
+  RLZ_RETURN_IF_ERROR(rope_type->parse(obj, w, &rs));
   return std::optional<RopeScaling>(rs);
+}
+
+}  // namespace
+
+StatusOr<std::optional<RopeScaling>> ParseRopeScaling(const Json& config,
+                                                      const std::string& where) {
+  auto it = config.find("rope_scaling");
+  if (it == config.end() || it->is_null()) return std::optional<RopeScaling>();
+  return ParseScalingObject(*it, where + ": rope_scaling");
+}
+
+Status ApplyRopeParameters(const Json& config, const std::string& where, double* theta,
+                           std::optional<RopeScaling>* scaling) {
+  auto it = config.find("rope_parameters");
+  if (it == config.end() || it->is_null()) return Status::Ok();
+  const std::string w = where + ": rope_parameters";
+  if (!it->is_object()) return InvalidArgument(w + " must be an object or null");
+  Json fields = *it;  // the scaling fields, without the two that are not
+  if (auto p = fields.find("partial_rotary_factor"); p != fields.end()) {
+    if (!p->is_null() && (!p->is_number() || p->get<double>() != 1.0)) {
+      return Unimplemented(w + ": partial_rotary_factor " + p->dump() +
+                           " is not supported (rotary over the whole head only)");
+    }
+    fields.erase(p);
+  }
+  if (auto t = fields.find("rope_theta"); t != fields.end()) {
+    if (!t->is_number() || !(t->get<double>() > 0))
+      return InvalidArgument(w + ": rope_theta must be a number > 0");
+    const double v = t->get<double>();
+    auto top = config.find("rope_theta");
+    if (top != config.end() && top->is_number() && top->get<double>() != v) {
+      return InvalidArgument(where + ": rope_theta " + top->dump() +
+                             " and rope_parameters.rope_theta " + t->dump() + " disagree");
+    }
+    *theta = v;
+    fields.erase(t);
+  }
+  if (fields.empty()) return Status::Ok();  // only rope_theta: no scaling
+  RLZ_ASSIGN_OR_RETURN(std::optional<RopeScaling> s, ParseScalingObject(fields, w));
+  if (s) {
+    if (*scaling)
+      return InvalidArgument(where + ": both rope_scaling and rope_parameters scale RoPE");
+    *scaling = s;
+  }
+  return Status::Ok();
 }
 
 Json RopeScalingToJson(const std::optional<RopeScaling>& scaling) {

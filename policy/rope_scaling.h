@@ -52,6 +52,15 @@ struct RopeScaling {
 // Unimplemented naming the type and the supported ones.
 StatusOr<std::optional<RopeScaling>> ParseRopeScaling(const nlohmann::json& config,
                                                       const std::string& where);
+// transformers 5 writes config["rope_parameters"] ({rope_type, rope_theta,
+// and the type's fields}) instead of rope_theta and rope_scaling. Applies it
+// over what the legacy fields gave: its rope_theta to *theta (a top-level
+// rope_theta that disagrees is INVALID_ARGUMENT), its scaling to *scaling
+// when rope_type is not "default" (a scaling from rope_scaling as well is
+// INVALID_ARGUMENT); partial_rotary_factor other than 1 is UNIMPLEMENTED.
+// Absent or null: nothing changes.
+Status ApplyRopeParameters(const nlohmann::json& config, const std::string& where, double* theta,
+                           std::optional<RopeScaling>* scaling);
 // The rope_scaling object transformers reads (null for none).
 nlohmann::json RopeScalingToJson(const std::optional<RopeScaling>& scaling);
 // Every registered rope type, for messages.

@@ -71,6 +71,7 @@ StatusOr<DeepseekV3Config> DeepseekV3Config::FromJson(const Json& j, const std::
     }
   }
   RLZ_ASSIGN_OR_RETURN(c.rope_scaling, ParseRopeScaling(j, where));
+  RLZ_RETURN_IF_ERROR(ApplyRopeParameters(j, where, &c.rope_theta, &c.rope_scaling));
   // Carry through the fields we do not interpret.
   for (auto it = j.begin(); it != j.end(); ++it) {
     static const char* kKnown[] = {"torch_dtype",    "transformers_version",

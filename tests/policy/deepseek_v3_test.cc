@@ -86,6 +86,19 @@ TEST(DeepseekV3ConfigTest, RoundTripsThroughJsonAndNamesBadFields) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("config.json: n_routed_experts must be a multiple"),
             std::string::npos);
+  // transformers 5's rope_parameters in place of rope_theta / rope_scaling.
+  j = c.ToJson();
+  nlohmann::json params = j["rope_scaling"];
+  params["rope_theta"] = 50000.0;
+  j.erase("rope_theta");
+  j.erase("rope_scaling");
+  j["rope_parameters"] = params;
+  auto v5 = DeepseekV3Config::FromJson(j, "config.json");
+  ASSERT_TRUE(v5.ok()) << v5.status().ToString();
+  EXPECT_DOUBLE_EQ(v5->rope_theta, 50000.0);
+  ASSERT_TRUE(v5->rope_scaling.has_value());
+  EXPECT_EQ(v5->rope_scaling->rope_type, "yarn");
+  EXPECT_DOUBLE_EQ(v5->rope_scaling->mscale_all_dim, 0.707);
   j = c.ToJson();
   j["hidden_size"] = "big";
   bad = DeepseekV3Config::FromJson(j, "m/config.json");

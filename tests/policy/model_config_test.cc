@@ -82,6 +82,64 @@ TEST(ModelConfigTest, ParsesQwen25AndQwen3) {
   EXPECT_DOUBLE_EQ(q3->rope_theta, 1e6);
 }
 
+// transformers 5 writes rope_parameters instead of rope_theta and
+// rope_scaling (its modeling_rope_utils); a config saved that way must give
+// the same RoPE as the legacy fields.
+TEST(ModelConfigTest, ReadsTransformers5RopeParameters) {
+  Json q = Json::parse(kQwen25);
+  q.erase("rope_theta");
+  q["rope_parameters"] = {{"rope_type", "default"}, {"rope_theta", 1000000.0}};
+  auto c = ParseModelConfig(q, "q2");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_DOUBLE_EQ(c->rope_theta, 1e6) << "not Qwen2's default 10000";
+  EXPECT_FALSE(c->rope_scaling.has_value());
+
+  Json l = Json::parse(kLlama31);
+  Json legacy_scaling = l["rope_scaling"];
+  l.erase("rope_theta");
+  l.erase("rope_scaling");
+  l["rope_parameters"] = legacy_scaling;
+  l["rope_parameters"]["rope_theta"] = 500000.0;
+  auto v5 = ParseModelConfig(l, "llama");
+  auto v4 = ParseModelConfigText(kLlama31, "llama");
+  ASSERT_TRUE(v5.ok()) << v5.status().message();
+  ASSERT_TRUE(v4.ok());
+  EXPECT_DOUBLE_EQ(v5->rope_theta, 500000.0);
+  ASSERT_TRUE(v5->rope_scaling.has_value());
+  EXPECT_EQ(v5->rope_scaling->rope_type, "llama3");
+  EXPECT_DOUBLE_EQ(v5->rope_scaling->factor, v4->rope_scaling->factor);
+  EXPECT_DOUBLE_EQ(v5->rope_scaling->high_freq_factor, v4->rope_scaling->high_freq_factor);
+  EXPECT_EQ(v5->rope_scaling->original_max_position_embeddings,
+            v4->rope_scaling->original_max_position_embeddings);
+
+  // Both forms present and agreeing: fine; disagreeing, or scaled twice, or
+  // a partial rotary dimension: named errors.
+  q["rope_theta"] = 1000000.0;
+  EXPECT_TRUE(ParseModelConfig(q, "q2").ok());
+  q["rope_theta"] = 10000.0;
+  auto bad = ParseModelConfig(q, "q2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("disagree"), std::string::npos) << bad.status().message();
+  Json twice = Json::parse(kLlama31);
+  twice["rope_parameters"] = legacy_scaling;
+  bad = ParseModelConfig(twice, "llama");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("both rope_scaling and rope_parameters"),
+            std::string::npos);
+  Json partial = Json::parse(kQwen25);
+  partial["rope_parameters"] = {{"rope_type", "default"}, {"partial_rotary_factor", 0.5}};
+  bad = ParseModelConfig(partial, "q2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(bad.status().message().find("partial_rotary_factor"), std::string::npos);
+  Json unknown = Json::parse(kQwen25);
+  unknown["rope_parameters"] = {{"rope_type", "longrope"}, {"rope_theta", 1e6}};
+  bad = ParseModelConfig(unknown, "q2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("rope_parameters: rope_type 'longrope'"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ModelConfigTest, DefaultsFollowTransformers) {
   Json j = {{"model_type", "qwen3"},   {"vocab_size", 10},       {"hidden_size", 32},
             {"intermediate_size", 64}, {"num_hidden_layers", 1}, {"num_attention_heads", 4}};
