@@ -267,8 +267,11 @@ Status ApplyRopeParameters(const Json& config, const std::string& where, double*
   if (fields.empty()) return Status::Ok();  // only rope_theta: no scaling
   RLZ_ASSIGN_OR_RETURN(std::optional<RopeScaling> s, ParseScalingObject(fields, w));
   if (s) {
-    if (*scaling)
-      return InvalidArgument(where + ": both rope_scaling and rope_parameters scale RoPE");
+    // Both forms may be written for older readers; they must then agree.
+    if (*scaling && RopeScalingToJson(*scaling) != RopeScalingToJson(s)) {
+      return InvalidArgument(where + ": both rope_scaling and rope_parameters scale RoPE, " +
+                             "differently");
+    }
     *scaling = s;
   }
   return Status::Ok();

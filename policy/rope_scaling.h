@@ -56,7 +56,7 @@ StatusOr<std::optional<RopeScaling>> ParseRopeScaling(const nlohmann::json& conf
 // and the type's fields}) instead of rope_theta and rope_scaling. Applies it
 // over what the legacy fields gave: its rope_theta to *theta (a top-level
 // rope_theta that disagrees is INVALID_ARGUMENT), its scaling to *scaling
-// when rope_type is not "default" (a scaling from rope_scaling as well is
+// when rope_type is not "default" (a different scaling from rope_scaling is
 // INVALID_ARGUMENT); partial_rotary_factor other than 1 is UNIMPLEMENTED.
 // Absent or null: nothing changes.
 Status ApplyRopeParameters(const nlohmann::json& config, const std::string& where, double* theta,

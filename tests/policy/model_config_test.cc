@@ -122,6 +122,9 @@ TEST(ModelConfigTest, ReadsTransformers5RopeParameters) {
   EXPECT_NE(bad.status().message().find("disagree"), std::string::npos) << bad.status().message();
   Json twice = Json::parse(kLlama31);
   twice["rope_parameters"] = legacy_scaling;
+  twice["rope_parameters"]["rope_theta"] = 500000.0;
+  EXPECT_TRUE(ParseModelConfig(twice, "llama").ok()) << "both forms, the same scaling";
+  twice["rope_parameters"]["factor"] = 4.0;
   bad = ParseModelConfig(twice, "llama");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("both rope_scaling and rope_parameters"),
