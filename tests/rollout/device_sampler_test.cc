@@ -7,14 +7,15 @@
 
 #include <gtest/gtest.h>
 
-#include "policy/model_config.h"
-#include "policy/model_io.h"
 #include "rollout/rollout_engine.h"
 #include "rollout/sampling/sampler_chain.h"
 #include "rollout/sampling/seeded_uniform.h"
+#include "tests/rollout/tiny_policy_model.h"
 
 namespace rlzero {
 namespace {
+
+using testing::TinyPolicyModel;
 
 struct Case {
   double temperature;
@@ -76,22 +77,10 @@ TEST(DeviceSamplerTest, RejectsBadParams) {
   EXPECT_NE(s.status().message().find("top_p"), std::string::npos);
 }
 
-std::shared_ptr<CausalLM> SamplerTestModel() {
-  std::string text = R"({"model_type": "qwen2", "vocab_size": 64, "hidden_size": 32,
-      "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
-      "num_key_value_heads": 2, "head_dim": 8, "max_position_embeddings": 256,
-      "initializer_range": 0.2, "tie_word_embeddings": true})";
-  auto config = ParseModelConfigText(text, "test config");
-  EXPECT_TRUE(config.ok()) << config.status().ToString();
-  auto model = BuildModel(*config, torch::kCPU, torch::kFloat32, /*seed=*/4);
-  EXPECT_TRUE(model.ok()) << model.status().ToString();
-  return *model;
-}
-
 // The engine with device sampling (and the static step) gives the plain
 // engine's completions: same tokens, same EOS stops, same log-probs.
 TEST(DeviceSamplerTest, EngineSamplingOnDeviceEqualsHostSampling) {
-  auto model = SamplerTestModel();
+  auto model = TinyPolicyModel("qwen2", torch::kCPU, /*tie_word_embeddings=*/true, /*seed=*/4);
   const std::vector<std::vector<int32_t>> prompts = {{1, 2, 3}, {7}, {9, 8, 7, 6, 5, 4}};
   SamplingParams p;
   p.n = 5;

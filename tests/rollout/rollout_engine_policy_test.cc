@@ -6,26 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "policy/logprobs.h"
-#include "policy/model_config.h"
-#include "policy/model_io.h"
 #include "rollout/rollout_engine.h"
+#include "tests/rollout/tiny_policy_model.h"
 
 namespace rlzero {
 namespace {
 
-std::shared_ptr<CausalLM> TinyModel(const std::string& family) {
-  // initializer_range 0.2 (not 0.02) so next-token distributions are far from
-  // uniform and argmax is well separated.
-  std::string text = R"({"model_type": ")" + family + R"(", "vocab_size": 64, "hidden_size": 32,
-      "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
-      "num_key_value_heads": 2, "head_dim": 8, "max_position_embeddings": 256,
-      "initializer_range": 0.2, "tie_word_embeddings": false})";
-  auto config = ParseModelConfigText(text, "test config");
-  EXPECT_TRUE(config.ok()) << config.status().ToString();
-  auto model = BuildModel(*config, torch::kCPU, torch::kFloat32, /*seed=*/3);
-  EXPECT_TRUE(model.ok()) << model.status().ToString();
-  return *model;
-}
+using testing::TinyPolicyModel;
 
 const std::vector<std::vector<int32_t>> kPrompts = {
     {1, 2, 3}, {5, 9, 11, 2, 2, 30, 17}, {4}, {8, 1, 0, 63, 22, 13, 7, 7, 2, 5, 6, 18}};
@@ -33,7 +20,7 @@ const std::vector<std::vector<int32_t>> kPrompts = {
 class PolicyModelTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PolicyModelTest, GreedyWithCacheEqualsArgmaxOfFullRecompute) {
-  auto model = TinyModel(GetParam());
+  auto model = TinyPolicyModel(GetParam());
   RolloutEngineOptions o;
   o.max_batch = 3;
   RolloutEngine engine(model, o);
@@ -60,7 +47,7 @@ TEST_P(PolicyModelTest, GreedyWithCacheEqualsArgmaxOfFullRecompute) {
 }
 
 TEST_P(PolicyModelTest, LogprobsEqualTokenLogProbs) {
-  auto model = TinyModel(GetParam());
+  auto model = TinyPolicyModel(GetParam());
   RolloutEngineOptions o;
   o.max_batch = 5;
   RolloutEngine engine(model, o);

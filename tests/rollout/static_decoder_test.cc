@@ -8,25 +8,13 @@
 
 #include <gtest/gtest.h>
 
-#include "policy/model_config.h"
-#include "policy/model_io.h"
 #include "rollout/rollout_engine.h"
+#include "tests/rollout/tiny_policy_model.h"
 
 namespace rlzero {
 namespace {
 
-std::shared_ptr<CausalLM> DecodeTestModel(const std::string& family,
-                                          torch::Device device = torch::kCPU) {
-  std::string text = R"({"model_type": ")" + family + R"(", "vocab_size": 64, "hidden_size": 32,
-      "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
-      "num_key_value_heads": 2, "head_dim": 8, "max_position_embeddings": 512,
-      "initializer_range": 0.2, "tie_word_embeddings": false})";
-  auto config = ParseModelConfigText(text, "test config");
-  EXPECT_TRUE(config.ok()) << config.status().ToString();
-  auto model = BuildModel(*config, device, torch::kFloat32, /*seed=*/3);
-  EXPECT_TRUE(model.ok()) << model.status().ToString();
-  return *model;
-}
+using testing::TinyPolicyModel;
 
 // Prompts of different lengths, so rows sit at different positions.
 const std::vector<std::vector<int32_t>> kStaticPrompts = {
@@ -133,7 +121,7 @@ TEST(StaticDecoderTest, StaticStepOfTheCacheChecksItsRowsAndEmptiesPadding) {
 }
 
 TEST(StaticDecoderTest, RefusesAPaddingRowThatIsLive) {
-  auto model = DecodeTestModel("llama");
+  auto model = TinyPolicyModel("llama");
   auto made = SlotKvCache::Create(CacheShapeOf(*model, /*slots=*/4, /*max_len=*/16));
   ASSERT_TRUE(made.ok());
   SlotKvCache& c = **made;
@@ -152,7 +140,7 @@ TEST(StaticDecoderTest, RefusesAPaddingRowThatIsLive) {
 }
 
 TEST(StaticDecoderTest, NoticesParametersWhoseStorageMoved) {
-  auto model = DecodeTestModel("qwen3");
+  auto model = TinyPolicyModel("qwen3");
   auto made = SlotKvCache::Create(CacheShapeOf(*model, /*slots=*/2, /*max_len=*/8));
   ASSERT_TRUE(made.ok());
   StaticDecoder d(*model, **made, false, false);
@@ -173,7 +161,7 @@ class StaticDecodeEngineTest : public ::testing::TestWithParam<std::string> {};
 // Refills, held prefixes, and live row counts that pad (3 -> 4; with 7
 // slots and samples that end early, 5 and 6 -> 7).
 TEST_P(StaticDecodeEngineTest, GreedyEqualsFullRecompute) {
-  auto model = DecodeTestModel(GetParam());
+  auto model = TinyPolicyModel(GetParam());
   RolloutEngineOptions o;
   o.max_batch = 6;  // 15 sequences: rounds of 6, 6, 3 (padded to 4)
   o.cuda_graphs = "on";
@@ -192,7 +180,7 @@ TEST_P(StaticDecodeEngineTest, GreedyEqualsFullRecompute) {
 }
 
 TEST_P(StaticDecodeEngineTest, SampledOutputEqualsThePlainStep) {
-  auto model = DecodeTestModel(GetParam());
+  auto model = TinyPolicyModel(GetParam());
   SamplingParams p;
   p.temperature = 0.9;
   p.top_p = 0.95;
@@ -226,7 +214,7 @@ TEST_P(StaticDecodeEngineTest, SampledOutputEqualsThePlainStep) {
 INSTANTIATE_TEST_SUITE_P(Families, StaticDecodeEngineTest, ::testing::Values("llama", "qwen3"));
 
 TEST(StaticDecoderTest, AutoIsThePlainStepOnCpu) {
-  auto model = DecodeTestModel("llama");
+  auto model = TinyPolicyModel("llama");
   RolloutEngine engine(model, RolloutEngineOptions{});
   ASSERT_TRUE(GenerateGreedy(engine, /*n=*/1, /*max_new_tokens=*/4).ok());
   EXPECT_EQ(engine.last_stats().static_eager_steps, 0);
@@ -246,7 +234,7 @@ TEST(CudaGraphTest, UnavailableWithoutCudaSaysSo) {
 TEST(CudaGraphTest, CapturedDecodeEqualsFullRecomputeOnCuda) {
   if (!CudaGraph::Supported() || !torch::cuda::is_available())
     GTEST_SKIP() << "needs LibTorch with CUDA and a device";
-  auto model = DecodeTestModel("qwen3", torch::Device(torch::kCUDA, 0));
+  auto model = TinyPolicyModel("qwen3", torch::Device(torch::kCUDA, 0));
   RolloutEngineOptions o;
   o.max_batch = 7;  // cuda_graphs auto: capture on CUDA
   RolloutEngine engine(model, o);
