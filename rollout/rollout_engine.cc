@@ -36,13 +36,15 @@ Status RolloutEngineOptions::Validate() const {
   if (max_prefill_tokens < 1)
     return InvalidArgument("rollout engine: max_prefill_tokens must be >= 1");
   if (max_len < 0) return InvalidArgument("rollout engine: max_len must be >= 0");
-  Status mode = ValidateCudaGraphMode(cuda_graphs);
-  if (!mode.ok()) return InvalidArgument("rollout engine: " + mode.message());
-  if (device_sampling != "auto" && device_sampling != "on" && device_sampling != "off") {
-    return InvalidArgument("rollout engine: device_sampling '" + device_sampling +
-                           "' is not auto, on or off");
-  }
+  Status s = ValidateEngineSwitch("cuda_graphs", cuda_graphs);
+  if (s.ok()) s = ValidateEngineSwitch("device_sampling", device_sampling);
+  if (!s.ok()) return InvalidArgument("rollout engine: " + s.message());
   return Status::Ok();
+}
+
+Status ValidateEngineSwitch(const std::string& field, const std::string& value) {
+  if (value == "auto" || value == "on" || value == "off") return Status::Ok();
+  return InvalidArgument(field + " '" + value + "' is not auto, on or off");
 }
 
 // One Generate call.
@@ -300,7 +302,7 @@ class RolloutEngine::Run {
     RLZ_RETURN_IF_ERROR(CheckVocab(logits));
     if (device_sampler_.has_value()) {
       const double t1 = Now();
-      RLZ_RETURN_IF_ERROR(SampleOnDevice(logits, B));
+      SampleOnDevice(logits, B);
       FinishStep(t0, t1, B);
       return Status::Ok();
     }
@@ -320,7 +322,7 @@ class RolloutEngine::Run {
 
   // Samples rows [0, B) from device logits [B, V] with the DeviceSampler;
   // only tokens and log-probs come back to the host.
-  Status SampleOnDevice(const torch::Tensor& logits, int64_t B) {
+  void SampleOnDevice(const torch::Tensor& logits, int64_t B) {
     double* up = u_cpu_.data_ptr<double>();
     for (int64_t b = 0; b < B; ++b) up[b] = Uniform(seqs_[static_cast<size_t>(slot_seq_[b])]);
     torch::Tensor u = u_cpu_.narrow(0, 0, B);
@@ -335,7 +337,6 @@ class RolloutEngine::Run {
       q.tokens.push_back(static_cast<int32_t>(tp[b]));
       q.logprobs.push_back(lp[b]);
     }
-    return Status::Ok();
   }
 
   // Stop checks of rows [0, B) and the step's timings (t1: model done).

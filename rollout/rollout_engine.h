@@ -70,6 +70,10 @@ struct RolloutEngineOptions {
   Status Validate() const;
 };
 
+// One of the engine's switches (cuda_graphs, device_sampling): "auto" | "on"
+// | "off"; INVALID_ARGUMENT "<field> '<value>' is not auto, on or off".
+Status ValidateEngineSwitch(const std::string& field, const std::string& value);
+
 struct Completion {
   int32_t prompt_index = 0;
   int32_t sample_index = 0;

@@ -6,11 +6,6 @@
 
 namespace rlzero {
 
-Status ValidateCudaGraphMode(const std::string& mode) {
-  if (mode == "auto" || mode == "on" || mode == "off") return Status::Ok();
-  return InvalidArgument("cuda_graphs '" + mode + "' is not auto, on or off");
-}
-
 StaticDecoder::StaticDecoder(CausalLM& model, SlotKvCache& cache, bool capture, bool fall_back,
                              int64_t kv_block)
     : model_(model),
@@ -71,16 +66,20 @@ StatusOr<torch::Tensor> StaticDecoder::Step(const int64_t* ids, int64_t B) {
   if (!shape.device.is_cpu()) ids_dev_.narrow(0, 0, rows).copy_(ids_host_.narrow(0, 0, rows));
   RLZ_RETURN_IF_ERROR(cache_.BeginStaticDecode(rows, keys));
 
-  torch::Tensor logits;
-  const bool have = graphs_.count({rows, keys}) > 0;
-  if (capture_ && !capture_failed_ && (have || graphs_.size() < kMaxGraphs)) {
-    auto& graph = graphs_[{rows, keys}];
-    if (graph == nullptr) {
+  // The graph of this shape: recorded now if it is new, while capture works
+  // and the graph budget lasts; none means an eager step.
+  CudaGraph* graph = nullptr;
+  if (capture_ && !capture_failed_) {
+    auto it = graphs_.find({rows, keys});
+    if (it != graphs_.end()) {
+      graph = it->second.get();
+    } else if (graphs_.size() < kMaxGraphs) {
       auto captured =
           CudaGraph::Capture([this, rows] { return Forward(rows); }, shape.device, pool_owner_);
       if (captured.ok()) {
-        graph = std::move(*captured);
-        if (pool_owner_ == nullptr) pool_owner_ = graph.get();
+        graph = captured->get();
+        if (pool_owner_ == nullptr) pool_owner_ = graph;
+        graphs_.emplace(std::make_pair(rows, keys), std::move(*captured));
         ++stats_.captures;
       } else if (fall_back_) {
         // The warm-up already ran this step's writes; the eager forward below
@@ -89,17 +88,16 @@ StatusOr<torch::Tensor> StaticDecoder::Step(const int64_t* ids, int64_t B) {
                      captured.status().message().c_str());
         capture_failed_ = true;
       } else {
-        graphs_.erase({rows, keys});
         return captured.status();
       }
     }
-    if (!capture_failed_) {
-      graph->Replay();
-      logits = graph->output();
-      ++stats_.replays;
-    }
   }
-  if (!logits.defined()) {
+  torch::Tensor logits;
+  if (graph != nullptr) {
+    graph->Replay();
+    logits = graph->output();
+    ++stats_.replays;
+  } else {
     logits = Forward(rows);
     ++stats_.eager;
   }

@@ -51,9 +51,6 @@
 
 namespace rlzero {
 
-// "auto" | "on" | "off"; INVALID_ARGUMENT otherwise.
-Status ValidateCudaGraphMode(const std::string& mode);
-
 struct StaticDecoderStats {
   int64_t captures = 0;  // graphs recorded
   int64_t replays = 0;   // steps run by replaying a graph

@@ -26,7 +26,7 @@
 #include "policy/model_io.h"
 #include "policy/stop_tokens.h"
 #include "policy/tokenizer/tokenizer.h"
-#include "rollout/static_decoder.h"
+#include "rollout/rollout_engine.h"
 #include "telemetry/metrics_http_server.h"
 
 namespace rlzero {
@@ -66,7 +66,7 @@ StatusOr<TrainJobConfig> TrainJobConfig::FromConfig(ConfigReader& config) {
     rollout.RecordError("sampler", "must be engine or naive");
   }
   if (c.max_batch < 1) rollout.RecordError("max_batch", "must be >= 1");
-  if (!ValidateCudaGraphMode(c.cuda_graphs).ok())
+  if (!ValidateEngineSwitch("cuda_graphs", c.cuda_graphs).ok())
     rollout.RecordError("cuda_graphs", "must be auto, on or off");
   RLZ_ASSIGN_OR_RETURN(c.rewards, rewards::RewardsConfig::FromConfig(config));
   if (c.rewards.by_task.empty()) {

@@ -24,6 +24,15 @@ struct Case {
   double min_p;
 };
 
+SamplingParams ParamsOf(const Case& cs) {
+  SamplingParams p;
+  p.temperature = cs.temperature;
+  p.top_k = cs.top_k;
+  p.top_p = cs.top_p;
+  p.min_p = cs.min_p;
+  return p;
+}
+
 TEST(DeviceSamplerTest, PicksWhatTheHostChainPicks) {
   const int64_t B = 24, V = 300;
   auto gen = at::detail::createCPUGenerator(5);
@@ -38,11 +47,7 @@ TEST(DeviceSamplerTest, PicksWhatTheHostChainPicks) {
       {1, 1, 1, 0},   {1, 0, 1e-9, 0},  {1, 400, 1, 0},     {2.5, 7, 0.95, 0},
   };
   for (const Case& cs : cases) {
-    SamplingParams p;
-    p.temperature = cs.temperature;
-    p.top_k = cs.top_k;
-    p.top_p = cs.top_p;
-    p.min_p = cs.min_p;
+    const SamplingParams p = ParamsOf(cs);
     SCOPED_TRACE("T " + std::to_string(cs.temperature) + " top_k " + std::to_string(cs.top_k) +
                  " top_p " + std::to_string(cs.top_p) + " min_p " + std::to_string(cs.min_p));
     auto chain = SamplerChain::FromParams(p);
@@ -123,11 +128,7 @@ TEST(DeviceSamplerTest, PicksWhatTheHostChainPicksOnCuda) {
   auto gen = at::detail::createCPUGenerator(8);
   torch::Tensor logits = torch::randn({B, V}, gen) * 3;
   for (const Case& cs : std::vector<Case>{{0, 0, 1, 0}, {1, 0, 1, 0}, {0.7, 50, 0.9, 0.01}}) {
-    SamplingParams p;
-    p.temperature = cs.temperature;
-    p.top_k = cs.top_k;
-    p.top_p = cs.top_p;
-    p.min_p = cs.min_p;
+    const SamplingParams p = ParamsOf(cs);
     auto chain = SamplerChain::FromParams(p);
     auto dev = DeviceSampler::FromParams(p);
     ASSERT_TRUE(chain.ok() && dev.ok());

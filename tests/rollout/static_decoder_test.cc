@@ -71,9 +71,9 @@ TEST(StaticDecoderTest, BucketsPadBatchAndKeys) {
 }
 
 TEST(StaticDecoderTest, ModeIsValidated) {
-  EXPECT_TRUE(ValidateCudaGraphMode("auto").ok());
-  EXPECT_TRUE(ValidateCudaGraphMode("on").ok());
-  EXPECT_TRUE(ValidateCudaGraphMode("off").ok());
+  EXPECT_TRUE(ValidateEngineSwitch("cuda_graphs", "auto").ok());
+  EXPECT_TRUE(ValidateEngineSwitch("cuda_graphs", "on").ok());
+  EXPECT_TRUE(ValidateEngineSwitch("cuda_graphs", "off").ok());
   RolloutEngineOptions o;
   o.cuda_graphs = "yes";
   Status s = o.Validate();
